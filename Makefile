@@ -1,0 +1,55 @@
+# Two commands do all the set-up: `make run` and `make test`.
+PYTHON ?= $(shell PYENV_VERSION=3.13.0 pyenv which python3 2>/dev/null || command -v python3.13 || command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+STAMP := .make
+FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
+
+.PHONY: run test setup db demo lint bench clean
+
+run: demo
+	@$(MANAGE) demo_logins
+	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup $(STAMP)/chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)/python $(STAMP)/node
+
+db: setup
+	$(MANAGE) migrate --noinput
+	$(MANAGE) import_framework $(FRAMEWORK) --skip-existing
+
+demo: db
+	$(MANAGE) seed_demo --skip-existing
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+bench: db
+	$(BIN)/python bench/run.py
+
+$(STAMP)/python: pyproject.toml
+	@mkdir -p $(STAMP)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet ".[dev]"
+	@touch $@
+
+$(STAMP)/node: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The browser test drives Debian's Chromium; install it when it is missing.
+$(STAMP)/chromium:
+	@mkdir -p $(STAMP)
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+	@touch $@
+
+clean:
+	rm -rf $(VENV) node_modules $(STAMP) staticfiles db.sqlite3

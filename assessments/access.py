@@ -1,0 +1,57 @@
+"""Every object a view shows is loaded here, through the user's memberships.
+
+A stranger gets 404 (they cannot tell the object exists); a member whose role does not
+allow the action gets 403.
+"""
+
+import uuid
+from enum import Enum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from assessments.models import Assessment, Membership, Program
+
+
+class Need(Enum):
+    READ = "read"
+    ANSWER = "answer"  # leaders and contributors
+    LEAD = "lead"  # leaders only
+
+
+def membership_for(user, organization_id) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(user=user, organization_id=organization_id).first()
+
+
+def _check(membership: Membership | None, need: Need) -> Membership:
+    if membership is None:
+        raise Http404
+    if need is Need.ANSWER and not membership.can_answer:
+        raise PermissionDenied
+    if need is Need.LEAD and not membership.can_lead:
+        raise PermissionDenied
+    return membership
+
+
+def program_for_user(
+    user, program_id: uuid.UUID, need: Need = Need.READ
+) -> tuple[Program, Membership]:
+    program = Program.objects.select_related("organization").filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return program, _check(membership_for(user, program.organization_id), need)
+
+
+def assessment_for_user(
+    user, assessment_id: uuid.UUID, need: Need = Need.READ
+) -> tuple[Assessment, Membership]:
+    assessment = (
+        Assessment.objects.select_related("program__organization", "framework")
+        .filter(pk=assessment_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404
+    return assessment, _check(membership_for(user, assessment.program.organization_id), need)

@@ -1,0 +1,116 @@
+import re
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from assessments import levels
+from assessments.models import Answer, AnswerFields, Framework, Program
+from assessments.services import AnswerValues
+
+MAX_EVIDENCE = 5000
+FIELD_NAME = re.compile(r"^i-(?P<key>.+)-(?:level|evidence|confidence)$")
+
+
+class IndicatorAnswerForm(forms.Form):
+    """One indicator's answer; the page shows one per indicator of a dimension."""
+
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=levels.ANSWER_CHOICES,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        required=False,
+        max_length=MAX_EVIDENCE,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What shows this is true: a document, a report, a decision, data."),
+    )
+    confidence = forms.ChoiceField(
+        label=_("How confident are you?"),
+        choices=[("", _("Not said")), *AnswerFields.Confidence.choices],
+        required=False,
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(*args, prefix=f"i-{indicator.key}", **kwargs)
+
+    def values(self) -> AnswerValues:
+        return AnswerValues(
+            level=self.cleaned_data["level"],
+            evidence=self.cleaned_data["evidence"],
+            confidence=self.cleaned_data["confidence"],
+        )
+
+
+def indicator_forms(indicators, answers: dict[int, Answer], data=None) -> list[IndicatorAnswerForm]:
+    forms_ = []
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        initial = (
+            {"level": answer.level, "evidence": answer.evidence, "confidence": answer.confidence}
+            if answer
+            else {}
+        )
+        forms_.append(IndicatorAnswerForm(data, indicator=indicator, initial=initial))
+    return forms_
+
+
+def unknown_indicator_keys(data, indicators) -> set[str]:
+    """Indicator keys posted that this page does not show: a tampered or outdated form."""
+    known = {i.key for i in indicators}
+    posted = {m["key"] for name in data if (m := FIELD_NAME.match(name))}
+    return posted - known
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class StartAssessmentForm(forms.Form):
+    cycle = forms.CharField(
+        label=_("Cycle"),
+        max_length=40,
+        help_text=_("A name for this round, such as a year: “2026”."),
+    )
+    framework = forms.ModelChoiceField(
+        label=_("Framework"), queryset=Framework.objects.none(), empty_label=None
+    )
+    copy_previous = forms.BooleanField(
+        label=_("Start from the previous cycle's answers"), required=False, initial=True
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program = program
+        self.fields["framework"].queryset = Framework.objects.order_by("slug", "-version")
+        if not program.assessments.exists():
+            del self.fields["copy_previous"]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.add_input(Submit("start", _("Start assessment")))
+
+    def clean_cycle(self) -> str:
+        cycle = self.cleaned_data["cycle"].strip()
+        if not re.fullmatch(r"[\w .\-/]+", cycle):
+            raise ValidationError(_("Use letters, digits, spaces, dots, dashes or slashes."))
+        if self.program.assessments.filter(cycle=cycle).exists():
+            raise ValidationError(_("This program already has an assessment for this cycle."))
+        return cycle
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why reopen it?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Recorded in the assessment's history."),
+    )

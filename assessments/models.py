@@ -1,0 +1,380 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from assessments import levels
+
+
+class FrameworkLocked(Exception):
+    """Raised when something tries to change a framework version that assessments use."""
+
+    def __init__(self, framework: "Framework"):
+        super().__init__(
+            _(
+                "Framework “%(framework)s” is used by assessments and cannot be changed. "
+                "Copy it as a new version and edit that instead."
+            )
+            % {"framework": framework}
+        )
+
+
+# --- Organizations, programs, people ----------------------------------------------------------
+
+
+class Organization(models.Model):
+    class Sector(models.TextChoices):
+        PUBLIC = "public", _("Public agency")
+        NONPROFIT = "nonprofit", _("Nonprofit")
+        TRIBAL = "tribal", _("Tribal government or organization")
+        FUNDER = "funder", _("Funder or foundation")
+        OTHER = "other", _("Other")
+
+    class Size(models.TextChoices):
+        SMALL = "small", _("Small (under 50 staff)")
+        MEDIUM = "medium", _("Medium (50 to 500 staff)")
+        LARGE = "large", _("Large (over 500 staff)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector)
+    region = models.CharField(_("region"), max_length=100, blank=True)
+    size = models.CharField(_("size"), max_length=20, choices=Size, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    LEADER = "leader", _("Leader")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    VIEWER = "viewer", _("Viewer")
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user) -> "MembershipQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_role_per_org")
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organization} ({self.get_role_display()})"
+
+    @property
+    def can_answer(self) -> bool:
+        return self.role in (Role.LEADER, Role.CONTRIBUTOR)
+
+    @property
+    def can_lead(self) -> bool:
+        return self.role == Role.LEADER
+
+
+class ProgramQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgramQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(organization__memberships__user=user)
+
+
+class Program(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="programs"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    service_area = models.CharField(_("service area"), max_length=100)
+    population_served = models.CharField(_("population served"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("program")
+        verbose_name_plural = _("programs")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- The framework: versioned data, locked once used ------------------------------------------
+
+
+class Framework(models.Model):
+    slug = models.SlugField(_("slug"), max_length=60)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="unique_framework_version")
+        ]
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+
+    def __str__(self) -> str:
+        return f"{self.title} v{self.version}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.pk is not None and self.assessments.exists()
+
+    def check_unlocked(self) -> None:
+        if self.is_locked:
+            raise FrameworkLocked(self)
+
+    def save(self, *args, **kwargs):
+        self.check_unlocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.check_unlocked()
+        return super().delete(*args, **kwargs)
+
+
+class FrameworkPart(models.Model):
+    """A part of a framework: saving or deleting it is refused once the framework is locked."""
+
+    class Meta:
+        abstract = True
+
+    def get_framework(self) -> Framework:
+        raise NotImplementedError
+
+    def save(self, *args, **kwargs):
+        self.get_framework().check_unlocked()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.get_framework().check_unlocked()
+        return super().delete(*args, **kwargs)
+
+
+class Dimension(FrameworkPart):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="unique_dimension_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_framework(self) -> Framework:
+        return self.framework
+
+
+class Indicator(FrameworkPart):
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
+    key = models.SlugField(_("key"), max_length=40)
+    statement = models.TextField(_("statement"))
+    evidence_guidance = models.TextField(_("evidence guidance"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["dimension__order", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "key"], name="unique_indicator_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+    def get_framework(self) -> Framework:
+        return self.dimension.framework
+
+
+class LevelDescriptor(FrameworkPart):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="descriptors")
+    level = models.PositiveSmallIntegerField(
+        _("level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in levels.LEVELS]
+    )
+    text = models.TextField(_("what it looks like"))
+
+    class Meta:
+        ordering = ["level"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="one_descriptor_per_level")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.key} – {self.get_level_display()}"
+
+    def get_framework(self) -> Framework:
+        return self.indicator.dimension.framework
+
+
+# --- Assessments -----------------------------------------------------------------------------
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "AssessmentQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(program__organization__memberships__user=user)
+
+    def submitted(self) -> "AssessmentQuerySet":
+        return self.filter(status=Assessment.Status.SUBMITTED)
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assessments")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    cycle = models.CharField(_("cycle"), max_length=40)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    # Optimistic locking: every save of answers bumps it; a stale page is refused.
+    version = models.PositiveIntegerField(default=1)
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "-cycle"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "cycle"], name="one_assessment_per_cycle")
+        ]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+
+    def __str__(self) -> str:
+        return f"{self.program} – {self.cycle}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class AnswerFields(models.Model):
+    """What one answer holds. The scored Answer uses it; per-respondent answers will too."""
+
+    class Confidence(models.TextChoices):
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    level = models.SmallIntegerField(
+        _("level"), null=True, blank=True, choices=levels.ANSWER_CHOICES
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Answer(AnswerFields):
+    """The answer that is scored: today the one respondent's, later the team's consensus."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    # The assessment version this answer last changed in: tells a stale page what changed.
+    changed_in_version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="one_answer_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True)
+                | Q(level__gte=levels.DONT_KNOW, level__lte=levels.GENERATIVE),
+                name="answer_level_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.indicator.key}"
+
+
+class AssessmentEvent(models.Model):
+    """A recorded step in an assessment's life: started, submitted, reopened."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", _("Started")
+        SUBMITTED = "submitted", _("Submitted")
+        REOPENED = "reopened", _("Reopened")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class DimensionScore(models.Model):
+    """Written when an assessment is submitted, so overviews read four rows, not every answer."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    level = models.SmallIntegerField()
+    index = models.DecimalField(max_digits=3, decimal_places=2)
+
+    class Meta:
+        ordering = ["dimension__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "dimension"], name="one_score_per_dimension"
+            )
+        ]

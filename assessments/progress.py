@@ -1,0 +1,83 @@
+"""Small read models for pages: the progress steps of a draft and the cycles of a program."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from assessments.models import Answer, Assessment, Dimension
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    name: str
+    answered: int
+    total: int
+    current: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.answered == self.total
+
+
+def dimension_steps(
+    dimensions: list[Dimension], answers: dict[int, Answer], current: str
+) -> list[Step]:
+    steps = []
+    for d in dimensions:
+        indicators = d.indicators.all()
+        answered = sum(
+            1 for i in indicators if (a := answers.get(i.pk)) is not None and a.level is not None
+        )
+        steps.append(Step(d.key, d.name, answered, len(indicators), d.key == current))
+    return steps
+
+
+@dataclass(frozen=True)
+class ScoreChange:
+    dimension: str
+    level: int
+    index: Decimal
+    level_change: int | None
+    index_change: Decimal | None
+
+
+@dataclass(frozen=True)
+class CycleRow:
+    assessment: Assessment
+    scores: list[ScoreChange]
+    compared_with: Assessment | None
+
+    @property
+    def headline_level(self) -> int | None:
+        return min((s.level for s in self.scores), default=None)
+
+
+def cycle_rows(assessments: list[Assessment]) -> list[CycleRow]:
+    """Each assessment, oldest first, with the change since the previous submitted one.
+
+    Dimensions are matched by key, so cycles on different framework versions still compare.
+    `assessments` must have `scores` (with `dimension`) prefetched.
+    """
+    rows = []
+    previous: dict[str, object] | None = None
+    previous_assessment = None
+    for assessment in assessments:
+        scores = {s.dimension.key: s for s in assessment.scores.all()}
+        changes = [
+            ScoreChange(
+                dimension=s.dimension.name,
+                level=s.level,
+                index=s.index,
+                level_change=s.level - previous[key].level
+                if previous and key in previous
+                else None,
+                index_change=s.index - previous[key].index
+                if previous and key in previous
+                else None,
+            )
+            for key, s in scores.items()
+        ]
+        rows.append(CycleRow(assessment, changes, previous_assessment if previous else None))
+        if scores:
+            previous, previous_assessment = scores, assessment
+    return rows

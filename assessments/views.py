@@ -1,0 +1,257 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import services
+from assessments.access import Need, assessment_for_user, program_for_user
+from assessments.forms import (
+    ReopenForm,
+    StartAssessmentForm,
+    VersionForm,
+    indicator_forms,
+    unknown_indicator_keys,
+)
+from assessments.models import Assessment, DimensionScore, Membership, Program
+from assessments.progress import cycle_rows, dimension_steps
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    memberships = list(
+        Membership.objects.for_user(request.user)
+        .select_related("organization")
+        .order_by("organization__name")
+    )
+    programs = (
+        Program.objects.filter(organization__in=[m.organization_id for m in memberships])
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.order_by("-created_at").prefetch_related("scores"),
+            )
+        )
+        .order_by("name")
+    )
+    by_org: dict = {m.organization_id: [] for m in memberships}
+    for program in programs:
+        by_org[program.organization_id].append(program)
+    rows = [(m, by_org[m.organization_id]) for m in memberships]
+    return render(request, "assessments/home.html", {"rows": rows})
+
+
+@login_required
+def program_detail(request: HttpRequest, program_id) -> HttpResponse:
+    program, membership = program_for_user(request.user, program_id)
+    form = StartAssessmentForm(program=program) if membership.can_lead else None
+    return _render_program(request, program, membership, form)
+
+
+def _render_program(request, program, membership, form, status=200) -> HttpResponse:
+    assessments = list(
+        program.assessments.select_related("framework")
+        .prefetch_related(
+            Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension"))
+        )
+        .order_by("created_at")
+    )
+    context = {
+        "program": program,
+        "membership": membership,
+        "form": form,
+        "rows": cycle_rows(assessments),
+    }
+    return render(request, "assessments/program_detail.html", context, status=status)
+
+
+@require_POST
+@login_required
+def assessment_start(request: HttpRequest, program_id) -> HttpResponse:
+    program, membership = program_for_user(request.user, program_id, Need.LEAD)
+    form = StartAssessmentForm(request.POST, program=program)
+    if not form.is_valid():
+        return _render_program(request, program, membership, form, status=400)
+    copy_from = (
+        services.previous_assessment(program) if form.cleaned_data.get("copy_previous") else None
+    )
+    try:
+        assessment = services.assessment_start(
+            program=program,
+            cycle=form.cleaned_data["cycle"],
+            framework=form.cleaned_data["framework"],
+            by=request.user,
+            copy_from=copy_from,
+        )
+    except services.AssessmentError as exc:
+        form.add_error("cycle", str(exc))
+        return _render_program(request, program, membership, form, status=400)
+    messages.success(request, _("Assessment started. Your answers save as you go."))
+    return redirect("assessments:detail", assessment.pk)
+
+
+@login_required
+def assessment_detail(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id)
+    if not assessment.is_draft:
+        return redirect("reports:results", assessment.pk)
+    first = assessment.framework.dimensions.order_by("order").first()
+    return redirect("assessments:dimension", assessment.pk, first.key)
+
+
+@login_required
+def assessment_dimension(request: HttpRequest, assessment_id, dimension_key: str) -> HttpResponse:
+    need = Need.ANSWER if request.method == "POST" else Need.READ
+    assessment, membership = assessment_for_user(request.user, assessment_id, need)
+    dimensions = services.framework_dimensions(assessment.framework)
+    dimension = next((d for d in dimensions if d.key == dimension_key), None)
+    if dimension is None:
+        return redirect("assessments:detail", assessment.pk)
+    if not assessment.is_draft and request.method != "POST":
+        return redirect("reports:results", assessment.pk)
+    answers = services.answers_by_indicator(assessment)
+    indicators = list(dimension.indicators.all())
+    page = {
+        "assessment": assessment,
+        "membership": membership,
+        "dimensions": dimensions,
+        "dimension": dimension,
+        "steps": dimension_steps(dimensions, answers, current=dimension.key),
+        "read_only": not membership.can_answer,
+    }
+    if request.method != "POST":
+        page["forms"] = indicator_forms(indicators, answers)
+        page["version_form"] = VersionForm(initial={"version": assessment.version})
+        return render(request, "assessments/dimension.html", page)
+    return _save_dimension(request, page, indicators, answers)
+
+
+def _save_dimension(request, page, indicators, answers) -> HttpResponse:
+    assessment = page["assessment"]
+    autosave = request.headers.get("X-Autosave") == "1"
+    forms_ = indicator_forms(indicators, answers, data=request.POST)
+    version_form = VersionForm(request.POST)
+    page.update(forms=forms_, version_form=version_form)
+    error = _dimension_post_error(request, assessment, indicators, forms_, version_form)
+    if error:
+        return _refuse(request, page, error, autosave)
+    values = {form.indicator: form.values() for form in forms_}
+    try:
+        version = services.answers_save(
+            assessment=assessment,
+            values=values,
+            expected_version=version_form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.StaleVersion as stale:
+        page["conflict"] = stale
+        page["version_form"] = VersionForm(initial={"version": stale.current_version})
+        return _refuse(request, page, str(stale), autosave, status=409)
+    except services.AssessmentError as exc:
+        return _refuse(request, page, str(exc), autosave, status=409)
+    if autosave:
+        return JsonResponse({"saved": True, "version": version})
+    return redirect(_after_save_url(request, page))
+
+
+def _dimension_post_error(request, assessment, indicators, forms_, version_form) -> str | None:
+    if not assessment.is_draft:
+        return _("This assessment has been submitted and is read-only. A leader can reopen it.")
+    if unknown_indicator_keys(request.POST, indicators):
+        return _("This form holds questions that are not part of this page. Reload the page.")
+    if not version_form.is_valid():
+        return _("This form is missing its version. Reload the page and try again.")
+    if not all(form.is_valid() for form in forms_):
+        return _("Some answers need your attention; nothing was saved. See the messages below.")
+    return None
+
+
+def _refuse(request, page, message: str, autosave: bool, status: int = 400) -> HttpResponse:
+    if autosave:
+        return JsonResponse({"saved": False, "error": message}, status=status)
+    page["error"] = message
+    return render(request, "assessments/dimension.html", page, status=status)
+
+
+def _after_save_url(request, page) -> str:
+    assessment, dimensions = page["assessment"], page["dimensions"]
+    keys = [d.key for d in dimensions]
+    position = keys.index(page["dimension"].key)
+    if "next" in request.POST:
+        if position + 1 < len(keys):
+            return reverse("assessments:dimension", args=[assessment.pk, keys[position + 1]])
+        return reverse("assessments:review", args=[assessment.pk])
+    if "previous" in request.POST and position > 0:
+        return reverse("assessments:dimension", args=[assessment.pk, keys[position - 1]])
+    messages.success(request, _("Draft saved."))
+    return reverse("assessments:dimension", args=[assessment.pk, keys[position]])
+
+
+@login_required
+def assessment_review(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    if not assessment.is_draft:
+        return redirect("reports:results", assessment.pk)
+    return _render_review(request, assessment, membership)
+
+
+def _render_review(request, assessment, membership, error: str = "", status=200) -> HttpResponse:
+    dimensions = services.framework_dimensions(assessment.framework)
+    answers = services.answers_by_indicator(assessment)
+    profile = services.assessment_profile(assessment, dimensions, answers)
+    context = {
+        "assessment": assessment,
+        "membership": membership,
+        "dimensions": dimensions,
+        "steps": dimension_steps(dimensions, answers, current="review"),
+        "review": [(d, profile.dimensions[d.key]) for d in dimensions],
+        "complete": not any(r.unanswered for r in profile.dimensions.values()),
+        "error": error,
+    }
+    return render(request, "assessments/review.html", context, status=status)
+
+
+@require_POST
+@login_required
+def assessment_submit(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    form = VersionForm(request.POST)
+    if not form.is_valid():
+        message = _("This form is missing its version. Reload the page and try again.")
+        return _render_review(request, assessment, membership, message, status=400)
+    try:
+        services.assessment_submit(
+            assessment=assessment, expected_version=form.cleaned_data["version"], by=request.user
+        )
+    except services.AssessmentError as exc:
+        if not assessment.is_draft:
+            messages.error(request, str(exc))
+            return redirect("reports:results", assessment.pk)
+        return _render_review(request, assessment, membership, str(exc), status=409)
+    messages.success(request, _("Assessment submitted. Here are the program's levels."))
+    return redirect("reports:results", assessment.pk)
+
+
+@require_POST
+@login_required
+def assessment_reopen(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say why you reopen the assessment; it is recorded."))
+        return redirect("reports:results", assessment.pk)
+    try:
+        services.assessment_reopen(
+            assessment=assessment, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:detail", assessment.pk)
+    messages.success(
+        request,
+        _("Assessment reopened as a draft. Its scores are cleared until it is submitted again."),
+    )
+    return redirect("assessments:detail", assessment.pk)

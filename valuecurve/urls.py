@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from valuecurve import views
+
+urlpatterns = [
+    path("", include("assessments.urls")),
+    path("", include("reports.urls")),
+    path("about/", views.about, name="about"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
