@@ -52,8 +52,10 @@ ANSWER_CHOICES = [
 DIMENSION_KEYS = ("governance", "insight", "services", "people")
 
 
-def level_name(level: int | None) -> str:
-    if level is None:
+def level_name(level: int | str | None) -> str:
+    """A level's name; None (or the empty string a template gives for a missing answer)
+    is "Not answered"."""
+    if level is None or level == "":
         return str(_("Not answered"))
     if level == DONT_KNOW:
         return str(_("Don't know"))

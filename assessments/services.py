@@ -51,7 +51,7 @@ def framework_dimensions(framework: Framework) -> list[Dimension]:
     return list(framework.dimensions.prefetch_related("indicators__descriptors").order_by("order"))
 
 
-def scoring_inputs(assessment: Assessment, dimensions: list[Dimension], answers: dict[int, Answer]):
+def scoring_inputs(dimensions: list[Dimension], answers: dict[int, Answer]):
     structure = {d.key: [i.key for i in d.indicators.all()] for d in dimensions}
     by_key = {
         indicator.key: scoring.AnswerInput(level=answer.level, evidence=answer.evidence)
@@ -69,7 +69,7 @@ def answers_by_indicator(assessment: Assessment) -> dict[int, Answer]:
 def assessment_profile(
     assessment: Assessment, dimensions: list[Dimension], answers: dict[int, Answer]
 ) -> scoring.Profile:
-    structure, by_key = scoring_inputs(assessment, dimensions, answers)
+    structure, by_key = scoring_inputs(dimensions, answers)
     return scoring.score_profile(structure, by_key)
 
 

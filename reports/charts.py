@@ -48,7 +48,7 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
             "gridcolor": "#ced4da",
         },
         yaxis={"automargin": True},
-        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        margin={"l": 10, "r": 50, "t": 10, "b": 40},
         height=80 + 60 * len(bars),
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
