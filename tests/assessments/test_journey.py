@@ -75,9 +75,7 @@ def test_the_dimension_page_shows_the_rubric(client, contributor, draft, governa
 def test_saving_a_page_stores_answers_and_moves_on(client, contributor, draft, governance):
     client.force_login(contributor)
     data = dimension_post(draft, governance) | {"next": ""}
-    response = client.post(
-        reverse("assessments:dimension", args=[draft.pk, "governance"]), data
-    )
+    response = client.post(reverse("assessments:dimension", args=[draft.pk, "governance"]), data)
     assert response.status_code == 302
     assert response.url == reverse("assessments:dimension", args=[draft.pk, "insight"])
     assert Answer.objects.filter(assessment=draft, level=levels.COLLABORATIVE).count() == 6
@@ -95,7 +93,9 @@ def test_autosave_answers_with_json_and_the_new_version(client, contributor, dra
     assert response.json() == {"saved": True, "version": 2}
 
 
-def test_a_stale_page_is_refused_and_shows_what_changed(client, contributor, leader, draft, governance):
+def test_a_stale_page_is_refused_and_shows_what_changed(
+    client, contributor, leader, draft, governance
+):
     stale = dimension_post(draft, governance, level=levels.REGULATIVE)
     client.force_login(leader)
     client.post(
@@ -144,12 +144,16 @@ def test_review_lists_unanswered_and_submit_is_refused_until_complete(client, le
 def test_submitting_scores_the_assessment_and_makes_it_read_only(client, leader, draft, governance):
     answer_all(draft, levels.INTEGRATIVE, evidence="")
     client.force_login(leader)
-    response = client.post(reverse("assessments:submit", args=[draft.pk]), {"version": draft.version})
+    response = client.post(
+        reverse("assessments:submit", args=[draft.pk]), {"version": draft.version}
+    )
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Assessment.Status.SUBMITTED
     # Integrative claims without evidence count as Collaborative.
-    assert set(DimensionScore.objects.filter(assessment=draft).values_list("level", flat=True)) == {2}
+    assert set(DimensionScore.objects.filter(assessment=draft).values_list("level", flat=True)) == {
+        2
+    }
     results = client.get(reverse("reports:results", args=[draft.pk])).content.decode()
     assert "unsupported claim" in results
     late = client.post(

@@ -51,7 +51,9 @@ def test_a_claim_above_collaborative_without_evidence_counts_as_collaborative():
 
 
 def test_dont_know_and_unanswered_count_as_not_yet_and_are_flagged():
-    result = dim({"k0": AnswerInput(DONT_KNOW)} | {k: AnswerInput(GENERATIVE, "x") for k in KEYS[2:]})
+    result = dim(
+        {"k0": AnswerInput(DONT_KNOW)} | {k: AnswerInput(GENERATIVE, "x") for k in KEYS[2:]}
+    )
     assert result.counted["k0"] == NOT_YET
     assert result.counted["k1"] == NOT_YET
     assert result.knowledge_gaps == ("k0",)

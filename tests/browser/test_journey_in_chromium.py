@@ -2,7 +2,6 @@
 the levels. axe-core checks every page for WCAG 2.1 A and AA violations, and the page's
 own Content Security Policy stays on (no bypass), so the chart proves it draws under it."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -62,7 +61,9 @@ def assert_accessible(page) -> None:
     assert violations == [], f"{page.url}: {violations}"
 
 
-def test_a_leader_completes_and_submits_an_assessment(live_server, page, leader, program, framework):
+def test_a_leader_completes_and_submits_an_assessment(
+    live_server, page, leader, program, framework
+):
     page.goto(live_server.url + reverse("assessments:home"))
     assert_accessible(page)  # the sign-in page
     page.get_by_label("Username").fill(leader.username)
