@@ -87,8 +87,8 @@ class FrameworkAdmin(LockedFrameworkMixin, admin.ModelAdmin):
     def framework_of(self, obj):
         return obj
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, *args, **kwargs):
+        actions = super().get_actions(request, *args, **kwargs)
         actions.pop("delete_selected", None)  # bulk delete would bypass the lock
         return actions
 

@@ -108,11 +108,13 @@ class _Checker:
         line = self.lines.get(path)
         parent = path
         while line is None and parent:
-            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", parent)
+            parent = re.sub(r"(\.?[^.\[]+|\[\d+\])$", "", parent)
             line = self.lines.get(parent)
         self.problems.append(Problem(path, line, message))
 
-    def text(self, data: dict, key: str, path: str, required: bool = True) -> str:
+    def text(
+        self, data: dict, key: str, path: str, required: bool = True, max_length: int = MAX_TEXT
+    ) -> str:
         value = data.get(key)
         where = f"{path}.{key}" if path else key
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -122,8 +124,8 @@ class _Checker:
         if not isinstance(value, str):
             self.fail(where, "must be text")
             return ""
-        if len(value) > MAX_TEXT:
-            self.fail(where, f"is longer than {MAX_TEXT} characters")
+        if len(value.strip()) > max_length:
+            self.fail(where, f"is longer than {max_length} characters")
         return value.strip()
 
     def mapping(self, value: Any, path: str) -> dict:
@@ -165,13 +167,13 @@ def _check_header(check: _Checker, data: dict) -> None:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         check.fail("version", "must be a whole number of 1 or more")
-    check.text(data, "title", "")
+    check.text(data, "title", "", max_length=_max_length(Framework, "title"))
     check.text(data, "description", "", required=False)
 
 
 def _check_dimensions(check: _Checker, dimensions: list) -> None:
     keys = [d.get("key") for d in dimensions if isinstance(d, dict)]
-    if sorted(str(k) for k in keys) != sorted(levels.DIMENSION_KEYS):
+    if dimensions and sorted(str(k) for k in keys) != sorted(levels.DIMENSION_KEYS):
         check.fail(
             "dimensions",
             "must hold exactly the four dimensions: " + ", ".join(levels.DIMENSION_KEYS),
@@ -181,7 +183,7 @@ def _check_dimensions(check: _Checker, dimensions: list) -> None:
         path = f"dimensions[{d_index}]"
         dimension = check.mapping(raw, path)
         check.text(dimension, "key", path)
-        check.text(dimension, "name", path)
+        check.text(dimension, "name", path, max_length=_max_length(Dimension, "name"))
         check.text(dimension, "description", path, required=False)
         indicators = check.sequence(dimension.get("indicators"), f"{path}.indicators")
         for i_index, item in enumerate(indicators):
@@ -208,42 +210,61 @@ def _check_indicator(check: _Checker, raw: Any, path: str, seen: set[str]) -> No
 # --- Import ------------------------------------------------------------------------------------
 
 
+def canonical(data: dict[str, Any]) -> dict[str, Any]:
+    """Validated file data in the exact shape export produces: optional fields filled in,
+    text stripped. Import builds from it, and comparing it with an export tells whether a
+    file is already imported."""
+    return {
+        "slug": data["slug"].strip(),
+        "version": data["version"],
+        "title": data["title"].strip(),
+        "description": (data.get("description") or "").strip(),
+        "dimensions": [
+            {
+                "key": d["key"].strip(),
+                "name": d["name"].strip(),
+                "description": (d.get("description") or "").strip(),
+                "indicators": [
+                    {
+                        "key": i["key"].strip(),
+                        "statement": i["statement"].strip(),
+                        "evidence_guidance": (i.get("evidence_guidance") or "").strip(),
+                        "levels": {
+                            key: i["levels"][key].strip() for key in levels.LEVEL_KEYS.values()
+                        },
+                    }
+                    for i in d["indicators"]
+                ],
+            }
+            for d in data["dimensions"]
+        ],
+    }
+
+
 def framework_matches(framework: Framework, data: dict[str, Any]) -> bool:
-    return framework_to_dict(framework) == _normalised(data)
+    return framework_to_dict(framework) == canonical(data)
 
 
-def _normalised(data: dict[str, Any]) -> dict[str, Any]:
-    """The parsed file in the shape export produces, so the two can be compared."""
-    stripped = {"description": "", **data}
-    return json.loads(json.dumps(_strip(stripped)))
-
-
-def _strip(value: Any) -> Any:
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, dict):
-        return {k: _strip(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_strip(v) for v in value]
-    return value
+def _max_length(model, field: str) -> int:
+    return model._meta.get_field(field).max_length
 
 
 @transaction.atomic
 def framework_create(data: dict[str, Any]) -> Framework:
     """Create a new framework version from validated data; all of it or nothing."""
-    data = _strip(data)
+    data = canonical(data)
     framework = Framework.objects.create(
         slug=data["slug"],
         version=data["version"],
         title=data["title"],
-        description=data.get("description") or "",
+        description=data["description"],
     )
     for d_order, d in enumerate(data["dimensions"]):
         dimension = Dimension.objects.create(
             framework=framework,
             key=d["key"],
             name=d["name"],
-            description=d.get("description") or "",
+            description=d["description"],
             order=d_order,
         )
         for i_order, i in enumerate(d["indicators"]):
@@ -251,7 +272,7 @@ def framework_create(data: dict[str, Any]) -> Framework:
                 dimension=dimension,
                 key=i["key"],
                 statement=i["statement"],
-                evidence_guidance=i.get("evidence_guidance") or "",
+                evidence_guidance=i["evidence_guidance"],
                 order=i_order,
             )
             LevelDescriptor.objects.bulk_create(

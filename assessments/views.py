@@ -68,8 +68,8 @@ def _render_program(request, program, membership, form, status=200) -> HttpRespo
     return render(request, "assessments/program_detail.html", context, status=status)
 
 
-@require_POST
 @login_required
+@require_POST
 def assessment_start(request: HttpRequest, program_id) -> HttpResponse:
     program, membership = program_for_user(request.user, program_id, Need.LEAD)
     form = StartAssessmentForm(request.POST, program=program)
@@ -214,8 +214,8 @@ def _render_review(request, assessment, membership, error: str = "", status=200)
     return render(request, "assessments/review.html", context, status=status)
 
 
-@require_POST
 @login_required
+@require_POST
 def assessment_submit(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
     form = VersionForm(request.POST)
@@ -235,8 +235,8 @@ def assessment_submit(request: HttpRequest, assessment_id) -> HttpResponse:
     return redirect("reports:results", assessment.pk)
 
 
-@require_POST
 @login_required
+@require_POST
 def assessment_reopen(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment, _membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
     form = ReopenForm(request.POST)
