@@ -10,7 +10,7 @@ from enum import Enum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.models import Assessment, Membership, Program
+from assessments.models import Assessment, Invitation, Membership, Organization, Program
 
 
 class Need(Enum):
@@ -55,3 +55,31 @@ def assessment_for_user(
     if assessment is None:
         raise Http404
     return assessment, _check(membership_for(user, assessment.program.organization_id), need)
+
+
+def organization_for_user(
+    user, organization_id: uuid.UUID, need: Need = Need.READ
+) -> tuple[Organization, Membership]:
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        raise Http404
+    return organization, _check(membership_for(user, organization.pk), need)
+
+
+def membership_for_leader(user, membership_id: int) -> Membership:
+    """Another member's membership, for a leader of the same organization."""
+    target = Membership.objects.select_related("user", "organization").filter(pk=membership_id)
+    target = target.first()
+    if target is None:
+        raise Http404
+    _check(membership_for(user, target.organization_id), Need.LEAD)
+    return target
+
+
+def invitation_for_leader(user, invitation_id: uuid.UUID) -> Invitation:
+    invitation = Invitation.objects.select_related("organization").filter(pk=invitation_id)
+    invitation = invitation.first()
+    if invitation is None:
+        raise Http404
+    _check(membership_for(user, invitation.organization_id), Need.LEAD)
+    return invitation

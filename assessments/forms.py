@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments import levels
-from assessments.models import Answer, AnswerFields, Framework, Program
+from assessments.models import Answer, AnswerFields, Framework, Program, Role
 from assessments.services import AnswerValues
 
 MAX_EVIDENCE = 5000
@@ -114,3 +114,42 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Recorded in the assessment's history."),
     )
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.CONTRIBUTOR)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class OrganizationSecurityForm(forms.Form):
+    require_two_factor = forms.BooleanField(
+        label=_("Require two-factor sign-in of every member"), required=False
+    )
+
+
+class AssignRespondentsForm(forms.Form):
+    users = forms.ModelMultipleChoiceField(
+        label=_("Who answers on their own?"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Each answers independently and sees the others' answers after submitting."),
+    )
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        self.fields["users"].queryset = (
+            get_user_model()
+            .objects.filter(
+                memberships__organization_id=assessment.program.organization_id,
+                memberships__role__in=[Role.LEADER, Role.CONTRIBUTOR],
+            )
+            .exclude(pk__in=assessment.respondents.values("user_id"))
+            .order_by("first_name", "username")
+        )
+        self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username

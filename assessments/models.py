@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from assessments import levels
 
@@ -43,7 +44,13 @@ class Organization(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector)
     region = models.CharField(_("region"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=Size, blank=True)
+    require_two_factor = models.BooleanField(
+        _("require two-factor sign-in"),
+        default=False,
+        help_text=_("Members must sign in with an authenticator app to see this organization."),
+    )
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +83,7 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
 
@@ -114,6 +122,7 @@ class Program(models.Model):
     service_area = models.CharField(_("service area"), max_length=100)
     population_served = models.CharField(_("population served"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     objects = ProgramQuerySet.as_manager()
 
@@ -135,6 +144,7 @@ class Framework(models.Model):
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -188,6 +198,7 @@ class Dimension(FrameworkPart):
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order"]
@@ -208,6 +219,7 @@ class Indicator(FrameworkPart):
     statement = models.TextField(_("statement"))
     evidence_guidance = models.TextField(_("evidence guidance"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["dimension__order", "order"]
@@ -228,6 +240,7 @@ class LevelDescriptor(FrameworkPart):
         _("level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in levels.LEVELS]
     )
     text = models.TextField(_("what it looks like"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["level"]
@@ -279,6 +292,9 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # With several respondents: when the leader closed the round (no more answers).
+    round_closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -296,6 +312,10 @@ class Assessment(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def round_is_open(self) -> bool:
+        return self.is_draft and self.round_closed_at is None
 
 
 class AnswerFields(models.Model):
@@ -327,6 +347,9 @@ class Answer(AnswerFields):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
     # The assessment version this answer last changed in: tells a stale page what changed.
     changed_in_version = models.PositiveIntegerField(default=1)
+    # With several respondents, the leader's reason for the consensus answer.
+    consensus_note = models.TextField(_("consensus note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -349,6 +372,9 @@ class AssessmentEvent(models.Model):
 
     class Kind(models.TextChoices):
         STARTED = "started", _("Started")
+        ASSIGNED = "assigned", _("Respondents assigned")
+        RESPONDENT_SUBMITTED = "respondent_submitted", _("Respondent submitted")
+        ROUND_CLOSED = "round_closed", _("Round closed")
         SUBMITTED = "submitted", _("Submitted")
         REOPENED = "reopened", _("Reopened")
 
@@ -379,3 +405,104 @@ class DimensionScore(models.Model):
                 fields=["assessment", "dimension"], name="one_score_per_dimension"
             )
         ]
+
+
+# --- Several respondents ---------------------------------------------------------------------
+
+
+class Respondent(models.Model):
+    """A member asked to answer an assessment on their own, before the consensus."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(default=timezone.now)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Optimistic locking of this respondent's own answers.
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assigned_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "user"], name="one_respondent_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.assessment}"
+
+    @property
+    def has_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class RespondentAnswer(AnswerFields):
+    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
+    changed_in_version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["respondent", "indicator"], name="one_respondent_answer_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True)
+                | Q(level__gte=levels.DONT_KNOW, level__lte=levels.GENERATIVE),
+                name="respondent_answer_level_in_range",
+            ),
+        ]
+
+
+# --- Invitations -----------------------------------------------------------------------------
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> "InvitationQuerySet":
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """An invitation by email to join an organization with a role.
+
+    Only a hash of the token is stored; the token itself is in the emailed link.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=20, choices=Role)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organization} ({self.get_role_display()})"
+
+    @property
+    def is_usable(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

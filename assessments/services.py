@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +16,8 @@ from assessments.models import (
     Framework,
     Indicator,
     Program,
+    Respondent,
+    RespondentAnswer,
 )
 
 
@@ -41,6 +42,7 @@ class AnswerValues:
     level: int | None
     evidence: str
     confidence: str
+    note: str = ""  # the leader's reason, on a consensus answer
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -129,51 +131,61 @@ def answers_save(
     values: dict[Indicator, AnswerValues],
     expected_version: int,
     by,
+    respondent: Respondent | None = None,
 ) -> int:
-    """Save the changed answers of one page; return the assessment's new version.
+    """Save the changed answers of one page; return the new version of what was saved.
 
-    The page carries the version it was loaded at. If anyone saved since, nothing is
-    written and StaleVersion lists the answers that changed in between.
+    Without `respondent` this saves the assessment's scored answers (one respondent, or
+    the leader's consensus); with it, that respondent's own answers. The page carries the
+    version it was loaded at: if anyone saved since, nothing is written and StaleVersion
+    lists the answers that changed in between.
     """
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_draft(current)
-    if current.version != expected_version:
-        changed = list(
-            current.answers.filter(changed_in_version__gt=expected_version).select_related(
-                "indicator", "answered_by"
-            )
-        )
-        raise StaleVersion(current.version, changed)
-    existing = {a.indicator_id: a for a in current.answers.filter(indicator__in=values)}
-    changes = [
-        (indicator, new)
-        for indicator, new in values.items()
-        if _differs(existing.get(indicator.pk), new)
-    ]
+    if respondent is None:
+        owner, model, link = current, Answer, {"assessment": current}
+    else:
+        owner = Respondent.objects.select_for_update().get(pk=respondent.pk)
+        _check_respondent_can_answer(current, owner)
+        model, link = RespondentAnswer, {"respondent": owner}
+    answers = model.objects.filter(**link)
+    if owner.version != expected_version:
+        changed = answers.filter(changed_in_version__gt=expected_version)
+        raise StaleVersion(owner.version, list(changed.select_related("indicator", "answered_by")))
+    existing = {a.indicator_id: a for a in answers.filter(indicator__in=values)}
+    changes = [(i, new) for i, new in values.items() if _differs(existing.get(i.pk), new)]
     if not changes:
-        return current.version
-    new_version = current.version + 1
+        return owner.version
+    new_version = owner.version + 1
     for indicator, new in changes:
-        Answer.objects.update_or_create(
-            assessment=current,
-            indicator=indicator,
-            defaults={
-                "level": new.level,
-                "evidence": new.evidence,
-                "confidence": new.confidence,
-                "answered_by": by,
-                "changed_in_version": new_version,
-            },
-        )
-    Assessment.objects.filter(pk=current.pk).update(version=new_version, updated_at=timezone.now())
-    assessment.version = new_version
+        answer = existing.get(indicator.pk) or model(indicator=indicator, **link)
+        _write_answer(answer, new, by=by, version=new_version)
+    # The version is a counter for locking, not a change worth a history record.
+    type(owner).objects.filter(pk=owner.pk).update(version=new_version)
+    (respondent or assessment).version = new_version
     return new_version
 
 
-def _differs(old: Answer | None, new: AnswerValues) -> bool:
+def _write_answer(answer: Answer | RespondentAnswer, new: AnswerValues, *, by, version: int):
+    answer.level, answer.evidence, answer.confidence = new.level, new.evidence, new.confidence
+    if isinstance(answer, Answer):
+        answer.consensus_note = new.note
+    answer.answered_by = by
+    answer.changed_in_version = version
+    answer._history_user = by
+    answer.save()
+
+
+def _differs(old: Answer | RespondentAnswer | None, new: AnswerValues) -> bool:
     if old is None:
         return new != AnswerValues(level=None, evidence="", confidence="")
-    return (old.level, old.evidence, old.confidence) != (new.level, new.evidence, new.confidence)
+    old_note = getattr(old, "consensus_note", "")
+    return (old.level, old.evidence, old.confidence, old_note) != (
+        new.level,
+        new.evidence,
+        new.confidence,
+        new.note if isinstance(old, Answer) else "",
+    )
 
 
 @transaction.atomic
@@ -202,13 +214,18 @@ def assessment_submit(*, assessment: Assessment, expected_version: int, by) -> s
         )
         for d in dimensions
     )
-    now = timezone.now()
-    Assessment.objects.filter(pk=current.pk).update(
-        status=Assessment.Status.SUBMITTED, submitted_by=by, submitted_at=now, updated_at=now
-    )
+    current.status = Assessment.Status.SUBMITTED
+    current.submitted_by, current.submitted_at = by, timezone.now()
+    _save_recorded(current, by, ["status", "submitted_by", "submitted_at", "updated_at"])
     AssessmentEvent.objects.create(assessment=current, kind=AssessmentEvent.Kind.SUBMITTED, by=by)
     assessment.status = Assessment.Status.SUBMITTED
     return profile
+
+
+def _save_recorded(obj, by, fields: list[str]) -> None:
+    """Save with a history record that names who made the change."""
+    obj._history_user = by
+    obj.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -217,14 +234,82 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str) -> None:
     if current.is_draft:
         raise AssessmentError(_("This assessment is already a draft."))
     current.scores.all().delete()
-    Assessment.objects.filter(pk=current.pk).update(
-        status=Assessment.Status.DRAFT,
-        submitted_by=None,
-        submitted_at=None,
-        version=F("version") + 1,
-        updated_at=timezone.now(),
-    )
+    current.status, current.submitted_by, current.submitted_at = Assessment.Status.DRAFT, None, None
+    current.version += 1
+    fields = ["status", "submitted_by", "submitted_at", "version", "updated_at"]
+    _save_recorded(current, by, fields)
     AssessmentEvent.objects.create(
         assessment=current, kind=AssessmentEvent.Kind.REOPENED, by=by, note=reason
     )
     assessment.status = Assessment.Status.DRAFT
+
+
+# --- Several respondents -----------------------------------------------------------------------
+
+
+def _check_respondent_can_answer(assessment: Assessment, respondent: Respondent) -> None:
+    if respondent.has_submitted:
+        raise AssessmentError(_("You have submitted your answers; they can no longer change."))
+    if not assessment.round_is_open:
+        raise AssessmentError(_("The leader has closed this round of answers."))
+
+
+@transaction.atomic
+def respondents_assign(*, assessment: Assessment, users: list, by) -> list[Respondent]:
+    """Ask members to answer on their own. Members already assigned are left as they are."""
+    _check_draft(assessment)
+    if not assessment.round_is_open:
+        raise AssessmentError(_("The round is closed; no one else can be assigned."))
+    taken = set(assessment.respondents.values_list("user_id", flat=True))
+    added = []
+    for user in users:
+        if user.pk not in taken:
+            respondent = Respondent(assessment=assessment, user=user, assigned_by=by)
+            respondent._history_user = by
+            respondent.save()
+            added.append(respondent)
+    if added:
+        names = ", ".join(r.user.get_full_name() or r.user.username for r in added)
+        _event(assessment, AssessmentEvent.Kind.ASSIGNED, by, names)
+    return added
+
+
+@transaction.atomic
+def respondent_submit(*, respondent: Respondent, expected_version: int, by) -> None:
+    current = Respondent.objects.select_for_update().get(pk=respondent.pk)
+    assessment = current.assessment
+    _check_draft(assessment)
+    _check_respondent_can_answer(assessment, current)
+    if current.version != expected_version:
+        raise AssessmentError(
+            _("Your answers changed after you opened the review. Review them again, then submit.")
+        )
+    total = Indicator.objects.filter(dimension__framework=assessment.framework).count()
+    answered = current.answers.filter(level__isnull=False).count()
+    if answered < total:
+        raise AssessmentError(
+            _("%(count)d indicators are not answered yet. Answer them, then submit.")
+            % {"count": total - answered}
+        )
+    current.submitted_at = timezone.now()
+    _save_recorded(current, by, ["submitted_at"])
+    _event(assessment, AssessmentEvent.Kind.RESPONDENT_SUBMITTED, by, "")
+    respondent.submitted_at = current.submitted_at
+
+
+@transaction.atomic
+def round_close(*, assessment: Assessment, by) -> None:
+    """End the round: whoever has not submitted can no longer answer, nobody blocks."""
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _check_draft(current)
+    if current.round_closed_at is not None:
+        raise AssessmentError(_("The round is already closed."))
+    current.round_closed_at = timezone.now()
+    _save_recorded(current, by, ["round_closed_at", "updated_at"])
+    pending = current.respondents.filter(submitted_at__isnull=True).count()
+    _event(current, AssessmentEvent.Kind.ROUND_CLOSED, by, _("%d had not submitted") % pending)
+    assessment.round_closed_at = current.round_closed_at
+
+
+def _event(assessment: Assessment, kind: str, by, note: str) -> None:
+    AssessmentEvent.objects.create(assessment=assessment, kind=kind, by=by, note=note)

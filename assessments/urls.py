@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import views
+from assessments import member_views, views
 
 app_name = "assessments"
 
@@ -16,5 +16,36 @@ urlpatterns = [
         "assessments/<uuid:assessment_id>/answer/<slug:dimension_key>/",
         views.assessment_dimension,
         name="dimension",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/members/",
+        member_views.organization_members,
+        name="members",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/invite/",
+        member_views.organization_invite,
+        name="invite",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/security/",
+        member_views.organization_security,
+        name="organization_security",
+    ),
+    path("memberships/<int:membership_id>/role/", member_views.membership_role, name="role"),
+    path(
+        "memberships/<int:membership_id>/remove/",
+        member_views.membership_remove,
+        name="remove_member",
+    ),
+    path(
+        "invitations/<uuid:invitation_id>/revoke/",
+        member_views.invitation_revoke,
+        name="revoke_invitation",
+    ),
+    path(
+        "invitations/accept/<str:token>/",
+        member_views.invitation_accept,
+        name="invitation_accept",
     ),
 ]

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from valuecurve import views
@@ -8,7 +7,10 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("about/", views.about, name="about"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/security/", views.account, name="account"),
+    path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
     path("admin/", admin.site.urls),
 ]
