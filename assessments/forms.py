@@ -153,3 +153,41 @@ class AssignRespondentsForm(forms.Form):
             .order_by("first_name", "username")
         )
         self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class ConsensusAnswerForm(IndicatorAnswerForm):
+    """The leader's consensus on one indicator, with a note on how it was reached."""
+
+    note = forms.CharField(
+        label=_("Consensus note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Why this answer, especially where respondents disagreed."),
+    )
+
+    def values(self) -> AnswerValues:
+        return AnswerValues(
+            level=self.cleaned_data["level"],
+            evidence=self.cleaned_data["evidence"],
+            confidence=self.cleaned_data["confidence"],
+            note=self.cleaned_data["note"],
+        )
+
+
+def consensus_forms(indicators, answers, suggestions, data=None) -> list[ConsensusAnswerForm]:
+    """One form per indicator: the consensus so far, else a suggestion from the respondents."""
+    forms_ = []
+    for indicator in indicators:
+        answer = answers.get(indicator.pk)
+        if answer is not None:
+            initial = {
+                "level": answer.level,
+                "evidence": answer.evidence,
+                "confidence": answer.confidence,
+                "note": answer.consensus_note,
+            }
+        else:
+            initial = suggestions.get(indicator.pk, {})
+        forms_.append(ConsensusAnswerForm(data, indicator=indicator, initial=initial))
+    return forms_

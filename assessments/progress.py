@@ -81,3 +81,25 @@ def cycle_rows(assessments: list[Assessment]) -> list[CycleRow]:
         if scores:
             previous, previous_assessment = scores, assessment
     return rows
+
+
+@dataclass(frozen=True)
+class RespondentView:
+    """One respondent's answer to one indicator, as the consensus page shows it."""
+
+    name: str
+    level: int | None
+    evidence: str
+    confidence: str
+
+
+def respondent_answers_by_indicator(respondents) -> dict[int, list[RespondentView]]:
+    """`respondents` with `user` and `answers` prefetched; every respondent per indicator."""
+    table: dict[int, list[RespondentView]] = {}
+    for respondent in respondents:
+        name = respondent.user.get_full_name() or respondent.user.username
+        for answer in respondent.answers.all():
+            table.setdefault(answer.indicator_id, []).append(
+                RespondentView(name, answer.level, answer.evidence, answer.get_confidence_display())
+            )
+    return table

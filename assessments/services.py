@@ -313,3 +313,31 @@ def round_close(*, assessment: Assessment, by) -> None:
 
 def _event(assessment: Assessment, kind: str, by, note: str) -> None:
     AssessmentEvent.objects.create(assessment=assessment, kind=kind, by=by, note=note)
+
+
+@dataclass(frozen=True)
+class AnswerScope:
+    """Whose answers a member sees and writes on the answer pages.
+
+    One respondent (no one assigned): everyone who may answer writes the scored answers.
+    Several respondents: each assigned member writes their own until they submit; everyone
+    else reads the consensus answers, which the leader sets on the consensus pages.
+    """
+
+    team: bool
+    respondent: Respondent | None
+    answers: dict[int, Answer | RespondentAnswer]
+    version: int
+    writable: bool
+
+
+def answer_scope(assessment: Assessment, user, can_answer: bool) -> AnswerScope:
+    respondents = list(assessment.respondents.all())
+    mine = next((r for r in respondents if r.user_id == user.pk), None)
+    if respondents and mine is not None and not mine.has_submitted and assessment.round_is_open:
+        own = {a.indicator_id: a for a in mine.answers.select_related("answered_by")}
+        return AnswerScope(True, mine, own, mine.version, assessment.is_draft)
+    writable = can_answer and assessment.is_draft and not respondents
+    return AnswerScope(
+        bool(respondents), mine, answers_by_indicator(assessment), assessment.version, writable
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import member_views, views
+from assessments import member_views, team_views, views
 
 app_name = "assessments"
 
@@ -17,6 +17,25 @@ urlpatterns = [
         views.assessment_dimension,
         name="dimension",
     ),
+    path(
+        "assessments/<uuid:assessment_id>/respondents/",
+        team_views.respondents_assign,
+        name="respondents",
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/respondents/submit/",
+        team_views.respondent_submit,
+        name="respondent_submit",
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/close-round/", team_views.round_close, name="close_round"
+    ),
+    path(
+        "assessments/<uuid:assessment_id>/consensus/<slug:dimension_key>/",
+        team_views.consensus_dimension,
+        name="consensus",
+    ),
+    path("assessments/<uuid:assessment_id>/history/", team_views.history, name="history"),
     path(
         "organizations/<uuid:organization_id>/members/",
         member_views.organization_members,

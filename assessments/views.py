@@ -18,6 +18,7 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
 from assessments.progress import cycle_rows, dimension_steps
+from assessments.team_views import team_context
 
 
 @login_required
@@ -112,30 +113,35 @@ def assessment_dimension(request: HttpRequest, assessment_id, dimension_key: str
         return redirect("assessments:detail", assessment.pk)
     if not assessment.is_draft and request.method != "POST":
         return redirect("reports:results", assessment.pk)
-    answers = services.answers_by_indicator(assessment)
+    scope = services.answer_scope(assessment, request.user, membership.can_answer)
     indicators = list(dimension.indicators.all())
     page = {
         "assessment": assessment,
         "membership": membership,
         "dimensions": dimensions,
         "dimension": dimension,
-        "steps": dimension_steps(dimensions, answers, current=dimension.key),
-        "read_only": not membership.can_answer,
+        "steps": dimension_steps(dimensions, scope.answers, current=dimension.key),
+        "scope": scope,
+        "read_only": not scope.writable,
     }
     if request.method != "POST":
-        page["forms"] = indicator_forms(indicators, answers)
-        page["version_form"] = VersionForm(initial={"version": assessment.version})
+        page["forms"] = indicator_forms(indicators, scope.answers)
+        page["version_form"] = VersionForm(initial={"version": scope.version})
         return render(request, "assessments/dimension.html", page)
-    return _save_dimension(request, page, indicators, answers)
+    return _save_dimension(request, page, indicators, scope)
 
 
-def _save_dimension(request, page, indicators, answers) -> HttpResponse:
+def _save_dimension(request, page, indicators, scope) -> HttpResponse:
     assessment = page["assessment"]
     autosave = request.headers.get("X-Autosave") == "1"
-    forms_ = indicator_forms(indicators, answers, data=request.POST)
+    forms_ = indicator_forms(indicators, scope.answers, data=request.POST)
     version_form = VersionForm(request.POST)
     page.update(forms=forms_, version_form=version_form)
     error = _dimension_post_error(request, assessment, indicators, forms_, version_form)
+    if error is None and not scope.writable:
+        error = _(
+            "Each respondent answers on their own here; the leader sets the consensus."
+        )
     if error:
         return _refuse(request, page, error, autosave)
     values = {form.indicator: form.values() for form in forms_}
@@ -145,6 +151,7 @@ def _save_dimension(request, page, indicators, answers) -> HttpResponse:
             values=values,
             expected_version=version_form.cleaned_data["version"],
             by=request.user,
+            respondent=scope.respondent if scope.team else None,
         )
     except services.StaleVersion as stale:
         page["conflict"] = stale
@@ -200,16 +207,18 @@ def assessment_review(request: HttpRequest, assessment_id) -> HttpResponse:
 
 def _render_review(request, assessment, membership, error: str = "", status=200) -> HttpResponse:
     dimensions = services.framework_dimensions(assessment.framework)
-    answers = services.answers_by_indicator(assessment)
-    profile = services.assessment_profile(assessment, dimensions, answers)
+    scope = services.answer_scope(assessment, request.user, membership.can_answer)
+    profile = services.assessment_profile(assessment, dimensions, scope.answers)
     context = {
         "assessment": assessment,
         "membership": membership,
         "dimensions": dimensions,
-        "steps": dimension_steps(dimensions, answers, current="review"),
+        "scope": scope,
+        "steps": dimension_steps(dimensions, scope.answers, current="review"),
         "review": [(d, profile.dimensions[d.key]) for d in dimensions],
         "complete": not any(r.unanswered for r in profile.dimensions.values()),
         "error": error,
+        **team_context(assessment, membership, scope),
     }
     return render(request, "assessments/review.html", context, status=status)
 

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from assessments import levels, services
 from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
+from assessments.progress import respondent_answers_by_indicator
 from reports.charts import DimensionBar, figure_json, profile_figure
 
 
@@ -14,12 +15,13 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
     dimensions = services.framework_dimensions(assessment.framework)
     answers = services.answers_by_indicator(assessment)
     profile = services.assessment_profile(assessment, dimensions, answers)
+    spread = _visible_spread(assessment, membership, request.user)
     sections = [
         {
             "dimension": d,
             "result": profile.dimensions[d.key],
             "indicators": [
-                (i, answers.get(i.pk), profile.dimensions[d.key].counted[i.key])
+                (i, answers.get(i.pk), profile.dimensions[d.key].counted[i.key], spread.get(i.pk))
                 for i in d.indicators.all()
             ],
         }
@@ -38,5 +40,19 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "events": assessment.events.select_related("by"),
         "reopen_form": ReopenForm() if membership.can_lead and not assessment.is_draft else None,
         "level_names": levels.LEVEL_NAMES,
+        "show_spread": bool(spread),
     }
     return render(request, "reports/results.html", context)
+
+
+def _visible_spread(assessment, membership, user) -> dict:
+    """Respondents' answers per indicator, for those who may see them: no one sees the
+    others' answers before submitting their own."""
+    respondents = list(assessment.respondents.select_related("user").prefetch_related("answers"))
+    mine = next((r for r in respondents if r.user_id == user.pk), None)
+    pending = mine is not None and not mine.has_submitted and assessment.round_is_open
+    if not respondents or (
+        assessment.is_draft and (pending or not membership.can_lead and mine is None)
+    ):
+        return {}
+    return respondent_answers_by_indicator(respondents)

@@ -27,8 +27,8 @@ PER_REQUEST = 4
 HOME_MAX = 6 + PER_REQUEST
 PROGRAM_MAX = 9 + PER_REQUEST
 RESULTS_MAX = 9 + PER_REQUEST
-DIMENSION_MAX = 8 + PER_REQUEST
-REVIEW_MAX = 8 + PER_REQUEST
+DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
+REVIEW_MAX = 12 + PER_REQUEST  # + respondents, their answer counts, the assign form (2)
 
 
 @pytest.fixture

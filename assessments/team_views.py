@@ -1,0 +1,189 @@
+"""Several respondents: assigning them, their own submission, closing the round, the
+leader's consensus pages, and the assessment's history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments import consensus, services
+from assessments.access import Need, assessment_for_user
+from assessments.forms import AssignRespondentsForm, VersionForm, consensus_forms
+from assessments.history import assessment_history
+from assessments.models import RespondentAnswer
+from assessments.progress import dimension_steps, respondent_answers_by_indicator
+
+
+def team_context(assessment, membership, scope) -> dict:
+    """What the review page shows about respondents and the consensus."""
+    respondents = list(
+        assessment.respondents.select_related("user").annotate(
+            answered=Count("answers", filter=Q(answers__level__isnull=False))
+        )
+    )
+    lead_may_see = membership.can_lead and not _is_pending_respondent(scope)
+    can_assign = membership.can_lead and assessment.round_is_open
+    return {
+        "respondents": respondents,
+        "assign_form": AssignRespondentsForm(assessment=assessment) if can_assign else None,
+        "consensus_open": lead_may_see and consensus_ready(assessment, respondents),
+    }
+
+
+def _is_pending_respondent(scope) -> bool:
+    return scope.respondent is not None and not scope.respondent.has_submitted
+
+
+def consensus_ready(assessment, respondents) -> bool:
+    """Everyone has submitted, or the leader closed the round."""
+    if not respondents:
+        return False
+    return assessment.round_closed_at is not None or all(r.has_submitted for r in respondents)
+
+
+@login_required
+@require_POST
+def respondents_assign(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    form = AssignRespondentsForm(request.POST, assessment=assessment)
+    if not form.is_valid():
+        messages.error(
+            request, _("Choose at least one leader or contributor of this organization.")
+        )
+        return redirect("assessments:review", assessment.pk)
+    try:
+        services.respondents_assign(
+            assessment=assessment, users=list(form.cleaned_data["users"]), by=request.user
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Respondents assigned. Each answers on their own."))
+    return redirect("assessments:review", assessment.pk)
+
+
+@login_required
+@require_POST
+def respondent_submit(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.ANSWER)
+    respondent = assessment.respondents.filter(user=request.user).first()
+    form = VersionForm(request.POST)
+    if respondent is None or not form.is_valid():
+        messages.error(request, _("You are not a respondent of this assessment."))
+        return redirect("assessments:review", assessment.pk)
+    try:
+        services.respondent_submit(
+            respondent=respondent, expected_version=form.cleaned_data["version"], by=request.user
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Your answers are submitted. You can now see everyone's."))
+    return redirect("assessments:review", assessment.pk)
+
+
+@login_required
+@require_POST
+def round_close(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    try:
+        services.round_close(assessment=assessment, by=request.user)
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Round closed. Set the consensus answers now."))
+    return redirect("assessments:review", assessment.pk)
+
+
+@login_required
+def consensus_dimension(request: HttpRequest, assessment_id, dimension_key: str) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    dimensions = services.framework_dimensions(assessment.framework)
+    dimension = next((d for d in dimensions if d.key == dimension_key), None)
+    respondents = list(
+        assessment.respondents.select_related("user").prefetch_related(
+            Prefetch("answers", queryset=RespondentAnswer.objects.order_by("indicator_id"))
+        )
+    )
+    scope = services.answer_scope(assessment, request.user, membership.can_answer)
+    if dimension is None or _is_pending_respondent(scope):
+        return redirect("assessments:review", assessment.pk)
+    if not assessment.is_draft or not consensus_ready(assessment, respondents):
+        messages.error(
+            request, _("The consensus opens when everyone has submitted or the round is closed.")
+        )
+        return redirect("assessments:review", assessment.pk)
+    answers = services.answers_by_indicator(assessment)
+    spread_table = respondent_answers_by_indicator(respondents)
+    indicators = list(dimension.indicators.all())
+    data = request.POST if request.method == "POST" else None
+    forms_ = consensus_forms(indicators, answers, _suggestions(spread_table), data)
+    page = {
+        "assessment": assessment,
+        "membership": membership,
+        "dimension": dimension,
+        "dimensions": dimensions,
+        "steps": dimension_steps(dimensions, answers, current=dimension.key),
+        "rows": [
+            (f, spread_table.get(f.indicator.pk, []), _spread(spread_table, f)) for f in forms_
+        ],
+        "version_form": VersionForm(data, initial={"version": assessment.version}),
+    }
+    if data is None:
+        return render(request, "assessments/consensus.html", page)
+    return _save_consensus(request, page, forms_, dimensions)
+
+
+def _spread(table, form) -> consensus.Spread:
+    return consensus.spread([view.level for view in table.get(form.indicator.pk, [])])
+
+
+def _suggestions(table) -> dict[int, dict]:
+    suggestions = {}
+    for indicator_id, views in table.items():
+        evidence = "\n".join(f"{v.name}: {v.evidence}" for v in views if v.evidence)
+        level = consensus.suggested_level([v.level for v in views])
+        suggestions[indicator_id] = {"level": level, "evidence": evidence[:5000]}
+    return suggestions
+
+
+def _save_consensus(request, page, forms_, dimensions) -> HttpResponse:
+    assessment, version_form = page["assessment"], page["version_form"]
+    if not version_form.is_valid() or not all(f.is_valid() for f in forms_):
+        page["error"] = _("Some answers need your attention; nothing was saved.")
+        return render(request, "assessments/consensus.html", page, status=400)
+    try:
+        services.answers_save(
+            assessment=assessment,
+            values={f.indicator: f.values() for f in forms_},
+            expected_version=version_form.cleaned_data["version"],
+            by=request.user,
+        )
+    except services.StaleVersion as stale:
+        page["error"], page["conflict"] = str(stale), stale
+        page["version_form"] = VersionForm(initial={"version": stale.current_version})
+        return render(request, "assessments/consensus.html", page, status=409)
+    except services.AssessmentError as exc:
+        page["error"] = str(exc)
+        return render(request, "assessments/consensus.html", page, status=409)
+    keys = [d.key for d in dimensions]
+    position = keys.index(page["dimension"].key)
+    if position + 1 < len(keys):
+        return redirect("assessments:consensus", assessment.pk, keys[position + 1])
+    messages.success(request, _("Consensus saved. Review and submit the assessment."))
+    return redirect(reverse("assessments:review", args=[assessment.pk]))
+
+
+@login_required
+def history(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    context = {
+        "assessment": assessment,
+        "membership": membership,
+        "entries": assessment_history(assessment),
+    }
+    return render(request, "assessments/history.html", context)
