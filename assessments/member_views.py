@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments import members
+from assessments import members, portability
 from assessments.access import (
     Need,
     invitation_for_leader,
@@ -156,3 +157,14 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def _render_accept(request, invitation, signup, status=200) -> HttpResponse:
     context = {"invitation": invitation, "signup": signup}
     return render(request, "assessments/invitation_accept.html", context, status=status)
+
+
+@login_required
+def organization_export(request: HttpRequest, organization_id) -> HttpResponse:
+    """All of the organization's data as one JSON file (`manage.py import_organization`)."""
+    organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
+    data = portability.organization_export(organization)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    filename = f"valuecurve-{slugify(organization.name) or 'organization'}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

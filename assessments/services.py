@@ -241,7 +241,7 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str) -> None:
     AssessmentEvent.objects.create(
         assessment=current, kind=AssessmentEvent.Kind.REOPENED, by=by, note=reason
     )
-    assessment.status = Assessment.Status.DRAFT
+    assessment.status, assessment.version = Assessment.Status.DRAFT, current.version
 
 
 # --- Several respondents -----------------------------------------------------------------------

@@ -51,6 +51,11 @@ urlpatterns = [
         member_views.organization_security,
         name="organization_security",
     ),
+    path(
+        "organizations/<uuid:organization_id>/export/",
+        member_views.organization_export,
+        name="organization_export",
+    ),
     path("memberships/<int:membership_id>/role/", member_views.membership_role, name="role"),
     path(
         "memberships/<int:membership_id>/remove/",

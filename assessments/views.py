@@ -139,9 +139,7 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
     page.update(forms=forms_, version_form=version_form)
     error = _dimension_post_error(request, assessment, indicators, forms_, version_form)
     if error is None and not scope.writable:
-        error = _(
-            "Each respondent answers on their own here; the leader sets the consensus."
-        )
+        error = _("Each respondent answers on their own here; the leader sets the consensus.")
     if error:
         return _refuse(request, page, error, autosave)
     values = {form.indicator: form.values() for form in forms_}
