@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from assessments.framework_io import framework_copy
 from assessments.models import (
@@ -10,10 +11,13 @@ from assessments.models import (
     Dimension,
     Framework,
     Indicator,
+    Invitation,
     LevelDescriptor,
     Membership,
     Organization,
     Program,
+    Respondent,
+    RespondentAnswer,
 )
 
 
@@ -29,7 +33,7 @@ class ProgramInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "sector", "region", "size"]
     list_filter = ["sector", "size"]
     search_fields = ["name", "region"]
@@ -37,7 +41,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(SimpleHistoryAdmin):
     list_display = ["name", "organization", "service_area"]
     search_fields = ["name", "organization__name"]
     list_select_related = ["organization"]
@@ -79,7 +83,7 @@ class DimensionInline(admin.StackedInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(LockedFrameworkMixin, admin.ModelAdmin):
+class FrameworkAdmin(LockedFrameworkMixin, SimpleHistoryAdmin):
     list_display = ["title", "slug", "version", "created_at"]
     inlines = [DimensionInline]
     actions = ["copy_as_new_version"]
@@ -110,7 +114,7 @@ class IndicatorInline(admin.StackedInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(LockedFrameworkMixin, admin.ModelAdmin):
+class DimensionAdmin(LockedFrameworkMixin, SimpleHistoryAdmin):
     list_display = ["name", "framework", "order"]
     list_select_related = ["framework"]
     inlines = [IndicatorInline]
@@ -127,7 +131,7 @@ class LevelDescriptorInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(LockedFrameworkMixin, admin.ModelAdmin):
+class IndicatorAdmin(LockedFrameworkMixin, SimpleHistoryAdmin):
     list_display = ["key", "statement", "dimension"]
     list_filter = ["dimension__framework", "dimension__key"]
     list_select_related = ["dimension__framework"]
@@ -161,7 +165,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(SimpleHistoryAdmin):
     """Read-only: assessments change through the app, where every step is recorded."""
 
     list_display = ["program", "cycle", "status", "framework", "submitted_at"]
@@ -175,3 +179,50 @@ class AssessmentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """Changes happen in the app, where each is recorded; staff read every version here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Answer)
+class AnswerAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["assessment", "indicator", "level", "answered_by", "updated_at"]
+    list_select_related = ["assessment__program", "indicator", "answered_by"]
+    search_fields = ["assessment__program__name", "indicator__key"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(SimpleHistoryAdmin):
+    list_display = ["user", "organization", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user", "organization"]
+    search_fields = ["user__username", "user__email", "organization__name"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["email", "organization", "role", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["organization"]
+    exclude = ["token_hash"]
+
+
+@admin.register(Respondent)
+class RespondentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["user", "assessment", "assigned_at", "submitted_at"]
+    list_select_related = ["user", "assessment__program"]
+
+
+@admin.register(RespondentAnswer)
+class RespondentAnswerAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["respondent", "indicator", "level", "updated_at"]
+    list_select_related = ["respondent__user", "indicator"]
