@@ -35,7 +35,8 @@ def team_context(assessment, membership, scope) -> dict:
 
 
 def _is_pending_respondent(scope) -> bool:
-    return scope.respondent is not None and not scope.respondent.has_submitted
+    """Still answering on their own: they may not see the others' answers yet."""
+    return scope.writable and scope.respondent is not None
 
 
 def consensus_ready(assessment, respondents) -> bool:

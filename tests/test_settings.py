@@ -57,3 +57,12 @@ def test_env_helpers_fail_loudly_on_bad_values(monkeypatch):
         env_bool("SOME_FLAG")
     with pytest.raises(ImproperlyConfigured, match="SOME_NUMBER"):
         env_int("SOME_NUMBER", 1)
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get("/about/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"

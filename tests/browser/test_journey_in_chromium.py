@@ -110,3 +110,31 @@ def _answer_first_indicator_and_see_it_autosaved(page, assessment, dimension) ->
     page.locator(f"#id_i-{first.key}-level_{levels.REGULATIVE}").check()
     page.get_by_role("status").filter(has_text="All changes saved").wait_for()
     assert Answer.objects.get(assessment=assessment, indicator=first).level == levels.REGULATIVE
+
+
+def test_the_team_and_account_pages_are_accessible(
+    live_server, page, leader, contributor, draft, framework
+):
+    from assessments.services import respondents_assign, round_close
+
+    respondents_assign(assessment=draft, users=[leader, contributor], by=leader)
+    round_close(assessment=draft, by=leader)
+    page.goto(live_server.url + reverse("login"))
+    page.get_by_label("Username").fill(leader.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    urls = [
+        reverse("assessments:members", args=[draft.program.organization_id]),
+        reverse("assessments:review", args=[draft.pk]),
+        reverse("assessments:consensus", args=[draft.pk, "governance"]),
+        reverse("assessments:history", args=[draft.pk]),
+        reverse("account"),
+        reverse("two_factor_setup"),
+        reverse("password_change"),
+        reverse("about"),
+    ]
+    for url in urls:
+        page.goto(live_server.url + url)
+        assert page.url.endswith(url), f"redirected away from {url} to {page.url}"
+        assert_accessible(page)
+    assert page.problems == []
