@@ -116,7 +116,9 @@ def membership_remove(*, membership: Membership, by) -> None:
 
 
 def _check_not_last_leader(membership: Membership) -> None:
-    leaders = Membership.objects.select_for_update().filter(
+    # Lock the organization so two leaders stepping down at once cannot both pass.
+    Organization.objects.select_for_update().get(pk=membership.organization_id)
+    leaders = Membership.objects.filter(
         organization_id=membership.organization_id, role=Role.LEADER
     )
     if leaders.count() <= 1:

@@ -1,10 +1,23 @@
+from urllib.parse import urlencode
+
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from valuecurve.two_factor import two_factor_state
 
-# Pages a signed-in user may reach before finishing two-factor sign-in.
-OPEN_PREFIXES = ("/accounts/", "/static/", "/about/", "/invitations/accept/")
+# Until the code is entered, a password alone reaches only these: never the settings
+# of the account (turning two-factor off, a new authenticator, a new password).
+BEFORE_CODE = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/password_reset/",
+    "/accounts/reset/",
+    "/accounts/two-factor/verify/",
+    "/static/",
+)
+# A member whom an organization requires to use two-factor, before setting it up: their
+# password is their only factor so far, so their account pages stay open.
+BEFORE_SETUP = ("/accounts/", "/static/", "/about/", "/invitations/accept/")
 
 
 class TwoFactorMiddleware:
@@ -18,18 +31,19 @@ class TwoFactorMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        target = self.redirect_for(request)
-        if target and not request.path.startswith(OPEN_PREFIXES):
-            return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        target, open_paths = self.redirect_for(request)
+        if target and not request.path.startswith(open_paths):
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(target)}?{query}")
         return self.get_response(request)
 
-    def redirect_for(self, request) -> str | None:
+    def redirect_for(self, request) -> tuple[str | None, tuple[str, ...]]:
         user = request.user
         if not user.is_authenticated or user.is_verified():
-            return None
+            return None, ()
         has_device, required = two_factor_state(user)
         if has_device:
-            return "two_factor_verify"
+            return "two_factor_verify", BEFORE_CODE
         if required:
-            return "two_factor_setup"
-        return None
+            return "two_factor_setup", BEFORE_SETUP
+        return None, ()

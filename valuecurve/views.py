@@ -57,6 +57,8 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @login_required
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Scan a QR code, confirm with a code; recovery codes are shown once."""
+    if _code_still_needed(request):
+        return redirect("two_factor_verify")
     device = two_factor.pending_device(request.user)
     if request.method == "POST" and device is not None:
         form = TokenForm(request.POST)
@@ -92,6 +94,8 @@ def account(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    if _code_still_needed(request):
+        return redirect("two_factor_verify")
     has_device, required = two_factor_state(request.user)
     if required:
         messages.error(request, _("An organization you belong to requires two-factor sign-in."))
@@ -99,6 +103,11 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         two_factor.two_factor_disable(request.user)
         messages.success(request, _("Two-factor sign-in is off."))
     return redirect("account")
+
+
+def _code_still_needed(request: HttpRequest) -> bool:
+    """Signed in with the password, not yet with the authenticator's code."""
+    return two_factor_state(request.user)[0] and not request.user.is_verified()
 
 
 def _safe_next(request: HttpRequest) -> str:

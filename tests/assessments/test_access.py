@@ -1,7 +1,8 @@
 """Every URL, every role: anonymous, stranger, viewer, contributor, leader.
 
-The table below names every URL of the apps with the access it needs. A new URL without a
-row makes `test_every_named_url_has_an_access_rule` fail, so no page ships unchecked.
+The table below names every URL of the apps (and Django's sign-in pages) with the access it
+needs. A new URL without a row makes `test_every_named_url_has_an_access_rule` fail, so no
+page ships unchecked.
 """
 
 import copy
@@ -9,13 +10,31 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core import mail
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments import levels
+from assessments import levels, members
 from assessments.framework_io import parse_framework
-from assessments.models import Answer, Assessment, AssessmentEvent, Indicator
+from assessments.models import (
+    Answer,
+    Assessment,
+    AssessmentEvent,
+    Indicator,
+    Invitation,
+    Membership,
+    Organization,
+    Respondent,
+    RespondentAnswer,
+    Role,
+)
 from assessments.services import assessment_start, assessment_submit
-from tests.conftest import FRAMEWORK_FILE
+from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 
 ROLES = ["anonymous", "stranger", "viewer", "contributor", "leader"]
 # Who may do what, once they are a member of the organization.
@@ -24,8 +43,16 @@ ALLOWED = {
     "answer": {"contributor", "leader"},
     "lead": {"leader"},
 }
-# Named URLs that are not app pages: the login flow is public by nature.
+# Named URLs that are not app pages: signing in and out is public by nature.
 NOT_APP_PAGES = {"login", "logout"}
+INVITED_EMAIL = "newcomer@example.org"
+# POST actions whose only input is the URL.
+NO_DATA = {
+    "assessments:close_round",
+    "assessments:remove_member",
+    "assessments:revoke_invitation",
+    "two_factor_disable",
+}
 
 
 @dataclass(frozen=True)
@@ -34,7 +61,10 @@ class Case:
 
     name: str
     method: str
-    target: str  # "none", "program", "draft" or "submitted"
+    # What the URL is called on: "none", "program", "draft", "submitted", "organization",
+    # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
+    # "bad_token" (unknown) or "reset_link" (a password reset link of a user not signed in)
+    target: str
     need: str  # "public", "own" (only the user's own data), "read", "answer" or "lead"
     ok: int  # the status an allowed user gets
     dimension: str | None = None
@@ -57,9 +87,54 @@ CASES = [
     Case("assessments:reopen", "POST", "submitted", "lead", 302),
     Case("reports:results", "GET", "submitted", "read", 200),
     Case("reports:results", "GET", "draft", "read", 200),
+    # Several respondents: the leader assigns them and sets the consensus.
+    Case("assessments:respondents", "POST", "draft", "lead", 302),
+    Case("assessments:respondent_submit", "POST", "draft", "answer", 302),
+    Case("assessments:close_round", "POST", "draft", "lead", 302),
+    Case("assessments:consensus", "GET", "draft", "lead", 200, dimension="governance"),
+    Case("assessments:history", "GET", "submitted", "lead", 200),
+    # Members of an organization: only its leaders manage them.
+    Case("assessments:members", "GET", "organization", "lead", 200),
+    Case("assessments:invite", "POST", "organization", "lead", 302),
+    Case("assessments:organization_security", "POST", "organization", "lead", 302),
+    Case("assessments:role", "POST", "membership", "lead", 302),
+    Case("assessments:remove_member", "POST", "membership", "lead", 302),
+    Case("assessments:revoke_invitation", "POST", "invitation", "lead", 302),
+    Case("assessments:organization_export", "GET", "organization", "lead", 200),
+    # The emailed link is the key: whoever holds it may use it, once.
+    Case("assessments:invitation_accept", "GET", "token", "public", 200),
+    Case("assessments:invitation_accept", "POST", "token", "public", 302),
+    Case("assessments:invitation_accept", "GET", "bad_token", "public", 410),
+    # The signed-in user's own account.
+    Case("account", "GET", "none", "own", 200),
+    Case("two_factor_setup", "GET", "none", "own", 200),
+    Case("two_factor_verify", "GET", "none", "own", 302),  # nothing to verify: go on
+    Case("two_factor_disable", "POST", "none", "own", 302),
+    Case("password_change", "GET", "none", "own", 200),
+    Case("password_change_done", "GET", "none", "own", 200),
+    # Django's password reset by email.
+    Case("password_reset", "GET", "none", "public", 200),
+    Case("password_reset_done", "GET", "none", "public", 200),
+    Case("password_reset_confirm", "GET", "reset_link", "public", 302),  # to set-password
+    Case("password_reset_complete", "GET", "none", "public", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
-POST_ONLY = ["assessments:start", "assessments:submit", "assessments:reopen"]
+POST_ONLY = [
+    "assessments:start",
+    "assessments:submit",
+    "assessments:reopen",
+    "assessments:respondents",
+    "assessments:respondent_submit",
+    "assessments:close_round",
+    "assessments:invite",
+    "assessments:organization_security",
+    "assessments:role",
+    "assessments:remove_member",
+    "assessments:revoke_invitation",
+    "two_factor_disable",
+]
+# Actions on an organization's data, as opposed to public links and the user's own account.
+ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "own")]
 
 
 def expected_status(case: Case, role: str) -> int | str:
@@ -92,12 +167,16 @@ def answer_everything(assessment, level: int) -> None:
 
 
 @pytest.fixture
-def world(framework, leader, contributor, viewer, stranger, program, draft):
-    """A complete draft (2026) and a submitted cycle (2025) of one program."""
+def world(framework, org, leader, contributor, viewer, stranger, program, draft):
+    """A complete draft (2026) and a submitted cycle (2025) of one program, a pending
+    invitation to the organization, and a user who asked for a password reset link."""
     answer_everything(draft, levels.COLLABORATIVE)
     submitted = assessment_start(program=program, cycle="2025", framework=framework, by=leader)
     answer_everything(submitted, levels.REGULATIVE)
     assessment_submit(assessment=submitted, expected_version=submitted.version, by=leader)
+    token = members.invitation_create(
+        organization=org, email=INVITED_EMAIL, role=Role.CONTRIBUTOR, by=leader
+    )
     users = {
         "anonymous": None,
         "stranger": stranger,
@@ -106,18 +185,35 @@ def world(framework, leader, contributor, viewer, stranger, program, draft):
         "leader": leader,
     }
     return SimpleNamespace(
-        framework=framework, program=program, draft=draft, submitted=submitted, users=users
+        framework=framework,
+        organization=org,
+        program=program,
+        draft=draft,
+        submitted=submitted,
+        membership=Membership.objects.get(user=viewer, organization=org),
+        invitation=Invitation.objects.get(email=INVITED_EMAIL),
+        token=token,
+        forgetful=make_user("forgetful"),
+        users=users,
     )
 
 
+def url_args(target: str, world) -> list:
+    if target == "none":
+        return []
+    if target == "token":
+        return [world.token]
+    if target == "bad_token":
+        return ["not-a-token-anyone-was-sent"]
+    if target == "reset_link":
+        user = world.forgetful
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        return [uid, default_token_generator.make_token(user)]
+    return [getattr(world, target).pk]
+
+
 def url_for(case: Case, world) -> str:
-    target = {
-        "none": None,
-        "program": world.program,
-        "draft": world.draft,
-        "submitted": world.submitted,
-    }[case.target]
-    args = [] if target is None else [target.pk]
+    args = url_args(case.target, world)
     if case.dimension:
         args.append(case.dimension)
     return reverse(case.name, args=args)
@@ -138,6 +234,21 @@ def post_data(case: Case, world) -> dict:
         return {"version": world.draft.version}
     if case.name == "assessments:reopen":
         return {"reason": "Access check"}
+    if case.name == "assessments:respondents":
+        return {"users": [world.users["contributor"].pk]}
+    if case.name == "assessments:respondent_submit":
+        return {"version": 1}
+    if case.name == "assessments:invite":
+        return {"email": "access-check@example.org", "role": Role.VIEWER}
+    if case.name == "assessments:organization_security":
+        return {"require_two_factor": "on"}
+    if case.name == "assessments:role":
+        return {"role": Role.CONTRIBUTOR}
+    if case.name == "assessments:invitation_accept":
+        # A signed-in user joins as themselves; anyone else signs up.
+        return {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
+    if case.name in NO_DATA:
+        return {}
     raise AssertionError(f"no POST data for {case.name}")
 
 
@@ -150,13 +261,58 @@ def post_took_effect(case: Case, world) -> bool:
         return Assessment.objects.get(pk=world.draft.pk).status == Assessment.Status.SUBMITTED
     if case.name == "assessments:reopen":
         return Assessment.objects.get(pk=world.submitted.pk).is_draft
+    if case.name == "assessments:respondents":
+        return world.draft.respondents.filter(user=world.users["contributor"]).exists()
+    if case.name == "assessments:respondent_submit":
+        return Respondent.objects.filter(submitted_at__isnull=False).exists()
+    if case.name == "assessments:close_round":
+        return Assessment.objects.get(pk=world.draft.pk).round_closed_at is not None
+    if case.name == "assessments:invite":
+        sent = len(mail.outbox) == 1
+        return Invitation.objects.filter(email="access-check@example.org").exists() and sent
+    if case.name == "assessments:organization_security":
+        return Organization.objects.get(pk=world.organization.pk).require_two_factor
+    if case.name == "assessments:role":
+        return Membership.objects.get(pk=world.membership.pk).role == Role.CONTRIBUTOR
+    if case.name == "assessments:remove_member":
+        return not Membership.objects.filter(pk=world.membership.pk).exists()
+    if case.name == "assessments:revoke_invitation":
+        return Invitation.objects.get(pk=world.invitation.pk).revoked_at is not None
+    if case.name == "assessments:invitation_accept":
+        return Invitation.objects.get(pk=world.invitation.pk).accepted_at is not None
+    if case.name == "two_factor_disable":
+        return not TOTPDevice.objects.exists()
     raise AssertionError(f"no effect known for {case.name}")
+
+
+def prepare(client, case: Case, world, role: str) -> None:
+    """Give the actor what the action needs (for anonymous, the leader gets it)."""
+    user = world.users[role] or world.users["leader"]
+    if case.name == "two_factor_disable":
+        # An authenticator to turn off, verified in the session as after a full sign-in.
+        device = TOTPDevice.objects.create(user=user)
+        if world.users[role] is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+    if case.name == "assessments:respondent_submit":
+        # A respondent with every indicator answered. Being assigned grants no access.
+        respondent = Respondent.objects.create(assessment=world.draft, user=user)
+        RespondentAnswer.objects.bulk_create(
+            RespondentAnswer(respondent=respondent, indicator=i, level=levels.REGULATIVE)
+            for i in Indicator.objects.filter(dimension__framework=world.framework)
+        )
+    if case.name == "assessments:consensus":
+        # The consensus opens once the round is closed.
+        Respondent.objects.create(assessment=world.draft, user=world.users["contributor"])
+        Assessment.objects.filter(pk=world.draft.pk).update(round_closed_at=timezone.now())
 
 
 def send(client, case: Case, world, role: str):
     user = world.users[role]
     if user is not None:
         client.force_login(user)
+    prepare(client, case, world, role)
     url = url_for(case, world)
     if case.method == "POST":
         return url, client.post(url, post_data(case, world))
@@ -191,6 +347,7 @@ def _named_urls(patterns, prefix: str = ""):
 def test_every_named_url_has_an_access_rule():
     named = set(_named_urls(get_resolver().url_patterns))
     assert {n.split(":")[0] for n in named if ":" in n} >= {"assessments", "reports"}
+    assert {"password_reset", "account"} <= named  # names outside any namespace too
     assert named - NOT_APP_PAGES - {case.name for case in CASES} == set()
 
 
@@ -203,14 +360,16 @@ def test_the_table_names_only_urls_that_exist():
 def test_a_post_only_action_rejects_get_with_405(client, world, name):
     case = next(c for c in POST_CASES if c.name == name)
     client.force_login(world.users["leader"])
+    prepare(client, case, world, "leader")
     response = client.get(url_for(case, world))
     assert response.status_code == 405
     assert not post_took_effect(case, world)
 
 
 def test_the_post_only_list_matches_the_table():
-    """Every action in the table except the dimension page (GET and POST) is POST-only."""
-    assert {c.name for c in POST_CASES} - {"assessments:dimension"} == set(POST_ONLY)
+    """Every action in the table is POST-only, except pages that are also read with GET."""
+    pages = {c.name for c in CASES if c.method == "GET"}
+    assert {c.name for c in POST_CASES} - pages == set(POST_ONLY)
 
 
 def _governance_post(draft) -> dict:
@@ -244,10 +403,10 @@ def test_an_autosave_from_a_stranger_is_refused_like_any_post(client, stranger, 
     assert not Answer.objects.filter(assessment=draft).exists()
 
 
-def test_a_stranger_cannot_start_submit_or_reopen_and_nothing_is_recorded(client, world, stranger):
+def test_a_stranger_cannot_act_on_the_organization_and_nothing_is_recorded(client, world, stranger):
     events_before = AssessmentEvent.objects.count()
     client.force_login(stranger)
-    for case in POST_CASES:
+    for case in ORG_POST_CASES:
         response = client.post(url_for(case, world), post_data(case, world))
         assert response.status_code == 404, case.id
         assert not post_took_effect(case, world), case.id
@@ -260,6 +419,9 @@ def test_an_unknown_id_is_404_for_a_member_too(client, leader, db):
     assert client.get(reverse("assessments:program", args=[unknown])).status_code == 404
     assert client.get(reverse("assessments:review", args=[unknown])).status_code == 404
     assert client.get(reverse("reports:results", args=[unknown])).status_code == 404
+    assert client.get(reverse("assessments:members", args=[unknown])).status_code == 404
+    assert client.post(reverse("assessments:role", args=[987654])).status_code == 404
+    assert client.post(reverse("assessments:revoke_invitation", args=[unknown])).status_code == 404
 
 
 def test_the_home_page_hides_other_organizations_programs(client, stranger, program):
