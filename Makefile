@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
+ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 
 .PHONY: run test setup db demo lint bench clean
 
@@ -21,6 +22,7 @@ setup: $(STAMP)/python $(STAMP)/node
 db: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_framework $(FRAMEWORK) --skip-existing
+	$(MANAGE) import_action_steps $(ACTION_STEPS)
 
 demo: db
 	$(MANAGE) seed_demo --skip-existing

@@ -78,7 +78,7 @@ def framework_dump(framework: Framework, fmt: str) -> str:
 # --- Parse and validate ------------------------------------------------------------------------
 
 
-def _line_map(text: str) -> dict[str, int]:
+def line_map(text: str) -> dict[str, int]:
     """Map each path in the document (e.g. dimensions[0].indicators[2]) to its line."""
     lines: dict[str, int] = {}
 
@@ -99,7 +99,7 @@ def _line_map(text: str) -> dict[str, int]:
     return lines
 
 
-class _Checker:
+class Checker:
     def __init__(self, lines: dict[str, int]):
         self.lines = lines
         self.problems: list[Problem] = []
@@ -145,12 +145,12 @@ def parse_framework(text: str) -> dict[str, Any]:
     """Parse and validate a framework file; raise FrameworkFileError listing every problem."""
     try:
         data = yaml.safe_load(text)
-        lines = _line_map(text)
+        lines = line_map(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
         raise FrameworkFileError([Problem("", line, f"not valid YAML or JSON: {exc}")]) from None
-    check = _Checker(lines)
+    check = Checker(lines)
     data = check.mapping(data, "")
     _check_header(check, data)
     dimensions = check.sequence(data.get("dimensions"), "dimensions")
@@ -160,7 +160,7 @@ def parse_framework(text: str) -> dict[str, Any]:
     return data
 
 
-def _check_header(check: _Checker, data: dict) -> None:
+def _check_header(check: Checker, data: dict) -> None:
     slug = check.text(data, "slug", "")
     if slug and not SLUG_PATTERN.match(slug):
         check.fail("slug", "use lowercase letters, digits and hyphens")
@@ -171,7 +171,7 @@ def _check_header(check: _Checker, data: dict) -> None:
     check.text(data, "description", "", required=False)
 
 
-def _check_dimensions(check: _Checker, dimensions: list) -> None:
+def _check_dimensions(check: Checker, dimensions: list) -> None:
     keys = [d.get("key") for d in dimensions if isinstance(d, dict)]
     if dimensions and sorted(str(k) for k in keys) != sorted(levels.DIMENSION_KEYS):
         check.fail(
@@ -190,7 +190,7 @@ def _check_dimensions(check: _Checker, dimensions: list) -> None:
             _check_indicator(check, item, f"{path}.indicators[{i_index}]", seen)
 
 
-def _check_indicator(check: _Checker, raw: Any, path: str, seen: set[str]) -> None:
+def _check_indicator(check: Checker, raw: Any, path: str, seen: set[str]) -> None:
     indicator = check.mapping(raw, path)
     key = check.text(indicator, "key", path)
     if key and not KEY_PATTERN.match(key):

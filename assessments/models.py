@@ -44,6 +44,14 @@ class Organization(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector)
     region = models.CharField(_("region"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=Size, blank=True)
+    commitment_statement = models.TextField(
+        _("racial equity commitment statement"),
+        blank=True,
+        max_length=3000,
+        help_text=_("Shown on reports and posters."),
+    )
+    vision = models.TextField(_("vision"), blank=True, max_length=2000)
+    theory_of_change = models.TextField(_("theory of change"), blank=True, max_length=5000)
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),
         default=False,
@@ -506,3 +514,83 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+# --- Action plans ----------------------------------------------------------------------------
+
+
+class Capacity(models.TextChoices):
+    """The three capacities an action step builds (from the NextGen cohort's action plan)."""
+
+    SERVICES = "services", _("Equity-centric services and solutions")
+    ADVOCACY = "advocacy", _("Community advocacy, policy and perception")
+    LEADERSHIP = "leadership", _("Leadership that effects change")
+
+
+class ActionStep(models.Model):
+    """A suggested step in the library of a framework version, for one move up the curve."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="action_steps")
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="action_steps")
+    key = models.SlugField(_("key"), max_length=60)
+    from_level = models.PositiveSmallIntegerField(
+        _("from level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in range(4)]
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    measure = models.TextField(_("measure of progress"))
+    capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity)
+    indicators = models.ManyToManyField(Indicator, related_name="action_steps")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["dimension__order", "from_level", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "key"], name="unique_action_step_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanStep(models.Model):
+    """A step of an assessment's action plan: from the library or the leader's own."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+        DROPPED = "dropped", _("Dropped")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="plan_steps")
+    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    action_step = models.ForeignKey(
+        ActionStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    measure = models.TextField(_("measure of progress"), blank=True, max_length=1000)
+    owner = models.CharField(_("owner"), max_length=200, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status, default=Status.NOT_STARTED
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    order = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dimension__order", "order", "created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.NOT_STARTED, self.Status.IN_PROGRESS)
+
+    def is_overdue(self, today) -> bool:
+        return self.is_open and self.due_date is not None and self.due_date < today

@@ -19,6 +19,7 @@ from assessments.models import (
     Respondent,
     RespondentAnswer,
 )
+from assessments.plans import plan_create
 
 
 class AssessmentError(Exception):
@@ -218,6 +219,7 @@ def assessment_submit(*, assessment: Assessment, expected_version: int, by) -> s
     current.submitted_by, current.submitted_at = by, timezone.now()
     _save_recorded(current, by, ["status", "submitted_by", "submitted_at", "updated_at"])
     AssessmentEvent.objects.create(assessment=current, kind=AssessmentEvent.Kind.SUBMITTED, by=by)
+    plan_create(assessment=current, profile=profile, by=by)
     assessment.status = Assessment.Status.SUBMITTED
     return profile
 

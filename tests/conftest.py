@@ -93,3 +93,18 @@ def answer_all(assessment, level: int = levels.COLLABORATIVE, evidence: str = "M
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ACTION_STEPS_FILE = (
+    Path(__file__).parent.parent / "fixtures/action_steps/value-curve-equity-v1.yaml"
+)
+
+
+@pytest.fixture
+def action_steps(framework):
+    """The shipped action-step library, on the v1 framework."""
+    from assessments.action_steps import action_steps_import, parse_action_steps
+
+    steps = parse_action_steps(ACTION_STEPS_FILE.read_text(encoding="utf-8"), framework)
+    action_steps_import(framework, steps)
+    return framework.action_steps.all()
