@@ -7,7 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments import levels
-from assessments.models import Answer, AnswerFields, Framework, Program, Role
+from assessments.models import (
+    ActionStep,
+    Answer,
+    AnswerFields,
+    Framework,
+    Organization,
+    PlanStep,
+    Program,
+    Role,
+)
+from assessments.plans import StepValues
 from assessments.services import AnswerValues
 
 MAX_EVIDENCE = 5000
@@ -131,8 +141,22 @@ class OrganizationSecurityForm(forms.Form):
     )
 
 
+class UserIdsField(forms.ModelMultipleChoiceField):
+    """Refuses ids the database could not even compare (SQLite overflows on huge numbers)."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not str(pk).isdigit() or int(pk) >= 2**63:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class AssignRespondentsForm(forms.Form):
-    users = forms.ModelMultipleChoiceField(
+    users = UserIdsField(
         label=_("Who answers on their own?"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -191,3 +215,57 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
             initial = suggestions.get(indicator.pk, {})
         forms_.append(ConsensusAnswerForm(data, indicator=indicator, initial=initial))
     return forms_
+
+
+class PlanStepForm(forms.ModelForm):
+    class Meta:
+        model = PlanStep
+        fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "measure": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def values(self) -> StepValues:
+        return StepValues(**{name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+class NewPlanStepForm(PlanStepForm):
+    """Add a step: the leader's own, or one from the library for this dimension."""
+
+    library_step = forms.ModelChoiceField(
+        label=_("From the library (optional)"),
+        queryset=ActionStep.objects.none(),
+        required=False,
+        help_text=_("Choose a suggested step, or leave empty and write your own."),
+    )
+
+    class Meta(PlanStepForm.Meta):
+        fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
+
+    def __init__(self, *args, dimension, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["library_step"].queryset = dimension.action_steps.order_by(
+            "from_level", "order"
+        )
+        self.fields["title"].required = False
+
+    def clean(self):
+        data = super().clean()
+        library = data.get("library_step")
+        if library is not None:
+            data["title"] = data.get("title") or library.title
+            data["description"] = data.get("description") or library.description
+            data["measure"] = data.get("measure") or library.measure
+        elif not data.get("title"):
+            self.add_error("title", _("Give the step a title, or choose one from the library."))
+        return data
+
+
+class StatementsForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["commitment_statement", "vision", "theory_of_change"]
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}

@@ -27,6 +27,10 @@ def invitation_create(*, organization: Organization, email: str, role: str, by) 
     email = email.strip().lower()
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
         raise MembershipError(_("Someone with this email is already a member."))
+    if organization.invitations.pending().filter(email=email).exists():
+        raise MembershipError(
+            _("An invitation to this address is waiting for an answer. Revoke it to send anew.")
+        )
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organization=organization,

@@ -19,7 +19,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments import levels, members
+from assessments import levels, members, plans
 from assessments.framework_io import parse_framework
 from assessments.models import (
     Answer,
@@ -29,6 +29,7 @@ from assessments.models import (
     Invitation,
     Membership,
     Organization,
+    PlanStep,
     Respondent,
     RespondentAnswer,
     Role,
@@ -51,6 +52,7 @@ NO_DATA = {
     "assessments:close_round",
     "assessments:remove_member",
     "assessments:revoke_invitation",
+    "assessments:plan_step_remove",
     "two_factor_disable",
 }
 
@@ -106,6 +108,17 @@ CASES = [
     Case("assessments:invitation_accept", "POST", "token", "public", 302),
     Case("assessments:invitation_accept", "GET", "bad_token", "public", 410),
     # The signed-in user's own account.
+    # Action plans, statements and scorecards.
+    Case("assessments:plan", "GET", "submitted", "read", 200),
+    Case("assessments:plan_step_add", "POST", "submitted", "lead", 302, dimension="governance"),
+    Case("assessments:plan_step_edit", "GET", "plan_step", "lead", 200),
+    Case("assessments:plan_step_edit", "POST", "plan_step", "lead", 302),
+    Case("assessments:plan_step_move", "POST", "plan_step", "lead", 302),
+    Case("assessments:plan_step_remove", "POST", "plan_step", "lead", 302),
+    Case("assessments:statements", "GET", "organization", "lead", 200),
+    Case("assessments:statements", "POST", "organization", "lead", 302),
+    Case("scorecards:program", "GET", "program", "read", 200),
+    Case("scorecards:organization", "GET", "organization", "read", 200),
     Case("account", "GET", "none", "own", 200),
     Case("two_factor_setup", "GET", "none", "own", 200),
     Case("two_factor_verify", "GET", "none", "own", 302),  # nothing to verify: go on
@@ -131,6 +144,9 @@ POST_ONLY = [
     "assessments:role",
     "assessments:remove_member",
     "assessments:revoke_invitation",
+    "assessments:plan_step_add",
+    "assessments:plan_step_move",
+    "assessments:plan_step_remove",
     "two_factor_disable",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
@@ -184,7 +200,17 @@ def world(framework, org, leader, contributor, viewer, stranger, program, draft)
         "contributor": contributor,
         "leader": leader,
     }
+    steps = [
+        plans.plan_step_add(
+            assessment=submitted,
+            dimension=framework.dimensions.get(key="governance"),
+            values=plans.StepValues(title, "", "", "", None, "not_started", ""),
+            by=leader,
+        )
+        for title in ("First step", "Second step")
+    ]
     return SimpleNamespace(
+        plan_step=steps[0],
         framework=framework,
         organization=org,
         program=program,
@@ -244,6 +270,14 @@ def post_data(case: Case, world) -> dict:
         return {"require_two_factor": "on"}
     if case.name == "assessments:role":
         return {"role": Role.CONTRIBUTOR}
+    if case.name == "assessments:plan_step_add":
+        return {"governance-title": "Access step", "governance-status": "not_started"}
+    if case.name == "assessments:plan_step_edit":
+        return {"title": "Edited step", "status": "done"}
+    if case.name == "assessments:plan_step_move":
+        return {"direction": "down"}
+    if case.name == "assessments:statements":
+        return {"commitment_statement": "Access commitment"}
     if case.name == "assessments:invitation_accept":
         # A signed-in user joins as themselves; anyone else signs up.
         return {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
@@ -282,6 +316,18 @@ def post_took_effect(case: Case, world) -> bool:
         return Invitation.objects.get(pk=world.invitation.pk).accepted_at is not None
     if case.name == "two_factor_disable":
         return not TOTPDevice.objects.exists()
+    if case.name == "assessments:plan_step_add":
+        return PlanStep.objects.filter(title="Access step").exists()
+    if case.name == "assessments:plan_step_edit":
+        return PlanStep.objects.filter(title="Edited step", status="done").exists()
+    if case.name == "assessments:plan_step_move":
+        first = PlanStep.objects.filter(assessment=world.submitted).order_by("order").first()
+        return first.title == "Second step"
+    if case.name == "assessments:plan_step_remove":
+        return not PlanStep.objects.filter(pk=world.plan_step.pk).exists()
+    if case.name == "assessments:statements":
+        organization = Organization.objects.get(pk=world.organization.pk)
+        return organization.commitment_statement == "Access commitment"
     raise AssertionError(f"no effect known for {case.name}")
 
 
