@@ -10,7 +10,14 @@ from enum import Enum
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from assessments.models import Assessment, Invitation, Membership, Organization, Program
+from assessments.models import (
+    Assessment,
+    Invitation,
+    Membership,
+    Organization,
+    PlanStep,
+    Program,
+)
 
 
 class Need(Enum):
@@ -83,3 +90,11 @@ def invitation_for_leader(user, invitation_id: uuid.UUID) -> Invitation:
         raise Http404
     _check(membership_for(user, invitation.organization_id), Need.LEAD)
     return invitation
+
+
+def plan_step_for_user(user, step_id: uuid.UUID, need: Need = Need.LEAD) -> PlanStep:
+    step = PlanStep.objects.select_related("assessment__program").filter(pk=step_id).first()
+    if step is None:
+        raise Http404
+    _check(membership_for(user, step.assessment.program.organization_id), need)
+    return step

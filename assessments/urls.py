@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import member_views, team_views, views
+from assessments import member_views, plan_views, team_views, views
 
 app_name = "assessments"
 
@@ -36,6 +36,20 @@ urlpatterns = [
         name="consensus",
     ),
     path("assessments/<uuid:assessment_id>/history/", team_views.history, name="history"),
+    path("assessments/<uuid:assessment_id>/plan/", plan_views.plan, name="plan"),
+    path(
+        "assessments/<uuid:assessment_id>/plan/<slug:dimension_key>/add/",
+        plan_views.plan_step_add,
+        name="plan_step_add",
+    ),
+    path("plan-steps/<uuid:step_id>/edit/", plan_views.plan_step_edit, name="plan_step_edit"),
+    path("plan-steps/<uuid:step_id>/move/", plan_views.plan_step_move, name="plan_step_move"),
+    path("plan-steps/<uuid:step_id>/remove/", plan_views.plan_step_remove, name="plan_step_remove"),
+    path(
+        "organizations/<uuid:organization_id>/statements/",
+        plan_views.organization_statements,
+        name="statements",
+    ),
     path(
         "organizations/<uuid:organization_id>/members/",
         member_views.organization_members,
