@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -22,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.test.utils import override_settings
 
-from assessments import levels, scoring
+from assessments import levels, scoring, services
 from assessments.models import (
     Answer,
     Assessment,
@@ -33,9 +33,11 @@ from assessments.models import (
     Indicator,
     Membership,
     Organization,
+    PlanStep,
     Program,
     Role,
 )
+from assessments.plans import plan_create
 from assessments.services import framework_dimensions
 
 FRAMEWORK_SLUG = "value-curve-equity"
@@ -884,6 +886,57 @@ def explicit_timestamps() -> Iterator[None]:
             f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
+# --- Action plans and statements of the first organizations ---------------------------------
+
+COMMITMENT = (
+    "{org} commits to serving every family so that race no longer predicts how they fare: "
+    "we count outcomes by race, put more resources where exclusion has been greatest, and "
+    "share decisions with the communities we serve."
+)
+VISION = "Every family in {region} thriving, whatever their race or language."
+OWNERS = ("Program director", "Equity lead", "Data team", "HR director", "Community liaison")
+
+
+def add_plans_and_statements(count: int) -> int:
+    """Statements, and plans partly under way, for the hand-written demo organizations."""
+    rng = random.Random(SEED + 1)
+    organizations = list(Organization.objects.order_by("created_at", "name")[:count])
+    for org in organizations:
+        org.commitment_statement = COMMITMENT.format(org=org.name)
+        org.vision = VISION.format(region=org.region or "our community")
+    Organization.objects.bulk_update(organizations, ["commitment_statement", "vision"])
+    submitted = (
+        Assessment.objects.submitted()
+        .filter(program__organization__in=organizations)
+        .select_related("framework", "submitted_by")
+        .order_by("created_at", "id")
+    )
+    steps = []
+    for assessment in submitted:
+        steps += _demo_plan(assessment, rng)
+    PlanStep.objects.bulk_update(steps, ["status", "owner", "due_date"])
+    return len(steps)
+
+
+def _demo_plan(assessment: Assessment, rng: random.Random) -> list[PlanStep]:
+    dimensions = services.framework_dimensions(assessment.framework)
+    answers = services.answers_by_indicator(assessment)
+    profile = services.assessment_profile(assessment, dimensions, answers)
+    steps = plan_create(assessment=assessment, profile=profile, by=assessment.submitted_by)
+    year = int(assessment.cycle)
+    done_share = 0.7 if year < 2026 else 0.25
+    for step in steps:
+        roll = rng.random()
+        step.status = (
+            PlanStep.Status.DONE
+            if roll < done_share
+            else rng.choice([PlanStep.Status.IN_PROGRESS, PlanStep.Status.NOT_STARTED])
+        )
+        step.owner = rng.choice(OWNERS)
+        step.due_date = date(year, rng.randint(6, 12), rng.randint(1, 28))
+    return steps
+
+
 # --- The command ---------------------------------------------------------------------------
 
 
@@ -919,7 +972,10 @@ class Command(BaseCommand):
         # DEBUG would log every INSERT with its parameters quoted: slower than the inserts.
         with override_settings(DEBUG=False), explicit_timestamps(), transaction.atomic():
             self._build(builder, orgs, started)
+        with transaction.atomic():
+            plans = add_plans_and_statements(min(orgs, len(ORGANIZATIONS)))
         self._summary(builder, time.perf_counter() - started)
+        self.stdout.write(f"Action plans: {plans:,} steps for the first organizations.")
 
     def _check_options(self, orgs: int, programs: int | None) -> None:
         if orgs < 2:
