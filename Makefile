@@ -7,14 +7,14 @@ STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 
-.PHONY: run test setup db demo lint bench clean
+.PHONY: run test setup db demo lint bench bench-documents clean
 
-run: demo
+run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
 	@echo "Serving http://127.0.0.1:8000 (Ctrl-C to stop)"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: setup $(STAMP)/chromium
+test: setup $(STAMP)/system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)/python $(STAMP)/node
@@ -35,6 +35,9 @@ lint: setup
 bench: db
 	$(BIN)/python bench/run.py
 
+bench-documents: db $(STAMP)/system
+	$(BIN)/python bench/documents.py
+
 $(STAMP)/python: pyproject.toml
 	@mkdir -p $(STAMP)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,10 +50,12 @@ $(STAMP)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-# The browser test drives Debian's Chromium; install it when it is missing.
-$(STAMP)/chromium:
+# Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
+# for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils
+$(STAMP)/system:
 	@mkdir -p $(STAMP)
-	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core)
+	dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES))
 	@touch $@
 
 clean:

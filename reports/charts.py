@@ -58,6 +58,112 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
     return fig
 
 
+# One colour per dimension, shared by the curve's markers and the poster's column bands.
+# All keep white text above 4.5:1 contrast.
+DIMENSION_COLORS = {
+    "governance": "#a3461f",
+    "insight": "#1b5f8c",
+    "services": "#3f6d1f",
+    "people": "#7a3b69",
+}
+_SPARE_COLORS = ("#5c4b8a", "#8a5a00", "#00666e", "#8c2f39")
+
+
+def dimension_color(key: str, position: int) -> str:
+    """The dimension's colour; a framework with other dimensions gets spare colours in order."""
+    return DIMENSION_COLORS.get(key) or _SPARE_COLORS[position % len(_SPARE_COLORS)]
+
+
+@dataclass(frozen=True)
+class CurveMarker:
+    key: str
+    name: str
+    level: int
+    index: float
+
+
+def curve_height(index: float) -> float:
+    """The value curve: rises slowly through Regulative, steeply towards Generative."""
+    return 0.25 + 3.5 * (max(index, 0.0) / 4) ** 2
+
+
+def curve_figure(markers: list[CurveMarker], height: int = 380, legend: bool = True) -> go.Figure:
+    """The rising curve through the four levels, each dimension placed at its index (0-4).
+
+    Dimensions at the same index are stacked above one another so none hides another.
+    """
+    fig = go.Figure(_curve_trace())
+    fig.add_trace(_level_points_trace())
+    seen: dict[float, int] = {}
+    for position, marker in enumerate(markers):
+        spot = round(marker.index, 1)
+        stacked = seen.get(spot, 0)
+        seen[spot] = stacked + 1
+        fig.add_trace(_marker_trace(marker, position, stacked))
+    fig.update_layout(
+        xaxis={"visible": False, "range": [-0.25, 4.35], "fixedrange": True},
+        yaxis={"visible": False, "range": [0, 4.9], "fixedrange": True},
+        showlegend=legend,
+        legend={"orientation": "h", "x": 0, "y": -0.02, "yanchor": "top", "font": {"size": 13}},
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        height=height,
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        font={"family": "system-ui, sans-serif", "size": 14, "color": "#212529"},
+    )
+    return fig
+
+
+def _curve_trace() -> go.Scatter:
+    xs = [step / 20 for step in range(0, 87)]
+    return go.Scatter(
+        x=xs,
+        y=[curve_height(x) for x in xs],
+        mode="lines",
+        line={"color": "#123a63", "width": 5, "shape": "spline"},
+        fill="tozeroy",
+        fillcolor="rgba(18, 58, 99, 0.08)",
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _level_points_trace() -> go.Scatter:
+    return go.Scatter(
+        x=list(levels.LEVELS),
+        y=[curve_height(level) for level in levels.LEVELS],
+        mode="markers+text",
+        marker={"size": 11, "color": "#ffffff", "line": {"color": "#123a63", "width": 3}},
+        text=[str(levels.LEVEL_NAMES[level]) for level in levels.LEVELS],
+        # Below the curve (the dimensions' markers sit on and above it), inside the plot.
+        textposition=["bottom right"] * (len(levels.LEVELS) - 1) + ["bottom left"],
+        textfont={"size": 15, "color": "#123a63"},
+        hoverinfo="skip",
+        showlegend=False,
+    )
+
+
+def _marker_trace(marker: CurveMarker, position: int, stacked: int) -> go.Scatter:
+    label = f"{marker.name}: {levels.level_name(marker.level)} · {marker.index:.2f}"
+    number = str(position + 1)
+    return go.Scatter(
+        x=[marker.index],
+        y=[curve_height(marker.index) + 0.42 * stacked],
+        mode="markers+text",
+        name=f"{number}  {label}",
+        marker={
+            "size": 24,
+            "color": dimension_color(marker.key, position),
+            "line": {"color": "#ffffff", "width": 2},
+        },
+        text=[number],
+        textfont={"color": "#ffffff", "size": 13},
+        textposition="middle center",
+        hovertext=[label],
+        hoverinfo="text",
+    )
+
+
 def figure_json(fig: go.Figure) -> dict:
     """Plain JSON-ready data for json_script (numpy arrays and the like made plain)."""
     return json.loads(fig.to_json())

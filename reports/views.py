@@ -1,11 +1,14 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
 
 from assessments import levels, services
 from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
 from assessments.progress import respondent_answers_by_indicator
+from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
 
 
@@ -56,3 +59,39 @@ def _visible_spread(assessment, membership, user) -> dict:
     ):
         return {}
     return respondent_answers_by_indicator(respondents)
+
+
+# --- Documents: the printable report (HTML and PDF) and the poster (PDF) -----------------------
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    return HttpResponse(
+        content, content_type="application/pdf", headers={"Content-Disposition": disposition}
+    )
+
+
+@login_required
+def assessment_report(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    spread = _visible_spread(assessment, membership, request.user)
+    context = documents.report_context(assessment, spread=spread, today=timezone.localdate())
+    return render(request, "reports/print/report.html", context)
+
+
+@login_required
+def assessment_report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, membership = assessment_for_user(request.user, assessment_id)
+    spread = _visible_spread(assessment, membership, request.user)
+    content = documents.report_pdf(assessment, spread=spread, today=timezone.localdate())
+    return _pdf_response(content, documents.document_filename(assessment, "report"))
+
+
+@login_required
+def assessment_poster_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
+    size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
+    if size is None:
+        raise Http404
+    assessment, _membership = assessment_for_user(request.user, assessment_id)
+    content = documents.poster_pdf(assessment, size=size, today=timezone.localdate())
+    return _pdf_response(content, documents.document_filename(assessment, f"poster-{size.key}"))

@@ -153,6 +153,18 @@ STORAGES = {
     },
 }
 
+# Uploaded and generated files (poster batches); served through views that check access.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+
+# Background work (poster batches). The immediate backend runs a task at once, in the
+# process that enqueues it; set TASKS_BACKEND to a worker backend (e.g. django-tasks-db's)
+# to build batches outside the request.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
+    }
+}
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -207,4 +219,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Their INFO lines narrate every PDF and font subset.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

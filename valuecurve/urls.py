@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("", include("reports.scorecard_urls")),
+    path("", include("reports.batch_urls")),
     path("about/", views.about, name="about"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/security/", views.account, name="account"),

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -35,6 +36,7 @@ from assessments.models import (
     Role,
 )
 from assessments.services import assessment_start, assessment_submit
+from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 
 ROLES = ["anonymous", "stranger", "viewer", "contributor", "leader"]
@@ -117,6 +119,13 @@ CASES = [
     Case("assessments:plan_step_remove", "POST", "plan_step", "lead", 302),
     Case("assessments:statements", "GET", "organization", "lead", 200),
     Case("assessments:statements", "POST", "organization", "lead", 302),
+    Case("reports:report", "GET", "submitted", "read", 200),
+    Case("reports:report", "GET", "draft", "read", 200),
+    Case("reports:report_pdf", "GET", "submitted", "read", 200),
+    Case("reports:poster_pdf", "GET", "submitted", "read", 200),
+    Case("posters:start", "POST", "organization", "lead", 302),
+    Case("posters:batch", "GET", "batch", "lead", 200),
+    Case("posters:download", "GET", "batch", "lead", 200),
     Case("scorecards:program", "GET", "program", "read", 200),
     Case("scorecards:organization", "GET", "organization", "read", 200),
     Case("account", "GET", "none", "own", 200),
@@ -147,6 +156,7 @@ POST_ONLY = [
     "assessments:plan_step_add",
     "assessments:plan_step_move",
     "assessments:plan_step_remove",
+    "posters:start",
     "two_factor_disable",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
@@ -183,7 +193,9 @@ def answer_everything(assessment, level: int) -> None:
 
 
 @pytest.fixture
-def world(framework, org, leader, contributor, viewer, stranger, program, draft):
+def world(
+    framework, org, leader, contributor, viewer, stranger, program, draft, settings, tmp_path
+):
     """A complete draft (2026) and a submitted cycle (2025) of one program, a pending
     invitation to the organization, and a user who asked for a password reset link."""
     answer_everything(draft, levels.COLLABORATIVE)
@@ -209,7 +221,13 @@ def world(framework, org, leader, contributor, viewer, stranger, program, draft)
         )
         for title in ("First step", "Second step")
     ]
+    settings.MEDIA_ROOT = tmp_path
+    batch = PosterBatch.objects.create(
+        organization=org, requested_by=leader, size="tabloid", status="done", total=1, done=1
+    )
+    batch.archive.save("access.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
     return SimpleNamespace(
+        batch=batch,
         plan_step=steps[0],
         framework=framework,
         organization=org,
@@ -278,6 +296,8 @@ def post_data(case: Case, world) -> dict:
         return {"direction": "down"}
     if case.name == "assessments:statements":
         return {"commitment_statement": "Access commitment"}
+    if case.name == "posters:start":
+        return {"size": "a3"}
     if case.name == "assessments:invitation_accept":
         # A signed-in user joins as themselves; anyone else signs up.
         return {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
@@ -325,6 +345,8 @@ def post_took_effect(case: Case, world) -> bool:
         return first.title == "Second step"
     if case.name == "assessments:plan_step_remove":
         return not PlanStep.objects.filter(pk=world.plan_step.pk).exists()
+    if case.name == "posters:start":
+        return PosterBatch.objects.filter(size="a3").exists()
     if case.name == "assessments:statements":
         organization = Organization.objects.get(pk=world.organization.pk)
         return organization.commitment_statement == "Access commitment"

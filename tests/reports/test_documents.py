@@ -1,0 +1,426 @@
+"""The printable report and the poster: the PDF files themselves are read, not only statuses.
+
+Charts go through kaleido and the system Chromium (started once for the test process).
+"""
+
+import io
+import os
+import re
+import shutil
+import subprocess
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from assessments import levels
+from assessments.models import Organization, PlanStep
+from assessments.plans import StepValues, plan_step_add
+from assessments.services import assessment_submit
+from reports import charts, documents, pdf
+from tests.conftest import answer_all
+
+pytestmark = pytest.mark.skipif(
+    not shutil.which("pdftotext") or not shutil.which("pdffonts"),
+    reason="poppler-utils is not installed (make test installs it)",
+)
+
+DIMENSIONS = ("Governance & Structures", "Insight & Evidence", "Services & Solutions")
+CREDIT = "Based on the Human Services Value Curve, Leadership for a Networked World."
+
+
+# --- Reading PDFs -------------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes, tmp_path: Path) -> str:
+    path = tmp_path / "document.pdf"
+    path.write_bytes(content)
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def flat(text: str) -> str:
+    """pdftotext's text on one line: wrapped lines joined, hyphenation left as it is."""
+    return " ".join(text.split())
+
+
+def pdf_fonts(content: bytes, tmp_path: Path) -> list[dict[str, str]]:
+    path = tmp_path / "fonts.pdf"
+    path.write_bytes(content)
+    output = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)
+    header, rule, *rows = output.stdout.splitlines()
+    emb = header.index("emb")
+    return [{"name": row.split()[0], "emb": row[emb : emb + 3].strip()} for row in rows]
+
+
+def pdf_reader(content: bytes) -> PdfReader:
+    return PdfReader(io.BytesIO(content))
+
+
+def save_for_inspection(content: bytes, name: str) -> None:
+    """With KEEP_DOCUMENTS=<folder>, the test's PDFs are kept there to look at."""
+    folder = os.environ.get("KEEP_DOCUMENTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / name).write_bytes(content)
+
+
+# --- Fixtures -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def submitted(draft, leader, action_steps):
+    """The draft answered at Collaborative and submitted: scored, with a plan."""
+    answer_all(draft, levels.COLLABORATIVE)
+    assessment_submit(assessment=draft, expected_version=draft.version, by=leader)
+    draft.refresh_from_db()
+    return draft
+
+
+@pytest.fixture
+def statement(org):
+    org.commitment_statement = "We commit to services where race no longer predicts outcomes."
+    org.vision = "Every family in the county thrives."
+    org.save()
+    return org
+
+
+def add_step(assessment, dimension, title: str, by, **fields) -> PlanStep:
+    values = {
+        "title": title,
+        "description": "",
+        "measure": "",
+        "owner": "",
+        "due_date": None,
+        "status": PlanStep.Status.NOT_STARTED,
+        "notes": "",
+    } | fields
+    return plan_step_add(
+        assessment=assessment, dimension=dimension, values=StepValues(**values), by=by
+    )
+
+
+def get(client, user, name: str, assessment, query: str = ""):
+    client.force_login(user)
+    return client.get(reverse(f"reports:{name}", args=[assessment.pk]) + query)
+
+
+# --- The report -----------------------------------------------------------------------------
+
+
+def test_the_report_pdf_has_the_cover_levels_answers_and_plan(
+    client, viewer, submitted, statement, tmp_path
+):
+    response = get(client, viewer, "report_pdf", submitted)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="value-curve-riverside-county-dss-family-stability-2026-report.pdf"'
+    )
+    content = response.content
+    save_for_inspection(content, "report.pdf")
+    assert len(pdf_reader(content).pages) >= 2
+    text = flat(pdf_text(content, tmp_path))
+    assert "Family Stability" in text and "Riverside County DSS" in text
+    assert "race no longer predicts outcomes" in text and "Every family in the county" in text
+    for name in DIMENSIONS:
+        assert name in text
+    assert "Collaborative" in text and "Minutes 2026-03" in text
+    first_step = submitted.plan_steps.order_by("dimension__order", "order").first()
+    # Table cells wrap: the title's first words stand together in the text.
+    assert " ".join(first_step.title.split()[:4]) in text
+    assert "Scorecard" in text and CREDIT in text
+    assert "Provisional" not in text
+
+
+def test_the_report_pdf_is_tagged_titled_and_embeds_its_fonts(client, viewer, submitted, tmp_path):
+    content = get(client, viewer, "report_pdf", submitted).content
+    reader = pdf_reader(content)
+    catalog = reader.trailer["/Root"]
+    assert bool(catalog["/MarkInfo"]["/Marked"]) is True
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/Lang"] == "en"
+    assert "Family Stability" in reader.metadata.title
+    fonts = pdf_fonts(content, tmp_path)
+    assert fonts and all(font["emb"] == "yes" for font in fonts), fonts
+
+
+def test_the_report_shows_the_spread_of_several_respondents(
+    client, leader, viewer, submitted, tmp_path
+):
+    from assessments.models import Indicator, Respondent, RespondentAnswer
+
+    indicator = Indicator.objects.filter(dimension__framework=submitted.framework).first()
+    for user, level in ((leader, levels.REGULATIVE), (viewer, levels.INTEGRATIVE)):
+        respondent = Respondent.objects.create(assessment=submitted, user=user)
+        RespondentAnswer.objects.create(respondent=respondent, indicator=indicator, level=level)
+    content = get(client, viewer, "report_pdf", submitted).content
+    save_for_inspection(content, "report-spread.pdf")
+    text = flat(pdf_text(content, tmp_path))
+    assert "Respondents" in text
+    assert "leader: Regulative" in text and "viewer: Integrative" in text
+
+
+def test_a_draft_report_is_marked_provisional(client, viewer, draft, tmp_path):
+    response = get(client, viewer, "report_pdf", draft)
+    assert response.status_code == 200
+    text = flat(pdf_text(response.content, tmp_path))
+    assert "Provisional" in text and "Draft (provisional)" in text
+    assert "There is no action plan yet" in text
+
+
+def test_a_draft_poster_is_marked_provisional(client, viewer, draft, tmp_path):
+    response = get(client, viewer, "poster_pdf", draft)
+    assert response.status_code == 200
+    text = flat(pdf_text(response.content, tmp_path))
+    assert "Draft (provisional)" in text
+    assert text.count("No steps planned in this dimension yet.") == 4
+
+
+def test_the_printable_page_draws_the_charts_as_svg_and_links_the_pdf(client, viewer, submitted):
+    response = get(client, viewer, "report", submitted)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.count('src="data:image/svg+xml;base64,') == 1
+    assert reverse("reports:report_pdf", args=[submitted.pk]) in page
+    assert "css/print.css" in page
+
+
+def test_the_report_is_made_without_charts_when_chromium_fails(
+    client, viewer, submitted, monkeypatch, tmp_path
+):
+    def broken(*args, **kwargs):
+        raise pdf.ChartUnavailable("no Chromium")
+
+    monkeypatch.setattr(pdf, "figure_svg", broken)
+    response = get(client, viewer, "report_pdf", submitted)
+    assert response.status_code == 200
+    assert "Governance & Structures" in flat(pdf_text(response.content, tmp_path))
+
+
+# --- The poster -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "size", "media_box"),
+    [
+        ("", "tabloid", (1224, 792)),
+        ("?size=tabloid", "tabloid", (1224, 792)),
+        ("?size=a3", "a3", (1190.55, 841.89)),
+    ],
+)
+def test_the_poster_is_one_large_landscape_page(
+    client, viewer, submitted, statement, tmp_path, query, size, media_box
+):
+    response = get(client, viewer, "poster_pdf", submitted, query)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == (
+        "attachment; "
+        f'filename="value-curve-riverside-county-dss-family-stability-2026-poster-{size}.pdf"'
+    )
+    save_for_inspection(response.content, f"poster-{size}.pdf")
+    reader = pdf_reader(response.content)
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == pytest.approx(media_box, abs=0.1)
+    text = flat(pdf_text(response.content, tmp_path))
+    assert "Family Stability" in text and "Riverside County DSS" in text
+    for name in DIMENSIONS:
+        assert name in text
+    assert "Collaborative" in text and "race no longer predicts outcomes" in text
+    assert CREDIT in text and "version 1" in text
+
+
+def test_an_unknown_poster_size_is_not_found(client, viewer, submitted):
+    assert get(client, viewer, "poster_pdf", submitted, "?size=a0").status_code == 404
+
+
+def test_the_poster_shows_the_first_five_steps_still_in_the_plan(
+    client, leader, submitted, tmp_path
+):
+    first = submitted.plan_steps.order_by("dimension__order", "order").first()
+    PlanStep.objects.filter(pk=first.pk).update(status=PlanStep.Status.DROPPED)
+    steps = list(submitted.plan_steps.filter(dimension=first.dimension).order_by("order"))
+    text = flat(pdf_text(get(client, leader, "poster_pdf", submitted).content, tmp_path))
+    assert first.title not in text
+    for step in steps[1:6]:
+        assert step.title in text
+
+
+def test_a_poster_with_long_text_stays_on_one_page_and_says_what_is_left_out(
+    client, leader, org, submitted, tmp_path
+):
+    org.name = "Organización " * 15
+    org.commitment_statement = "We commit to equity in every program we run. " * 66
+    org.save()
+    submitted.plan_steps.all().delete()
+    for dimension in submitted.framework.dimensions.all():
+        for n in range(20):
+            add_step(
+                submitted,
+                dimension,
+                f"Step {n} " + "W" * 20 + " long title " * 15,
+                leader,
+                description="A very long description of the work. " * 52,
+                owner="Deputy Director for Programs and Community Partnerships " * 3,
+                due_date=date(2026, 9, 1),
+            )
+    response = get(client, leader, "poster_pdf", submitted)
+    save_for_inspection(response.content, "poster-long.pdf")
+    assert len(pdf_reader(response.content).pages) == 1
+    text = flat(pdf_text(response.content, tmp_path))
+    assert text.count("+15 more steps in the report") == 4
+    assert "The full statement is in the report." in text
+    assert "…" in text
+    assert CREDIT in text
+
+
+def test_markup_in_user_text_comes_out_as_text(client, leader, submitted, tmp_path):
+    markup = "<b>bold</b><script>alert(1)</script>"
+    dimension = submitted.framework.dimensions.first()
+    submitted.plan_steps.filter(dimension=dimension).delete()
+    add_step(submitted, dimension, markup, leader)
+    for name in ("poster_pdf", "report_pdf"):
+        text = flat(pdf_text(get(client, leader, name, submitted).content, tmp_path))
+        assert markup in text, name
+
+
+def test_spanish_vietnamese_chinese_and_arabic_render_with_embedded_fonts(
+    client, leader, submitted, tmp_path
+):
+    titles = {
+        "Acción para la equidad en la niñez",
+        "Kế hoạch hành động vì công bằng",
+        "社区公平行动计划",
+        "خطة العمل من أجل المساواة",
+    }
+    submitted.plan_steps.all().delete()
+    for dimension, title in zip(submitted.framework.dimensions.all(), sorted(titles), strict=False):
+        add_step(submitted, dimension, title, leader)
+    for name in ("poster_pdf", "report_pdf"):
+        content = get(client, leader, name, submitted).content
+        save_for_inspection(content, f"{name}-languages.pdf")
+        fonts = pdf_fonts(content, tmp_path)
+        assert all(font["emb"] == "yes" for font in fonts), fonts
+        names = " ".join(font["name"] for font in fonts)
+        assert "CJK" in names and "Arabic" in names, names
+        text = pdf_text(content, tmp_path)
+        for title in titles - {"خطة العمل من أجل المساواة"}:
+            assert title in flat(text), (name, title)
+        assert _arabic_words("خطة العمل من أجل المساواة") <= _arabic_words(text)
+
+
+def _arabic_words(text: str) -> set[str]:
+    """Arabic words, whatever order pdftotext puts right-to-left words in."""
+    return set(re.findall(r"[\u0600-\u06FF]+", text))
+
+
+# --- Access -------------------------------------------------------------------------------------
+
+
+DOCUMENTS = ("report", "report_pdf", "poster_pdf")
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_a_stranger_cannot_tell_the_document_exists(client, stranger, submitted, name):
+    assert get(client, stranger, name, submitted).status_code == 404
+
+
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_anonymous_visitors_are_sent_to_sign_in(client, submitted, name):
+    response = client.get(reverse(f"reports:{name}", args=[submitted.pk]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", ("report", "poster_pdf"))
+def test_a_viewer_can_read_the_documents_of_a_draft(client, viewer, draft, name):
+    assert get(client, viewer, name, draft).status_code == 200
+
+
+def test_the_results_page_links_the_documents_and_draws_the_curve(client, viewer, submitted):
+    page = get(client, viewer, "results", submitted).content.decode()
+    for label in (
+        "Printable report",
+        "Report (PDF)",
+        "Poster (PDF, 11 × 17 in)",
+        "Poster (PDF, A3)",
+    ):
+        assert label in page
+    poster = reverse("reports:poster_pdf", args=[submitted.pk])
+    assert f"{poster}?size=tabloid" in page and f"{poster}?size=a3" in page
+    assert 'data-chart="curve-chart"' in page and 'id="curve-chart"' in page
+
+
+# --- Pure pieces ------------------------------------------------------------------------------
+
+
+def test_truncate_cuts_at_a_word_with_an_ellipsis():
+    assert documents.truncate("short   text\n", 20) == "short text"
+    cut = documents.truncate("one two three four five six seven", 20)
+    assert cut == "one two three four…" and len(cut) <= 20
+    assert documents.truncate("x" * 50, 10) == "x" * 9 + "…"
+
+
+def test_file_names_are_ascii_slugs_with_a_fallback():
+    class Named:
+        def __init__(self, **kwargs):
+            self.__dict__.update(kwargs)
+
+    organization = Organization(name="社区")
+    program = Named(name="Niñez Segura", organization=organization)
+    assessment = Named(program=program, cycle="2026 Q1")
+    name = documents.document_filename(assessment, "poster-a3")
+    assert name == "value-curve-organization-ninez-segura-2026-q1-poster-a3.pdf"
+
+
+def test_the_curve_places_each_dimension_at_its_index():
+    markers = [
+        charts.CurveMarker("governance", "Governance", 2, 2.1),
+        charts.CurveMarker("insight", "Insight", 1, 1.4),
+        charts.CurveMarker("services", "Services", 2, 2.1),
+    ]
+    fig = charts.curve_figure(markers)
+    placed = [trace for trace in fig.data if trace.name]
+    assert [trace.x[0] for trace in placed] == [2.1, 1.4, 2.1]
+    assert placed[0].y[0] == pytest.approx(charts.curve_height(2.1))
+    # The second dimension at the same index is lifted above the first, not hidden by it.
+    assert placed[2].y[0] > placed[0].y[0]
+    assert placed[0].marker.color == charts.DIMENSION_COLORS["governance"]
+
+
+def test_the_curve_rises_through_the_four_levels():
+    heights = [charts.curve_height(level) for level in range(5)]
+    assert heights == sorted(heights) and len(set(heights)) == 5
+
+
+def test_a_document_fetches_nothing_but_data_urls(tmp_path):
+    secret = tmp_path / "secret.svg"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="99" height="20">'
+    secret.write_text(svg + '<text y="15">SECRET</text></svg>')
+    html = f'<p>Before</p><img src="file://{secret}" alt="x"><p>After</p>'
+    text = flat(pdf_text(pdf.html_to_pdf(html), tmp_path))
+    assert "Before" in text and "After" in text and "SECRET" not in text
+
+
+def test_the_same_figure_is_drawn_once():
+    fig = charts.profile_figure([charts.DimensionBar("Governance", 2, 2.25)])
+    first = pdf.figure_svg(fig, 600, 200)
+    hits = pdf._svg_for.cache_info().hits
+    assert pdf.figure_svg(fig, 600, 200) == first
+    assert pdf._svg_for.cache_info().hits == hits + 1
+    assert first.startswith(b"<svg") and b"Governance" in first
+
+
+@pytest.mark.parametrize("days, overdue", [(-1, True), (1, False)])
+def test_the_report_scorecard_counts_overdue_steps(leader, submitted, days, overdue):
+    dimension = submitted.framework.dimensions.first()
+    today = date(2026, 6, 1)
+    add_step(submitted, dimension, "Late", leader, due_date=today + timedelta(days=days))
+    steps = documents.plan_steps(submitted)
+    card = documents.plan_scorecard(list(submitted.framework.dimensions.all()), steps, today)
+    assert card.rows[0][2] == int(overdue)
