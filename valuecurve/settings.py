@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
+    "django_tasks_db",
     "valuecurve",
     "assessments",
     "reports",
@@ -157,8 +158,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Background work (poster batches). The immediate backend runs a task at once, in the
-# process that enqueues it; set TASKS_BACKEND to a worker backend (e.g. django-tasks-db's)
-# to build batches outside the request.
+# process that enqueues it. In production set TASKS_BACKEND=django_tasks_db.DatabaseBackend
+# and run `manage.py db_worker`: batches are then built outside the request.
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")

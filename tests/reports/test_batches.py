@@ -58,3 +58,21 @@ def test_an_unknown_size_is_refused(client, leader, org):
     response = client.post(reverse("posters:start", args=[org.pk]), {"size": "poster-xxl"})
     assert response.status_code == 302
     assert not PosterBatch.objects.exists()
+
+
+def test_with_the_database_backend_a_worker_builds_the_batch_outside_the_request(
+    client, leader, org, program, framework, action_steps, settings, tmp_path
+):
+    from django.core.management import call_command
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    submit(program, framework, leader)
+    client.force_login(leader)
+    response = client.post(reverse("posters:start", args=[org.pk]), {"size": "tabloid"})
+    batch = PosterBatch.objects.get()
+    assert (batch.status, batch.done) == ("queued", 0)  # the request only enqueued it
+    assert "0 of 1 posters" in client.get(response.url).content.decode()
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    batch.refresh_from_db()
+    assert (batch.status, batch.done) == ("done", 1)
