@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from valuecurve import views
+from valuecurve.forms import SignInForm
 
 urlpatterns = [
     path("", include("assessments.urls")),
@@ -9,6 +11,7 @@ urlpatterns = [
     path("", include("reports.scorecard_urls")),
     path("", include("reports.batch_urls")),
     path("about/", views.about, name="about"),
+    path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/security/", views.account, name="account"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
