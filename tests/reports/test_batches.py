@@ -3,6 +3,7 @@
 import io
 import zipfile
 
+import pytest
 from django.urls import reverse
 
 from assessments import levels
@@ -60,6 +61,8 @@ def test_an_unknown_size_is_refused(client, leader, org):
     assert not PosterBatch.objects.exists()
 
 
+# The worker closes its database connection when it finishes: a transactional test survives it.
+@pytest.mark.django_db(transaction=True)
 def test_with_the_database_backend_a_worker_builds_the_batch_outside_the_request(
     client, leader, org, program, framework, action_steps, settings, tmp_path
 ):
