@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "valuecurve",
     "assessments",
     "reports",
+    "cohorts",
+    "outcomes",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("reports.scorecard_urls")),
     path("", include("reports.batch_urls")),
+    path("cohorts/", include("cohorts.urls")),
+    path("", include("outcomes.urls")),
     path("about/", views.about, name="about"),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
