@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import scoring
+from assessments import scoring, signals
 from assessments.models import (
     Answer,
     Assessment,
@@ -221,6 +221,7 @@ def assessment_submit(*, assessment: Assessment, expected_version: int, by) -> s
     AssessmentEvent.objects.create(assessment=current, kind=AssessmentEvent.Kind.SUBMITTED, by=by)
     plan_create(assessment=current, profile=profile, by=by)
     assessment.status = Assessment.Status.SUBMITTED
+    signals.scores_changed.send(sender=Assessment, assessment=current)
     return profile
 
 
@@ -244,6 +245,7 @@ def assessment_reopen(*, assessment: Assessment, by, reason: str) -> None:
         assessment=current, kind=AssessmentEvent.Kind.REOPENED, by=by, note=reason
     )
     assessment.status, assessment.version = Assessment.Status.DRAFT, current.version
+    signals.scores_changed.send(sender=Assessment, assessment=current)
 
 
 # --- Several respondents -----------------------------------------------------------------------

@@ -1,3 +1,53 @@
+from django.urls import path
+
+from cohorts import member_views, views
+
 app_name = "cohorts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.cohort_list, name="list"),
+    path("new/", views.cohort_create, name="create"),
+    path("<uuid:cohort_id>/", views.cohort_dashboard, name="dashboard"),
+    path(
+        "<uuid:cohort_id>/organizations/<uuid:organization_id>/",
+        views.member_detail,
+        name="member_detail",
+    ),
+    path(
+        "<uuid:cohort_id>/assessments/<uuid:assessment_id>/",
+        views.member_answers,
+        name="member_answers",
+    ),
+    path("<uuid:cohort_id>/members/", views.cohort_members, name="members"),
+    path("<uuid:cohort_id>/members/invite/", views.cohort_invite, name="invite"),
+    path(
+        "<uuid:cohort_id>/members/<uuid:member_id>/cancel/",
+        views.invitation_cancel,
+        name="invitation_cancel",
+    ),
+    path("<uuid:cohort_id>/goals/", views.cohort_goals, name="goals"),
+    path("<uuid:cohort_id>/goals/new/", views.goal_add, name="goal_add"),
+    path("<uuid:cohort_id>/goals/<uuid:goal_id>/", views.goal_edit, name="goal_edit"),
+    path("<uuid:cohort_id>/goals/<uuid:goal_id>/remove/", views.goal_remove, name="goal_remove"),
+    path("<uuid:cohort_id>/workgroups/new/", views.workgroup_add, name="workgroup_add"),
+    path(
+        "<uuid:cohort_id>/workgroups/<uuid:workgroup_id>/",
+        views.workgroup_edit,
+        name="workgroup_edit",
+    ),
+    path(
+        "<uuid:cohort_id>/workgroups/<uuid:workgroup_id>/remove/",
+        views.workgroup_remove,
+        name="workgroup_remove",
+    ),
+    path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
+    # The member organization's side.
+    path("memberships/<uuid:member_id>/", member_views.membership, name="membership"),
+    path(
+        "memberships/<uuid:member_id>/sharing/",
+        member_views.membership_sharing,
+        name="membership_sharing",
+    ),
+    path("memberships/<uuid:member_id>/end/", member_views.membership_end, name="membership_end"),
+    path("memberships/<uuid:member_id>/goals/", member_views.goal_links, name="goal_links"),
+]

@@ -1,0 +1,94 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Organization
+from cohorts.models import Cohort, SharedGoal, Sharing, Workgroup
+
+YEAR_HELP = _("The year the cohort means to reach it, such as 2030.")
+
+
+class CohortForm(forms.ModelForm):
+    class Meta:
+        model = Cohort
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class InviteForm(forms.Form):
+    organizations = forms.ModelMultipleChoiceField(
+        label=_("Organizations to invite"),
+        queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one organization.")},
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organizations"].queryset = choices
+
+
+class SharingForm(forms.Form):
+    sharing = forms.ChoiceField(
+        label=_("What your organization shares with the cohort's facilitators"),
+        choices=Sharing.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose what your organization shares.")},
+        help_text=_(
+            "Benchmarks for members use levels only and never name an organization. You can "
+            "change this or withdraw at any time; it takes effect at once."
+        ),
+    )
+
+
+class GoalForm(forms.ModelForm):
+    class Meta:
+        model = SharedGoal
+        fields = ["title", "description", "target_year"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"target_year": YEAR_HELP}
+
+    def clean_target_year(self):
+        year = self.cleaned_data["target_year"]
+        if year is not None and not 2000 <= year <= 2100:
+            raise forms.ValidationError(_("Enter a year between 2000 and 2100."))
+        return year
+
+
+class WorkgroupForm(forms.ModelForm):
+    class Meta:
+        model = Workgroup
+        fields = ["name", "goal", "organizations"]
+        widgets = {"organizations": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, cohort: Cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = cohort.goals.all()
+        self.fields["organizations"].queryset = Organization.objects.filter(
+            cohort_memberships__cohort=cohort,
+            cohort_memberships__status__in=["invited", "active"],
+        ).order_by("name")
+
+
+class GoalLinksForm(forms.Form):
+    """One multiple choice per shared goal: which of the member's open steps serve it."""
+
+    def __init__(self, *args, goals, steps, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        choices = [
+            (str(step.pk), f"{step.title} ({step.assessment.program.name})") for step in steps
+        ]
+        self.steps = {str(step.pk): step for step in steps}
+        for goal in self.goals:
+            self.fields[f"goal-{goal.pk}"] = forms.MultipleChoiceField(
+                label=goal.title,
+                choices=choices,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def links(self) -> dict:
+        return {
+            goal: [self.steps[pk] for pk in self.cleaned_data[f"goal-{goal.pk}"]]
+            for goal in self.goals
+        }

@@ -1,0 +1,133 @@
+"""A member organization's side of a cohort: consent, benchmarks, steps tied to shared goals."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.access import Need, membership_for
+from assessments.models import PlanStep
+from cohorts import dashboard, services
+from cohorts.access import member_for_leader
+from cohorts.forms import GoalLinksForm, SharingForm
+from cohorts.models import CohortMember, GoalLink
+
+
+@login_required
+def membership(request: HttpRequest, member_id) -> HttpResponse:
+    member = member_for_leader(request.user, member_id, Need.READ)
+    return _render(request, member, SharingForm(initial={"sharing": member.sharing}), None)
+
+
+def _render(request, member: CohortMember, sharing_form, links_form, status=200) -> HttpResponse:
+    can_lead = membership_for(request.user, member.organization_id).can_lead
+    if links_form is None and member.is_sharing:
+        links_form = _links_form(member)
+    benchmark = (
+        dashboard.benchmark(member.cohort, member.organization_id) if member.is_sharing else None
+    )
+    context = {
+        **_benchmark_context(benchmark),
+        "member": member,
+        "cohort": member.cohort,
+        "can_lead": can_lead,
+        "facilitators": member.cohort.facilitators.select_related("user"),
+        "sharing_form": sharing_form,
+        "links_form": links_form,
+    }
+    return render(request, "cohorts/membership.html", context, status=status)
+
+
+def _benchmark_context(benchmark: dashboard.Benchmark | None) -> dict:
+    if benchmark is None:
+        return {"benchmark": None}
+    keys = list(benchmark.dimensions)
+    return {
+        "benchmark": benchmark,
+        "benchmark_names": list(benchmark.dimensions.values()),
+        "benchmark_rows": [
+            {"name": p["name"], "values": [_two(p.get(key)) for key in keys]}
+            for p in benchmark.programs
+        ],
+        "benchmark_spreads": [benchmark.spreads[key] for key in keys],
+    }
+
+
+def _two(value) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _open_steps(member: CohortMember):
+    return (
+        PlanStep.objects.filter(assessment__program__organization_id=member.organization_id)
+        .exclude(status=PlanStep.Status.DROPPED)
+        .select_related("assessment__program")
+        .order_by("assessment__program__name", "-assessment__cycle", "dimension__order", "order")
+    )
+
+
+def _links_form(member: CohortMember, data=None) -> GoalLinksForm | None:
+    goals = list(member.cohort.goals.all())
+    if not goals:
+        return None
+    steps = list(_open_steps(member))
+    initial: dict[str, list[str]] = {}
+    links = GoalLink.objects.filter(goal__in=goals, plan_step__in=steps)
+    for goal_id, step_id in links.values_list("goal_id", "plan_step_id"):
+        initial.setdefault(f"goal-{goal_id}", []).append(str(step_id))
+    return GoalLinksForm(data, goals=goals, steps=steps, initial=initial)
+
+
+@login_required
+@require_POST
+def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
+    member = member_for_leader(request.user, member_id)
+    form = SharingForm(request.POST)
+    if not form.is_valid():
+        return _render(request, member, form, None, status=400)
+    was_sharing = member.is_sharing
+    try:
+        services.membership_respond(
+            member=member, sharing=form.cleaned_data["sharing"], by=request.user
+        )
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Sharing updated.") if was_sharing else _("You joined the cohort. Welcome."),
+        )
+    return redirect("cohorts:membership", member.pk)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, member_id) -> HttpResponse:
+    member = member_for_leader(request.user, member_id)
+    try:
+        member = services.membership_end(member=member, by=request.user)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        if member.status == CohortMember.Status.DECLINED:
+            messages.success(request, _("Invitation declined."))
+        else:
+            messages.success(request, _("Your organization no longer shares with the cohort."))
+    return redirect("cohorts:membership", member.pk)
+
+
+@login_required
+@require_POST
+def goal_links(request: HttpRequest, member_id) -> HttpResponse:
+    member = member_for_leader(request.user, member_id)
+    form = _links_form(member, request.POST) if member.is_sharing else None
+    if form is None:
+        messages.error(request, _("Join the cohort first; then tie your steps to its goals."))
+        return redirect("cohorts:membership", member.pk)
+    if not form.is_valid():
+        return _render(request, member, SharingForm(initial={"sharing": member.sharing}), form, 400)
+    count = services.goal_links_set(member=member, links=form.links(), by=request.user)
+    messages.success(request, _("%(count)d steps tied to shared goals.") % {"count": count})
+    return redirect("cohorts:membership", member.pk)

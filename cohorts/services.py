@@ -1,0 +1,117 @@
+"""Writes that take more than one step: creating cohorts, invitations and consent."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments.models import Assessment, Organization, PlanStep
+from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal, Sharing
+
+
+class CohortError(Exception):
+    """A request the cohort's rules refuse; the message is shown to the user."""
+
+
+@transaction.atomic
+def cohort_create(*, name: str, description: str, by) -> Cohort:
+    cohort = Cohort(name=name, description=description, created_by=by)
+    record_save(cohort, by)
+    record_save(Facilitator(cohort=cohort, user=by), by)
+    return cohort
+
+
+@transaction.atomic
+def members_invite(*, cohort: Cohort, organizations: list[Organization], by) -> int:
+    """Invite organizations; those already invited or sharing are left as they are, and
+    those that declined or withdrew are asked again."""
+    existing = {m.organization_id: m for m in cohort.members.select_for_update()}
+    invited = 0
+    for organization in organizations:
+        member = existing.get(organization.pk)
+        if member is not None and member.status in (
+            CohortMember.Status.INVITED,
+            CohortMember.Status.ACTIVE,
+        ):
+            continue
+        member = member or CohortMember(cohort=cohort, organization=organization)
+        member.status, member.sharing = CohortMember.Status.INVITED, ""
+        member.invited_by, member.invited_at = by, timezone.now()
+        member.responded_by = member.responded_at = None
+        record_save(member, by)
+        invited += 1
+    return invited
+
+
+@transaction.atomic
+def invitation_cancel(*, member: CohortMember, by) -> None:
+    member = CohortMember.objects.select_for_update().get(pk=member.pk)
+    if member.status != CohortMember.Status.INVITED:
+        raise CohortError(_("Only a pending invitation can be cancelled."))
+    record_delete(member, by)
+
+
+@transaction.atomic
+def membership_respond(*, member: CohortMember, sharing: str, by) -> CohortMember:
+    """Accept (or change what is shared): takes effect at once in pages and exports."""
+    member = CohortMember.objects.select_for_update().get(pk=member.pk)
+    if member.status not in (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE):
+        raise CohortError(_("This organization is no longer invited to the cohort."))
+    if sharing not in Sharing.values:
+        raise CohortError(_("Choose what your organization shares."))
+    member.status, member.sharing = CohortMember.Status.ACTIVE, sharing
+    member.responded_by, member.responded_at = by, timezone.now()
+    record_save(member, by)
+    Cohort.objects.filter(pk=member.cohort_id).data_changed()
+    return member
+
+
+@transaction.atomic
+def membership_end(*, member: CohortMember, by) -> CohortMember:
+    """Decline an invitation or withdraw consent: the cohort sees nothing more at once."""
+    member = CohortMember.objects.select_for_update().get(pk=member.pk)
+    if member.status == CohortMember.Status.INVITED:
+        member.status = CohortMember.Status.DECLINED
+    elif member.status == CohortMember.Status.ACTIVE:
+        member.status = CohortMember.Status.WITHDRAWN
+    else:
+        raise CohortError(_("This organization does not share anything with the cohort."))
+    member.sharing = ""
+    member.responded_by, member.responded_at = by, timezone.now()
+    record_save(member, by)
+    Cohort.objects.filter(pk=member.cohort_id).data_changed()
+    return member
+
+
+@transaction.atomic
+def goal_links_set(*, member: CohortMember, links: dict[SharedGoal, list[PlanStep]], by) -> int:
+    """Replace the member's ties between its action steps and the cohort's shared goals."""
+    steps = PlanStep.objects.filter(assessment__program__organization_id=member.organization_id)
+    goals = member.cohort.goals.all()
+    current = GoalLink.objects.filter(goal__in=goals, plan_step__in=steps)
+    wanted = {(goal.pk, step.pk) for goal, found in links.items() for step in found}
+    for link in current:
+        if (link.goal_id, link.plan_step_id) not in wanted:
+            record_delete(link, by)
+    have = {(link.goal_id, link.plan_step_id) for link in current}
+    for goal_id, step_id in sorted(wanted - have, key=str):
+        record_save(GoalLink(goal_id=goal_id, plan_step_id=step_id, linked_by=by), by)
+    return len(wanted)
+
+
+def member_scores_changed(sender, assessment: Assessment, **kwargs) -> None:
+    """A member submitted or reopened an assessment: its cohorts' cached tables are stale."""
+    Cohort.objects.filter(
+        members__organization_id=assessment.program.organization_id,
+        members__status=CohortMember.Status.ACTIVE,
+    ).data_changed()
+
+
+def record_save(obj, by) -> None:
+    """Save with a history record that names who made the change."""
+    obj._history_user = by
+    obj.save()
+
+
+def record_delete(obj, by) -> None:
+    obj._history_user = by
+    obj.delete()

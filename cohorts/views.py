@@ -1,0 +1,393 @@
+"""The facilitator's side of a cohort: dashboard, drill-down, members, goals, exports."""
+
+import pandas as pd
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import levels
+from assessments.models import Assessment, Membership, Organization
+from cohorts import charts, dashboard, exports, services, tables
+from cohorts.access import cohort_for_facilitator, member_for_facilitator
+from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
+from cohorts.models import Cohort, CohortMember
+from reports.charts import figure_json
+
+PAGE_SIZE = 50
+SLOPE_LINES = 30
+DIRECTORY_LIMIT = 50
+
+
+@login_required
+def cohort_list(request: HttpRequest) -> HttpResponse:
+    return _render_list(request, CohortForm())
+
+
+def _render_list(request, form, status=200) -> HttpResponse:
+    facilitated = Cohort.objects.facilitated_by(request.user).annotate(
+        sharing=Count("members", filter=Q(members__status=CohortMember.Status.ACTIVE)),
+        invited=Count("members", filter=Q(members__status=CohortMember.Status.INVITED)),
+    )
+    organizations = Membership.objects.filter(user=request.user).values_list("organization_id")
+    memberships = (
+        CohortMember.objects.filter(organization_id__in=organizations)
+        .exclude(status=CohortMember.Status.DECLINED)
+        .select_related("cohort", "organization")
+        .order_by("cohort__name", "organization__name")
+    )
+    context = {"facilitated": facilitated, "memberships": memberships, "form": form}
+    return render(request, "cohorts/list.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cohort_create(request: HttpRequest) -> HttpResponse:
+    form = CohortForm(request.POST)
+    if not form.is_valid():
+        return _render_list(request, form, status=400)
+    cohort = services.cohort_create(by=request.user, **form.cleaned_data)
+    messages.success(request, _("Cohort created. Invite its member organizations."))
+    return redirect("cohorts:members", cohort.pk)
+
+
+@login_required
+def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    board = dashboard.dashboard(cohort, request.GET)
+    rows = [_member_row(record, board.dimensions) for record in board.table.to_dict("records")]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "cohort": cohort,
+        "board": board,
+        "page": page,
+        "query": _query_without_page(request),
+        "sectors": Organization.Sector.choices,
+        "level_names": levels.LEVEL_NAMES,
+        "charts": _dashboard_charts(board, page),
+        "spread_rows": [(name, board.spreads[key]) for key, name in board.dimensions.items()],
+        "distribution_rows": [
+            (name, board.distribution[key]) for key, name in board.dimensions.items()
+        ]
+        if board.distribution
+        else [],
+        "change_rows": _change_rows(board.change.head(SLOPE_LINES)),
+        "slope_lines": SLOPE_LINES,
+    }
+    return render(request, "cohorts/dashboard.html", context)
+
+
+def _member_row(record: dict, dimensions: dict[str, str]) -> dict:
+    """Levels as ints (None where not compared), for the templates."""
+    return {
+        "organization": record["organization"],
+        "name": record["organization_name"],
+        "region": record["region"],
+        "programs": record["programs"],
+        "cells": [
+            (_whole(record[f"{key}_level"]), _number(record[f"{key}_index"])) for key in dimensions
+        ],
+        "level": _whole(record["level"]),
+        "index": _number(record["index"]),
+    }
+
+
+def _change_rows(change: pd.DataFrame) -> list[dict]:
+    return [
+        {
+            "organization_name": row.organization_name,
+            "before": f"{row.before:.2f}",
+            "after": f"{row.after:.2f}",
+            "change": f"{row.change:+.2f}",
+        }
+        for row in change.itertuples()
+    ]
+
+
+def _whole(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def _number(value) -> float | None:
+    return None if pd.isna(value) else round(float(value), 2)
+
+
+def _dashboard_charts(board: dashboard.Dashboard, page) -> dict[str, str]:
+    found = {}
+    if page.object_list:
+        rows = board.table.iloc[page.start_index() - 1 : page.end_index()]
+        found["heatmap"] = figure_json(charts.heatmap_figure(rows, board.dimensions))
+    if board.distribution:
+        found["distribution"] = figure_json(
+            charts.distribution_figure(board.distribution, board.dimensions)
+        )
+    if not board.change.empty:
+        lines = board.change.head(SLOPE_LINES)
+        f = board.filters
+        found["slope"] = figure_json(charts.slope_figure(lines, f.compare, f.cycle))
+    return found
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def member_detail(request: HttpRequest, cohort_id, organization_id) -> HttpResponse:
+    """Drill-down: one sharing member's programs, and its plans or answers if it shares them."""
+    cohort, member = member_for_facilitator(request.user, cohort_id, organization_id)
+    latest: dict = {}
+    assessments = (
+        Assessment.objects.submitted()
+        .filter(program__organization=member.organization)
+        .select_related("program", "framework")
+        .prefetch_related("scores__dimension")
+        .order_by("cycle")
+    )
+    for assessment in assessments:
+        latest[assessment.program_id] = assessment
+    programs = sorted(latest.values(), key=lambda a: a.program.name)
+    steps = []
+    if member.shares_plans:
+        steps = _plan_steps(programs)
+    context = {"cohort": cohort, "member": member, "assessments": programs, "steps": steps}
+    return render(request, "cohorts/member_detail.html", context)
+
+
+def _plan_steps(assessments: list[Assessment]) -> list:
+    from assessments.models import PlanStep
+
+    return list(
+        PlanStep.objects.filter(assessment__in=assessments)
+        .select_related("assessment__program", "dimension")
+        .order_by("assessment__program__name", "dimension__order", "order")
+    )
+
+
+@login_required
+def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpResponse:
+    """A member's answers and evidence: only while it shares everything."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    assessment = get_object_or_404(
+        Assessment.objects.submitted().select_related("program__organization", "framework"),
+        pk=assessment_id,
+    )
+    member = cohort.members.sharing().filter(organization=assessment.program.organization).first()
+    if member is None or not member.shares_answers:
+        raise Http404
+    answers = assessment.answers.select_related("indicator__dimension").order_by(
+        "indicator__dimension__order", "indicator__order"
+    )
+    context = {"cohort": cohort, "member": member, "assessment": assessment, "answers": answers}
+    return render(request, "cohorts/member_answers.html", context)
+
+
+# --- Members ----------------------------------------------------------------------------------
+
+
+@login_required
+def cohort_members(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    return _render_members(request, cohort, None)
+
+
+def _directory(cohort: Cohort, search: str):
+    """Organizations that can be invited: not already invited or sharing."""
+    taken = cohort.members.filter(
+        status__in=[CohortMember.Status.INVITED, CohortMember.Status.ACTIVE]
+    ).values_list("organization_id")
+    found = Organization.objects.exclude(pk__in=taken).order_by("name")
+    if search:
+        found = found.filter(Q(name__icontains=search) | Q(region__icontains=search))
+    return found
+
+
+def _render_members(request, cohort, form, status=200) -> HttpResponse:
+    search = request.GET.get("q", "").strip()[:100]
+    choices = _directory(cohort, search)
+    if form is None:
+        form = InviteForm(choices=choices[:DIRECTORY_LIMIT])
+    context = {
+        "cohort": cohort,
+        "members": cohort.members.select_related("organization", "responded_by"),
+        "form": form,
+        "search": search,
+        "more": choices.count() > DIRECTORY_LIMIT,
+    }
+    return render(request, "cohorts/members.html", context, status=status)
+
+
+@login_required
+@require_POST
+def cohort_invite(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = InviteForm(request.POST, choices=_directory(cohort, ""))
+    if not form.is_valid():
+        return _render_members(request, cohort, form, status=400)
+    count = services.members_invite(
+        cohort=cohort, organizations=list(form.cleaned_data["organizations"]), by=request.user
+    )
+    messages.success(
+        request,
+        _("%(count)d organizations invited. Their leaders accept on their Cohorts page.")
+        % {"count": count},
+    )
+    return redirect("cohorts:members", cohort.pk)
+
+
+@login_required
+@require_POST
+def invitation_cancel(request: HttpRequest, cohort_id, member_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    member = get_object_or_404(cohort.members, pk=member_id)
+    try:
+        services.invitation_cancel(member=member, by=request.user)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Invitation cancelled."))
+    return redirect("cohorts:members", cohort.pk)
+
+
+# --- Shared goals and workgroups ------------------------------------------------------------
+
+
+@login_required
+def cohort_goals(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    return _render_goals(request, cohort, GoalForm(), WorkgroupForm(cohort=cohort))
+
+
+def _render_goals(request, cohort, goal_form, workgroup_form, status=200) -> HttpResponse:
+    context = {
+        "cohort": cohort,
+        "goals": cohort.goals.annotate(steps=Count("links")),
+        "workgroups": cohort.workgroups.select_related("goal").prefetch_related("organizations"),
+        "goal_form": goal_form,
+        "workgroup_form": workgroup_form,
+    }
+    return render(request, "cohorts/goals.html", context, status=status)
+
+
+@login_required
+@require_POST
+def goal_add(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = GoalForm(request.POST)
+    if not form.is_valid():
+        return _render_goals(request, cohort, form, WorkgroupForm(cohort=cohort), status=400)
+    goal = form.save(commit=False)
+    goal.cohort, goal.order = cohort, cohort.goals.count()
+    services.record_save(goal, request.user)
+    messages.success(request, _("Shared goal added."))
+    return redirect("cohorts:goals", cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def goal_edit(request: HttpRequest, cohort_id, goal_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    goal = get_object_or_404(cohort.goals, pk=goal_id)
+    form = GoalForm(request.POST or None, instance=goal)
+    if request.method == "POST" and form.is_valid():
+        services.record_save(form.save(commit=False), request.user)
+        messages.success(request, _("Shared goal saved."))
+        return redirect("cohorts:goals", cohort.pk)
+    status = 400 if form.is_bound else 200
+    context = {"cohort": cohort, "form": form, "title": _("Edit shared goal")}
+    return render(request, "cohorts/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def goal_remove(request: HttpRequest, cohort_id, goal_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    goal = get_object_or_404(cohort.goals, pk=goal_id)
+    services.record_delete(goal, request.user)
+    messages.success(request, _("Shared goal removed; the members' steps are unchanged."))
+    return redirect("cohorts:goals", cohort.pk)
+
+
+@login_required
+@require_POST
+def workgroup_add(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = WorkgroupForm(request.POST, cohort=cohort)
+    if not form.is_valid():
+        return _render_goals(request, cohort, GoalForm(), form, status=400)
+    workgroup = form.save(commit=False)
+    workgroup.cohort = cohort
+    services.record_save(workgroup, request.user)
+    form.save_m2m()
+    messages.success(request, _("Workgroup added."))
+    return redirect("cohorts:goals", cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workgroup_edit(request: HttpRequest, cohort_id, workgroup_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    workgroup = get_object_or_404(cohort.workgroups, pk=workgroup_id)
+    form = WorkgroupForm(request.POST or None, instance=workgroup, cohort=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.record_save(form.save(commit=False), request.user)
+        form.save_m2m()
+        messages.success(request, _("Workgroup saved."))
+        return redirect("cohorts:goals", cohort.pk)
+    status = 400 if form.is_bound else 200
+    context = {"cohort": cohort, "form": form, "title": _("Edit workgroup")}
+    return render(request, "cohorts/edit.html", context, status=status)
+
+
+@login_required
+@require_POST
+def workgroup_remove(request: HttpRequest, cohort_id, workgroup_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    workgroup = get_object_or_404(cohort.workgroups, pk=workgroup_id)
+    services.record_delete(workgroup, request.user)
+    messages.success(request, _("Workgroup removed."))
+    return redirect("cohorts:goals", cohort.pk)
+
+
+# --- Exports ------------------------------------------------------------------------------------
+
+
+@login_required
+def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> HttpResponse:
+    """The dashboard's tables as CSV (programs) or Excel (programs, organizations, spreads,
+    change), with the dashboard's filters; or the scorecard."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    if table not in ("levels", "scorecard") or fmt not in ("csv", "xlsx"):
+        raise Http404
+    if table == "levels":
+        sheets = _level_sheets(dashboard.dashboard(cohort, request.GET))
+    else:
+        sheets = [scorecard_sheet(cohort)]
+    name = f"{slugify(cohort.name) or 'cohort'}-{table}"
+    if fmt == "csv":
+        body, content_type = (
+            exports.csv_response_bytes(sheets[0].columns, sheets[0].rows),
+            exports.CSV_CONTENT_TYPE,
+        )
+    else:
+        body, content_type = exports.xlsx_bytes(sheets), exports.XLSX_CONTENT_TYPE
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+def _level_sheets(board: dashboard.Dashboard) -> list[exports.Sheet]:
+    f = board.filters
+    return [
+        exports.Sheet(_("Programs"), *tables.program_rows(board.rows, board.dimensions)),
+        exports.Sheet(_("Organizations"), *tables.organization_rows(board.table, board.dimensions)),
+        exports.Sheet(_("Cohort"), *tables.spread_rows(board.spreads, board.dimensions)),
+        exports.Sheet(_("Change"), *tables.change_rows(board.change, f.compare, f.cycle)),
+    ]
