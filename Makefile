@@ -7,7 +7,7 @@ STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 
-.PHONY: run test setup db demo lint bench bench-documents clean
+.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -37,6 +37,12 @@ bench: db
 
 bench-documents: db $(STAMP)/system
 	$(BIN)/python bench/documents.py
+
+bench-cohorts: setup
+	$(BIN)/python bench/cohorts.py
+
+bench-outcomes: setup
+	$(BIN)/python bench/outcomes.py
 
 $(STAMP)/python: pyproject.toml
 	@mkdir -p $(STAMP)

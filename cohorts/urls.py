@@ -40,6 +40,7 @@ urlpatterns = [
         views.workgroup_remove,
         name="workgroup_remove",
     ),
+    path("<uuid:cohort_id>/scorecard/", views.cohort_scorecard, name="scorecard"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
     # The member organization's side.
     path("memberships/<uuid:member_id>/", member_views.membership, name="membership"),

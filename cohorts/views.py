@@ -7,16 +7,18 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization
-from cohorts import charts, dashboard, exports, services, tables
+from cohorts import charts, dashboard, data, exports, services, tables
 from cohorts.access import cohort_for_facilitator, member_for_facilitator
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
+from cohorts.scorecard import scorecard_rows
 from reports.charts import figure_json
 
 PAGE_SIZE = 50
@@ -356,6 +358,13 @@ def workgroup_remove(request: HttpRequest, cohort_id, workgroup_id) -> HttpRespo
     return redirect("cohorts:goals", cohort.pk)
 
 
+@login_required
+def cohort_scorecard(request: HttpRequest, cohort_id) -> HttpResponse:
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    card = data.scorecard(cohort, timezone.localdate())
+    return render(request, "cohorts/scorecard.html", {"cohort": cohort, "card": card})
+
+
 # --- Exports ------------------------------------------------------------------------------------
 
 
@@ -369,7 +378,8 @@ def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> Http
     if table == "levels":
         sheets = _level_sheets(dashboard.dashboard(cohort, request.GET))
     else:
-        sheets = [scorecard_sheet(cohort)]
+        card = data.scorecard(cohort, timezone.localdate())
+        sheets = [exports.Sheet(_("Scorecard"), *scorecard_rows(card))]
     name = f"{slugify(cohort.name) or 'cohort'}-{table}"
     if fmt == "csv":
         body, content_type = (

@@ -1,6 +1,7 @@
 """Cohorts in the browser's terms: who sees what, consent, suppression, exports, caching."""
 
 import io
+from datetime import date
 
 import openpyxl
 import pytest
@@ -377,3 +378,28 @@ def test_reopen_outside_a_cohort_does_not_fail(framework, leader, program):
     assessment = submitted_assessment(program, framework, 2)
     assessment_reopen(assessment=assessment, by=leader, reason="Fix")
     assert Program.objects.get(pk=program.pk).assessments.get().is_draft
+
+
+def test_the_scorecard_shows_tied_steps_of_members_sharing_plans_only(
+    client, cohort, facilitator, framework
+):
+    goal = SharedGoal.objects.create(cohort=cohort, title="Halve the gap in housing")
+    dimension = framework.dimensions.first()
+    for name, sharing in (("Planner", Sharing.PLANS), ("Quiet", Sharing.LEVELS)):
+        org = add_member_org(cohort, framework, name, 2, sharing=sharing)
+        step = PlanStep.objects.create(
+            assessment=org.programs.get().assessments.get(),
+            dimension=dimension,
+            title=f"=Step of {name}",
+            due_date=date(2020, 1, 1),
+        )
+        GoalLink.objects.create(goal=goal, plan_step=step)
+    sign_in(client, facilitator)
+    page = client.get(reverse("cohorts:scorecard", args=[cohort.pk])).content.decode()
+    assert "Halve the gap in housing" in page
+    assert "=Step of Planner" in page
+    assert "Step of Quiet" not in page
+    csv = client.get(reverse("cohorts:export", args=[cohort.pk, "scorecard", "csv"]))
+    text = csv.content.decode("utf-8-sig")
+    assert "'=Step of Planner" in text
+    assert "Quiet" not in text

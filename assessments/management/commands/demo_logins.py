@@ -54,6 +54,10 @@ def _user_rows(user, memberships: list[Membership]) -> list[tuple[str, ...]]:
     if user.is_superuser:
         return [(user.username, password, "Site administrator", f"{URL}/admin/")]
     if not memberships:
+        # Cohorts are read through the relation: assessments does not import them.
+        cohorts = [role.cohort.name for role in user.facilitator_roles.select_related("cohort")]
+        if cohorts:
+            return [(user.username, password, "Cohort facilitator", ", ".join(cohorts))]
         return [(user.username, password, "(no organization)", "")]
     return [
         (user.username, password, m.get_role_display(), m.organization.name) for m in memberships

@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import models, transaction
 from django.test.utils import override_settings
@@ -57,7 +58,7 @@ class DemoUser:
     first_name: str
     last_name: str
     role: str
-    org_index: int | None  # None: the site administrator, member of no organization
+    org_index: int | None  # None: member of no organization (the administrator, the facilitator)
 
 
 DEMO_USERS = (
@@ -65,6 +66,7 @@ DEMO_USERS = (
     DemoUser("contributor", "Samuel", "Okafor", Role.CONTRIBUTOR, 0),
     DemoUser("viewer", "Priya", "Raman", Role.VIEWER, 0),
     DemoUser("leader2", "Marcus", "Bell", Role.LEADER, 1),
+    DemoUser("facilitator", "Dana", "Whitfield", "facilitator", None),
     DemoUser("admin", "Jordan", "Ellis", "", None),
 )
 
@@ -594,16 +596,22 @@ def _rest(p: ProgramSpec) -> tuple[str, str]:
     return p.service_area, p.population
 
 
-def cycles_for(rng: random.Random, org_index: int) -> tuple[str, ...]:
-    """Most programs took part in both cycles; some joined in 2026 or have not yet."""
+def cycles_for(rng: random.Random, org_index: int, cycles: tuple[str, ...]) -> tuple[str, ...]:
+    """Most programs took part in every cycle; some joined in the last or have not yet."""
     if org_index < 2:
-        return CYCLES  # the demo logins' organizations show a full history
+        return cycles  # the demo logins' organizations show a full history
     roll = rng.random()
     if roll < 0.72:
-        return CYCLES
+        return cycles
     if roll < 0.86:
-        return ("2026",)
-    return ("2025",) if roll < 0.95 else ()
+        return cycles[-1:]
+    return cycles[:-1] if roll < 0.95 else ()
+
+
+def cycle_years(count: int) -> tuple[str, ...]:
+    """The last `count` cycles up to 2026: two by default (2025, 2026)."""
+    last = int(CYCLES[-1])
+    return tuple(str(year) for year in range(last - count + 1, last + 1))
 
 
 def uid(*parts: object) -> uuid.UUID:
@@ -638,7 +646,8 @@ ORDER = (Organization, Program, Membership, Assessment, Answer, DimensionScore, 
 class DemoBuilder:
     """Builds the rows in memory and writes them a chunk of organizations at a time."""
 
-    def __init__(self, shape: Shape, program_count: int | None, now: datetime):
+    def __init__(self, shape: Shape, program_count: int | None, now: datetime, cycles=CYCLES):
+        self.cycles = cycles
         self.shape = shape
         self.program_count = program_count
         self.now = now
@@ -681,7 +690,7 @@ class DemoBuilder:
         self.counts["users"] += len(demo) + len(staff)
 
     def _demo_user(self, demo: DemoUser) -> models.Model:
-        is_admin = demo.org_index is None
+        is_admin = demo.org_index is None and not demo.role
         return get_user_model()(
             username=demo.username,
             first_name=demo.first_name,
@@ -759,7 +768,7 @@ class DemoBuilder:
         )
         self.add(program)
         plan = make_plan(self.rng, self.shape, showcase=org_index < 2)
-        for cycle in cycles_for(self.rng, org_index):
+        for cycle in cycles_for(self.rng, org_index, self.cycles):
             if org_index == 0 and number == 0 and cycle == "2026":
                 self.add_draft(program, plan, staff)
             else:
@@ -949,13 +958,25 @@ class Command(BaseCommand):
             "--programs", type=int, default=None, help="Programs per organization (default 2-4)."
         )
         parser.add_argument(
+            "--cycles",
+            type=int,
+            default=len(CYCLES),
+            help="Assessment cycles up to 2026 (default 2: 2025 and 2026).",
+        )
+        parser.add_argument(
             "--skip-existing",
             action="store_true",
             help="Do nothing when the demo data is already loaded.",
         )
 
     def handle(
-        self, *args, orgs: int, programs: int | None, skip_existing: bool, **options
+        self,
+        *args,
+        orgs: int,
+        programs: int | None,
+        cycles: int,
+        skip_existing: bool,
+        **options,
     ) -> None:
         if get_user_model().objects.filter(username=DEMO_USERS[0].username).exists():
             if skip_existing:
@@ -966,9 +987,13 @@ class Command(BaseCommand):
                 "database, or pass --skip-existing to keep what is there."
             )
         self._check_options(orgs, programs)
+        if not 1 <= cycles <= 10:
+            raise CommandError("--cycles must be between 1 and 10.")
         framework = self._framework()
         started = time.perf_counter()
-        builder = DemoBuilder(load_shape(framework), programs, datetime.now(UTC))
+        builder = DemoBuilder(
+            load_shape(framework), programs, datetime.now(UTC), cycle_years(cycles)
+        )
         # DEBUG would log every INSERT with its parameters quoted: slower than the inserts.
         with override_settings(DEBUG=False), explicit_timestamps(), transaction.atomic():
             self._build(builder, orgs, started)
@@ -976,6 +1001,9 @@ class Command(BaseCommand):
             plans = add_plans_and_statements(min(orgs, len(ORGANIZATIONS)))
         self._summary(builder, time.perf_counter() - started)
         self.stdout.write(f"Action plans: {plans:,} steps for the first organizations.")
+        # The apps that read assessments add their own demo data: a cohort, outcome data.
+        for command in ("seed_cohort_demo", "seed_outcomes_demo"):
+            call_command(command, stdout=self.stdout)
 
     def _check_options(self, orgs: int, programs: int | None) -> None:
         if orgs < 2:

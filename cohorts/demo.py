@@ -1,0 +1,103 @@
+"""The demo cohort: every demo organization, the facilitator login, goals and workgroups.
+
+Consent is varied on purpose, so the demo shows each case: most members share levels and
+plans, some levels only, a few everything; the second demo organization (leader2's) is
+invited and has not answered yet; one member withdrew.
+"""
+
+import random
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from assessments.models import Organization, PlanStep
+from cohorts.models import (
+    Cohort,
+    CohortMember,
+    Facilitator,
+    GoalLink,
+    SharedGoal,
+    Sharing,
+    Workgroup,
+)
+
+FACILITATOR = "facilitator"
+NAME = "Tri-County Equity Network"
+DESCRIPTION = (
+    "Public agencies and community providers of three counties working together so that race "
+    "no longer predicts how families fare. We meet each quarter and compare progress once a year."
+)
+GOALS = (
+    ("Every member reports its outcomes by race and ethnicity", 2028, "insight"),
+    ("Residents with lived experience co-design one service in each member", 2029, "services"),
+    ("Equity is part of every member's budget and board decisions", 2030, "governance"),
+    ("Staff at every level reflect the communities served", 2031, "people"),
+)
+WORKGROUPS = (("Data and evidence", 0), ("Community voice", 1), ("Leadership and budgets", 2))
+SEED = 2027
+WHEN = datetime(2025, 9, 15, 15, tzinfo=UTC)
+
+
+@transaction.atomic
+def seed_cohort() -> Cohort | None:
+    facilitator = get_user_model().objects.filter(username=FACILITATOR).first()
+    if facilitator is None:
+        return None
+    rng = random.Random(SEED)
+    cohort = Cohort.objects.create(
+        name=NAME, description=DESCRIPTION, created_by=facilitator, created_at=WHEN
+    )
+    Facilitator.objects.create(cohort=cohort, user=facilitator, added_at=WHEN)
+    organizations = list(Organization.objects.order_by("created_at", "name"))
+    members = [_member(cohort, n, org, rng, facilitator) for n, org in enumerate(organizations)]
+    CohortMember.objects.bulk_create(members)
+    goals = SharedGoal.objects.bulk_create(
+        SharedGoal(cohort=cohort, title=title, target_year=year, order=n, created_at=WHEN)
+        for n, (title, year, _) in enumerate(GOALS)
+    )
+    _workgroups(cohort, goals, organizations[:12])
+    _goal_links(goals, members, facilitator)
+    return cohort
+
+
+def _member(cohort, index: int, org, rng: random.Random, by) -> CohortMember:
+    status, sharing = CohortMember.Status.ACTIVE, Sharing.PLANS
+    if index == 1:
+        status, sharing = CohortMember.Status.INVITED, ""
+    elif index == 7:
+        status, sharing = CohortMember.Status.WITHDRAWN, ""
+    elif index >= 2:
+        sharing = rng.choices(list(Sharing.values), weights=(3, 6, 1))[0]
+    responded = status != CohortMember.Status.INVITED
+    return CohortMember(
+        cohort=cohort,
+        organization=org,
+        status=status,
+        sharing=sharing,
+        invited_by=by,
+        invited_at=WHEN,
+        responded_at=WHEN if responded else None,
+    )
+
+
+def _workgroups(cohort, goals, organizations) -> None:
+    for n, (name, goal_index) in enumerate(WORKGROUPS):
+        workgroup = Workgroup.objects.create(
+            cohort=cohort, name=name, goal=goals[goal_index], created_at=WHEN
+        )
+        workgroup.organizations.set(organizations[n::3])
+
+
+def _goal_links(goals, members, by) -> None:
+    """Members that share plans tie their steps in a goal's dimension to that goal."""
+    sharing = [m.organization_id for m in members if m.shares_plans]
+    by_dimension = {dimension: goal for goal, (_, _, dimension) in zip(goals, GOALS, strict=True)}
+    steps = PlanStep.objects.filter(
+        assessment__program__organization_id__in=sharing,
+        dimension__key__in=list(by_dimension),
+    ).values_list("pk", "dimension__key")
+    GoalLink.objects.bulk_create(
+        GoalLink(goal=by_dimension[key], plan_step_id=pk, linked_by=by, linked_at=WHEN)
+        for pk, key in steps
+    )
