@@ -11,6 +11,9 @@ from assessments.framework_io import framework_create, parse_framework
 from assessments.models import Answer, Membership, Organization, Program, Role
 from assessments.services import assessment_start
 
+# The browser tests' `page` fixture (the system Chromium through Playwright).
+pytest_plugins = ["tests.chromium"]
+
 FRAMEWORK_FILE = Path(__file__).parent.parent / "fixtures/frameworks/value-curve-equity-v1.yaml"
 PASSWORD = "a-long-test-password-42"
 

@@ -2,63 +2,15 @@
 the levels. axe-core checks every page for WCAG 2.1 A and AA violations, and the page's
 own Content Security Policy stays on (no bypass), so the chart proves it draws under it."""
 
-import shutil
-from pathlib import Path
-
-import pytest
 from django.urls import reverse
 
 from assessments import levels
 from assessments.models import Answer, Assessment
+from tests import chromium
+from tests.chromium import assert_accessible
 from tests.conftest import PASSWORD
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-AXE = Path(__file__).resolve().parents[2] / "node_modules/axe-core/axe.min.js"
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    # are still plain synchronous ones.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="en-US")
-        page = context.new_page()
-        page.problems = []
-        page.on("console", lambda msg: msg.type == "error" and page.problems.append(msg.text))
-        page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-        yield page
-        browser.close()
-
-
-def assert_accessible(page) -> None:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    violations = page.evaluate(
-        """async (tags) => {
-            const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-            return result.violations.map(v => `${v.id}: ${v.nodes.map(n => n.target).join(", ")}`);
-        }""",
-        WCAG_TAGS,
-    )
-    assert violations == [], f"{page.url}: {violations}"
+pytestmark = chromium.MARKS
 
 
 def test_a_leader_completes_and_submits_an_assessment(
