@@ -123,8 +123,14 @@ def membership_end(request: HttpRequest, member_id) -> HttpResponse:
 def goal_links(request: HttpRequest, member_id) -> HttpResponse:
     member = member_for_leader(request.user, member_id)
     form = _links_form(member, request.POST) if member.is_sharing else None
-    if form is None:
-        messages.error(request, _("Join the cohort first; then tie your steps to its goals."))
+    if form is None or not form.steps:
+        messages.error(
+            request,
+            _(
+                "Join the cohort and submit an assessment first; then tie its plan's steps "
+                "to the goals."
+            ),
+        )
         return redirect("cohorts:membership", member.pk)
     if not form.is_valid():
         return _render(request, member, SharingForm(initial={"sharing": member.sharing}), form, 400)

@@ -349,6 +349,11 @@ def test_goals_workgroups_and_member_step_ties(client, cohort, facilitator, fram
 
 def test_a_step_of_another_organization_cannot_be_tied(client, cohort, framework, org, program):
     member_org = add_member_org(cohort, framework, "Member", 2)
+    PlanStep.objects.create(
+        assessment=member_org.programs.get().assessments.get(),
+        dimension=framework.dimensions.first(),
+        title="Ours",
+    )
     goal = SharedGoal.objects.create(cohort=cohort, title="Goal")
     foreign = submitted_assessment(program, framework, 2)
     step = PlanStep.objects.create(
@@ -403,3 +408,16 @@ def test_the_scorecard_shows_tied_steps_of_members_sharing_plans_only(
     text = csv.content.decode("utf-8-sig")
     assert "'=Step of Planner" in text
     assert "Quiet" not in text
+
+
+def test_a_member_without_steps_is_told_where_they_come_from(client, cohort, framework):
+    org = add_member_org(cohort, framework, "No plan yet", 2)
+    SharedGoal.objects.create(cohort=cohort, title="Goal")
+    member = CohortMember.objects.get(organization=org)
+    client.force_login(org_leader(org, "no-plan-leader"))
+    page = client.get(reverse("cohorts:membership", args=[member.pk])).content.decode()
+    assert "no action steps yet" in page
+    response = client.post(reverse("cohorts:goal_links", args=[member.pk]), {"goal-x": "y"})
+    assert response.status_code == 302
+    assert "submit an assessment first" in client.get(response.url).content.decode()
+    assert not GoalLink.objects.exists()
