@@ -119,3 +119,47 @@ def slope_figure(change: pd.DataFrame, before: str, after: str) -> go.Figure:
         xaxis={"type": "category"},
         yaxis={"range": [0, 4], "title": {"text": "Overall index"}, **LEVEL_TICKS},
     )
+
+
+def disparity_trend_figure(trend: pd.DataFrame, title: str) -> go.Figure:
+    """The cohort's median of a disparity measure per period, with the quartiles as a band.
+    Suppressed periods (fewer than five organizations) are gaps."""
+    periods = list(trend["period"])
+    band_color = "rgba(29, 78, 137, 0.18)"
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=periods,
+                y=list(trend["q3"]),
+                mode="lines",
+                line={"width": 0},
+                hoverinfo="skip",
+                showlegend=False,
+            ),
+            go.Scatter(
+                x=periods,
+                y=list(trend["q1"]),
+                mode="lines",
+                line={"width": 0},
+                fill="tonexty",
+                fillcolor=band_color,
+                name="Middle half of measures",
+                hoverinfo="skip",
+            ),
+            go.Scatter(
+                x=periods,
+                y=list(trend["median"]),
+                mode="lines+markers",
+                line={"color": "#1d4e89", "width": 3},
+                name="Median",
+                hovertemplate="%{x}: %{y:.2f}<extra>Median</extra>",
+            ),
+        ]
+    )
+    return _layout(
+        fig,
+        height=320,
+        xaxis={"type": "category", "title": {"text": "Period"}},
+        yaxis={"title": {"text": title}, "rangemode": "tozero", "gridcolor": "#ced4da"},
+        legend={"orientation": "h", "y": -0.3},
+    )

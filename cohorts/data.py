@@ -12,10 +12,12 @@ from django.core.cache import cache
 from django.db.models import CharField, F, FloatField
 from django.db.models.functions import Cast
 
-from assessments.models import Assessment, DimensionScore, Indicator, PlanStep
+from assessments.models import Assessment, DimensionScore, Indicator, PlanStep, Program
 from cohorts import tables
 from cohorts.models import Cohort, CohortMember, GoalLink, Sharing
 from cohorts.scorecard import CohortScorecard, build_scorecard
+from outcomes import metrics as outcome_metrics
+from outcomes.summary import programs_disparity_trend
 
 CACHE_SECONDS = 60 * 60
 
@@ -189,3 +191,31 @@ def _shared_steps(cohort: Cohort) -> list[dict]:
         for pk, program, cycle, org, name, title, dimension, status, due, owner in rows
         if latest[program] == cycle
     ]
+
+
+def disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
+    """How strongly race predicts outcomes across the members that share their outcome
+    indices: per period, the median and quartiles of Cramér's V and of the index of disparity
+    over their measures. A period with fewer than five organizations is suppressed.
+
+    Not cached: outcome counts change without the cohort knowing; two queries."""
+    programs = dict(
+        Program.objects.filter(
+            organization__cohort_memberships__cohort=cohort,
+            organization__cohort_memberships__status=CohortMember.Status.ACTIVE,
+            organization__cohort_memberships__shares_outcomes=True,
+        ).values_list("pk", "organization_id")
+    )
+    summary = programs_disparity_trend(programs) if programs else pd.DataFrame()
+    if summary.empty:
+        return {}
+    summary["organization"] = summary["program"].map(programs)
+    organizations = summary.groupby("period")["organization"].nunique()
+    trends = {}
+    for metric in ("cramers_v", "index_of_disparity"):
+        trend = outcome_metrics.cohort_trend(summary, metric).set_index("period")
+        trend["organizations"] = organizations
+        small = trend["organizations"] < tables.MIN_ORGANIZATIONS
+        trend.loc[small, ["q1", "median", "q3"]] = float("nan")
+        trends[metric] = trend.reset_index()
+    return trends

@@ -70,7 +70,10 @@ def _member(cohort, index: int, org, rng: random.Random, by) -> CohortMember:
     elif index >= 2:
         sharing = rng.choices(list(Sharing.values), weights=(3, 6, 1))[0]
     responded = status != CohortMember.Status.INVITED
+    # The hand-written organizations have outcome data (outcomes.demo); most share its indices.
+    shares_outcomes = status == CohortMember.Status.ACTIVE and index < 12 and index != 5
     return CohortMember(
+        shares_outcomes=shares_outcomes,
         cohort=cohort,
         organization=org,
         status=status,

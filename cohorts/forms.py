@@ -38,6 +38,14 @@ class SharingForm(forms.Form):
             "change this or withdraw at any time; it takes effect at once."
         ),
     )
+    outcomes = forms.BooleanField(
+        label=_("Also share our equity outcome indices"),
+        required=False,
+        help_text=_(
+            "How strongly race predicts each outcome measure (Cramér's V, index of disparity), "
+            "for the cohort's disparity trend. Counts are never shared."
+        ),
+    )
 
 
 class GoalForm(forms.ModelForm):

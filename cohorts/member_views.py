@@ -18,7 +18,11 @@ from cohorts.models import CohortMember, GoalLink
 @login_required
 def membership(request: HttpRequest, member_id) -> HttpResponse:
     member = member_for_leader(request.user, member_id, Need.READ)
-    return _render(request, member, SharingForm(initial={"sharing": member.sharing}), None)
+    return _render(request, member, _sharing_form(member), None)
+
+
+def _sharing_form(member: CohortMember) -> SharingForm:
+    return SharingForm(initial={"sharing": member.sharing, "outcomes": member.shares_outcomes})
 
 
 def _render(request, member: CohortMember, sharing_form, links_form, status=200) -> HttpResponse:
@@ -90,7 +94,10 @@ def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
     was_sharing = member.is_sharing
     try:
         services.membership_respond(
-            member=member, sharing=form.cleaned_data["sharing"], by=request.user
+            member=member,
+            sharing=form.cleaned_data["sharing"],
+            outcomes=form.cleaned_data["outcomes"],
+            by=request.user,
         )
     except services.CohortError as exc:
         messages.error(request, str(exc))
@@ -133,7 +140,7 @@ def goal_links(request: HttpRequest, member_id) -> HttpResponse:
         )
         return redirect("cohorts:membership", member.pk)
     if not form.is_valid():
-        return _render(request, member, SharingForm(initial={"sharing": member.sharing}), form, 400)
+        return _render(request, member, _sharing_form(member), form, 400)
     count = services.goal_links_set(member=member, links=form.links(), by=request.user)
     messages.success(request, _("%(count)d steps tied to shared goals.") % {"count": count})
     return redirect("cohorts:membership", member.pk)

@@ -87,6 +87,9 @@ class CohortMember(models.Model):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.INVITED)
     sharing = models.CharField(_("what we share"), max_length=20, choices=Sharing, blank=True)
+    # Equity outcomes are a separate choice: the disparity indices of the outcome measures
+    # (never their counts), for the cohort's disparity trend.
+    shares_outcomes = models.BooleanField(_("share our equity outcome indices"), default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -51,7 +51,9 @@ def invitation_cancel(*, member: CohortMember, by) -> None:
 
 
 @transaction.atomic
-def membership_respond(*, member: CohortMember, sharing: str, by) -> CohortMember:
+def membership_respond(
+    *, member: CohortMember, sharing: str, by, outcomes: bool = False
+) -> CohortMember:
     """Accept (or change what is shared): takes effect at once in pages and exports."""
     member = CohortMember.objects.select_for_update().get(pk=member.pk)
     if member.status not in (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE):
@@ -59,6 +61,7 @@ def membership_respond(*, member: CohortMember, sharing: str, by) -> CohortMembe
     if sharing not in Sharing.values:
         raise CohortError(_("Choose what your organization shares."))
     member.status, member.sharing = CohortMember.Status.ACTIVE, sharing
+    member.shares_outcomes = outcomes
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
     Cohort.objects.filter(pk=member.cohort_id).data_changed()
@@ -75,7 +78,7 @@ def membership_end(*, member: CohortMember, by) -> CohortMember:
         member.status = CohortMember.Status.WITHDRAWN
     else:
         raise CohortError(_("This organization does not share anything with the cohort."))
-    member.sharing = ""
+    member.sharing, member.shares_outcomes = "", False
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
     Cohort.objects.filter(pk=member.cohort_id).data_changed()

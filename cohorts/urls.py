@@ -41,6 +41,7 @@ urlpatterns = [
         name="workgroup_remove",
     ),
     path("<uuid:cohort_id>/scorecard/", views.cohort_scorecard, name="scorecard"),
+    path("<uuid:cohort_id>/poster.pdf", views.cohort_poster, name="poster"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
     # The member organization's side.
     path("memberships/<uuid:member_id>/", member_views.membership, name="membership"),

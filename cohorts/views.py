@@ -8,17 +8,19 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization
-from cohorts import charts, dashboard, data, exports, services, tables
+from cohorts import charts, dashboard, data, exports, poster, services, tables
 from cohorts.access import cohort_for_facilitator, member_for_facilitator
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
+from reports import documents
 from reports.charts import figure_json
 
 PAGE_SIZE = 50
@@ -63,6 +65,7 @@ def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
     cohort = cohort_for_facilitator(request.user, cohort_id)
     board = dashboard.dashboard(cohort, request.GET)
     rows = [_member_row(record, board.dimensions) for record in board.table.to_dict("records")]
+    disparity = data.disparity_trend(cohort)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
@@ -71,7 +74,9 @@ def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
         "query": _query_without_page(request),
         "sectors": Organization.Sector.choices,
         "level_names": levels.LEVEL_NAMES,
-        "charts": _dashboard_charts(board, page),
+        "charts": {**_dashboard_charts(board, page), **_disparity_charts(disparity)},
+        "disparity": bool(disparity),
+        "disparity_rows": _disparity_rows(disparity),
         "spread_rows": [(name, board.spreads[key]) for key, name in board.dimensions.items()],
         "distribution_rows": [
             (name, board.distribution[key]) for key, name in board.dimensions.items()
@@ -133,6 +138,36 @@ def _dashboard_charts(board: dashboard.Dashboard, page) -> dict[str, str]:
         f = board.filters
         found["slope"] = figure_json(charts.slope_figure(lines, f.compare, f.cycle))
     return found
+
+
+def _disparity_rows(disparity: dict) -> list[dict]:
+    if not disparity:
+        return []
+    v, index = disparity["cramers_v"], disparity["index_of_disparity"].set_index("period")
+    return [
+        {
+            "period": row.period,
+            "organizations": int(row.organizations),
+            "measures": int(row.measures),
+            "suppressed": pd.isna(row.median),
+            "v": _spread_text(row.q1, row.median, row.q3, "{:.2f}"),
+            "index": _spread_text(*index.loc[row.period, ["q1", "median", "q3"]], "{:.0f}"),
+        }
+        for row in v.itertuples()
+    ]
+
+
+def _spread_text(q1, median, q3, form: str) -> str:
+    if pd.isna(median):
+        return ""
+    return f"{form.format(median)} ({form.format(q1)}–{form.format(q3)})"
+
+
+def _disparity_charts(disparity: dict) -> dict[str, str]:
+    if "cramers_v" not in disparity or disparity["cramers_v"]["median"].isna().all():
+        return {}
+    figure = charts.disparity_trend_figure(disparity["cramers_v"], _("Cramér's V"))
+    return {"disparity": figure_json(figure)}
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -389,7 +424,7 @@ def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> Http
     else:
         body, content_type = exports.xlsx_bytes(sheets), exports.XLSX_CONTENT_TYPE
     response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
     return response
 
 
@@ -401,3 +436,21 @@ def _level_sheets(board: dashboard.Dashboard) -> list[exports.Sheet]:
         exports.Sheet(_("Cohort"), *tables.spread_rows(board.spreads, board.dimensions)),
         exports.Sheet(_("Change"), *tables.change_rows(board.change, f.compare, f.cycle)),
     ]
+
+
+@login_required
+def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The cohort's one-page poster for a convening: counts only, no member names."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
+    if size is None:
+        raise Http404
+    cycles = data.cycles(cohort)
+    cycle = request.GET.get("cycle") if request.GET.get("cycle") in cycles else None
+    content = poster.cohort_poster_pdf(
+        cohort=cohort, size=size, today=timezone.localdate(), cycle=cycle
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    name = poster.cohort_poster_filename(cohort, size.key)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -421,3 +421,72 @@ def test_a_member_without_steps_is_told_where_they_come_from(client, cohort, fra
     assert response.status_code == 302
     assert "submit an assessment first" in client.get(response.url).content.decode()
     assert not GoalLink.objects.exists()
+
+
+def test_the_cohort_poster_is_one_page_without_member_names(
+    client, cohort, facilitator, five_members
+):
+    from pypdf import PdfReader
+
+    client.force_login(facilitator)
+    url = reverse("cohorts:poster", args=[cohort.pk])
+    response = client.get(url + "?size=a3")
+    assert response["Content-Type"] == "application/pdf"
+    assert "cohort-poster-a3.pdf" in response["Content-Disposition"]
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert "County consortium" in text
+    assert "Member 0" not in text
+    assert client.get(url + "?size=letter").status_code == 404
+
+
+def add_outcomes(org, disparity: float) -> None:
+    """A measure on the org's program: Black families' rate `disparity` times white families'."""
+    from outcomes.models import OutcomeCount, OutcomeMeasure
+
+    measure = OutcomeMeasure.objects.create(
+        program=org.programs.first(),
+        name="Stable housing",
+        direction="favorable",
+        denominator="families",
+        granularity="year",
+    )
+    for period in ("2025", "2026"):
+        for group, rate in (("white", 0.5), ("black", 0.5 / disparity), ("asian", 0.45)):
+            OutcomeCount.objects.create(
+                measure=measure, period=period, group=group, population=400, events=int(400 * rate)
+            )
+
+
+def test_the_disparity_trend_counts_only_members_that_share_outcomes(
+    client, cohort, facilitator, five_members
+):
+    for n, org in enumerate(five_members):
+        add_outcomes(org, 1.5 + n / 10)
+    client.force_login(facilitator)
+    page = client.get(dashboard_url(cohort)).content.decode()
+    assert "No member shares its equity outcome indices yet" in page
+    CohortMember.objects.filter(cohort=cohort).update(shares_outcomes=True)
+    page = client.get(dashboard_url(cohort)).content.decode()
+    section = page.split('id="disparity-heading"')[1]
+    assert 'data-chart="disparity-chart"' in section
+    assert section.count("Suppressed: fewer") == 0
+    assert "<td>5</td><td>5</td>" in section  # five organizations, five measures per period
+    CohortMember.objects.filter(organization=five_members[0]).update(shares_outcomes=False)
+    section = client.get(dashboard_url(cohort)).content.decode().split('id="disparity-heading"')[1]
+    assert section.count("Suppressed: fewer than five organizations") == 2
+    assert 'data-chart="disparity-chart"' not in section
+
+
+def test_withdrawing_stops_sharing_outcomes(client, cohort, five_members):
+    member = CohortMember.objects.get(organization=five_members[0])
+    leader = org_leader(five_members[0], "outcome-leader")
+    client.force_login(leader)
+    url = reverse("cohorts:membership_sharing", args=[member.pk])
+    client.post(url, {"sharing": Sharing.LEVELS, "outcomes": "on"})
+    member.refresh_from_db()
+    assert member.shares_outcomes
+    client.post(reverse("cohorts:membership_end", args=[member.pk]))
+    member.refresh_from_db()
+    assert not member.shares_outcomes

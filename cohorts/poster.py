@@ -1,0 +1,285 @@
+"""The cohort's poster, for a convening: where the members stand, the action steps most of
+them pursue, and the shared goals. One large page; counts only, never a member's name.
+
+Who counts:
+- the distribution of levels: every member sharing (any consent), in the cycle shown, drawn
+  only when at least `tables.MIN_ORGANIZATIONS` organizations are in it;
+- the action steps: only members whose consent covers their action plans, from their
+  programs' assessments submitted in that cycle; dropped steps are left out.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from assessments.levels import level_name
+from assessments.models import Assessment, PlanStep
+from cohorts import charts as cohort_charts
+from cohorts import data, tables
+from cohorts.models import Cohort, CohortMember, Sharing
+from reports import charts, pdf
+from reports.documents import POSTER_NAME_CHARS, PosterSize, truncate
+
+TOP_STEPS = 5
+POSTER_GOALS = 6
+STEP_TITLE_CHARS = 90
+GOAL_TITLE_CHARS = 100
+# Up to this many goals in one column; more go in two.
+GOALS_IN_ONE_COLUMN = 3
+# Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
+# organization's curve), so its labels read from a few steps away.
+CHART_SIZE = (620, 225)
+SHARES_PLANS = (Sharing.PLANS, Sharing.EVERYTHING)
+DONE = PlanStep.Status.DONE
+DROPPED = PlanStep.Status.DROPPED
+OPEN_OR_DONE = (PlanStep.Status.NOT_STARTED, PlanStep.Status.IN_PROGRESS, DONE)
+
+
+# --- Ranking (pure) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopStep:
+    title: str
+    members: int  # members pursuing it (in at least one program, not dropped)
+    done: int  # members that have it done (in at least one program)
+    library: bool  # from the action-step library, or members' own steps of the same title
+
+
+def top_steps(steps: pd.DataFrame, per_dimension: int = TOP_STEPS) -> dict[str, list[TopStep]]:
+    """Per dimension, the steps most members pursue, then those most members have done.
+
+    `steps`: one row per plan step, with `organization`, `dimension`, `action_step` (the
+    library step's key, None for a member's own step), `title` and `status`. Library steps
+    are counted by key, across framework versions, under their most used title; members' own
+    steps by their exact title, and only when two members or more wrote it, so no member's
+    own words reach a convening alone. Dropped steps are not pursued.
+    """
+    if steps.empty:
+        return {}
+    rows = steps[steps["status"] != DROPPED].copy()
+    library = rows["action_step"].notna()
+    rows["library"] = library
+    rows["group"] = rows["action_step"].where(library, "own:" + rows["title"].astype(str))
+    rows["done"] = rows["status"] == DONE
+    members = rows.groupby(["dimension", "group"])["organization"].nunique().rename("members")
+    done_rows = rows[rows["done"]]
+    done = done_rows.groupby(["dimension", "group"])["organization"].nunique().rename("done")
+    title = rows.groupby(["dimension", "group"])["title"].agg(_most_used).rename("title")
+    kind = rows.groupby(["dimension", "group"])["library"].first()
+    ranked = pd.concat([members, done, title, kind], axis=1).fillna({"done": 0}).reset_index()
+    ranked = ranked[ranked["library"] | (ranked["members"] >= 2)]
+    ranked = ranked.sort_values(
+        ["members", "done", "title"], ascending=[False, False, True], kind="stable"
+    )
+    return {
+        dimension: [
+            TopStep(row.title, int(row.members), int(row.done), bool(row.library))
+            for row in group.head(per_dimension).itertuples()
+        ]
+        for dimension, group in ranked.groupby("dimension", sort=False)
+    }
+
+
+def _most_used(titles: pd.Series) -> str:
+    counts = titles.value_counts()
+    return min(counts[counts == counts.max()].index)
+
+
+# --- Queries ----------------------------------------------------------------------------------
+
+
+def _plan_assessments(cohort: Cohort, cycle: str):
+    """The cycle's submitted assessments of the members whose consent covers their plans."""
+    return Assessment.objects.submitted().filter(
+        cycle=cycle,
+        program__organization__cohort_memberships__cohort=cohort,
+        program__organization__cohort_memberships__status=CohortMember.Status.ACTIVE,
+        program__organization__cohort_memberships__sharing__in=SHARES_PLANS,
+    )
+
+
+def cycle_steps(cohort: Cohort, cycle: str) -> pd.DataFrame:
+    """One row per plan step of the members sharing their plans, as `top_steps` reads them."""
+    rows = (
+        PlanStep.objects.filter(assessment__in=_plan_assessments(cohort, cycle))
+        .annotate(
+            organization=F("assessment__program__organization_id"),
+            dimension_key=F("dimension__key"),
+            dimension_name=F("dimension__name"),
+            library_key=F("action_step__key"),
+            shown_title=Coalesce("action_step__title", "title"),
+        )
+        .values_list(
+            "organization",
+            "dimension_key",
+            "dimension_name",
+            "library_key",
+            "shown_title",
+            "status",
+        )
+    )
+    columns = ["organization", "dimension", "dimension_name", "action_step", "title", "status"]
+    return pd.DataFrame.from_records(list(rows), columns=columns)
+
+
+@dataclass(frozen=True)
+class PosterGoal:
+    title: str
+    target_year: int | None
+    members: int  # members sharing their plans with a step tied to it
+
+
+def poster_goals(cohort: Cohort) -> list[PosterGoal]:
+    """The goals in order, each with how many members sharing their plans tied a step still
+    in a submitted plan to it."""
+    membership = "links__plan_step__assessment__program__organization__cohort_memberships__"
+    tied = Q(
+        **{
+            f"{membership}cohort": cohort,
+            f"{membership}status": CohortMember.Status.ACTIVE,
+            f"{membership}sharing__in": SHARES_PLANS,
+            "links__plan_step__assessment__status": Assessment.Status.SUBMITTED,
+            "links__plan_step__status__in": OPEN_OR_DONE,
+        }
+    )
+    goals = cohort.goals.annotate(
+        members=Count(
+            "links__plan_step__assessment__program__organization", filter=tied, distinct=True
+        )
+    ).order_by("order", "created_at")  # a query with a GROUP BY ignores Meta.ordering
+    return [
+        PosterGoal(truncate(g.title, GOAL_TITLE_CHARS), g.target_year, g.members) for g in goals
+    ]
+
+
+# --- The poster -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepColumn:
+    number: int
+    key: str
+    name: str
+    color: str
+    steps: list[TopStep]
+
+
+@dataclass(frozen=True)
+class Levels:
+    """The cycle's distribution of levels, or why it is not drawn."""
+
+    organizations: int
+    dimensions: dict[str, str]  # key -> name, in the framework's order
+    distribution: dict[str, list[int]] | None
+
+
+def cycle_levels(cohort: Cohort, cycle: str) -> Levels:
+    frame = data.cycle_frame(cohort, cycle) if cycle else tables.empty_frame()
+    if frame.empty:
+        return Levels(0, {}, None)
+    shapes = data.framework_shapes(frame["framework"].unique())
+    frame, reference, _excluded = tables.comparable(frame, shapes)
+    dimensions = shapes[reference].names
+    table = tables.organization_levels(frame, list(dimensions))
+    return Levels(len(table), dimensions, tables.level_distribution(table, list(dimensions)))
+
+
+def distribution_chart(levels: Levels) -> go.Figure:
+    """The dashboard's chart, its legend on top: the poster has no room below."""
+    figure = cohort_charts.distribution_figure(levels.distribution, levels.dimensions)
+    return figure.update_layout(
+        legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
+        margin={"l": 10, "r": 10, "t": 36, "b": 10},
+    )
+
+
+def distribution_text(levels: Levels) -> str:
+    """The chart in words: its alternative text, and what the poster says without it."""
+    parts = []
+    for key, name in levels.dimensions.items():
+        counts = levels.distribution[key]
+        at = [f"{n} {level_name(level)}" for level, n in enumerate(counts) if n]
+        parts.append(f"{name}: {', '.join(at)}")
+    intro = _("Member organizations at each level, per dimension")
+    return f"{intro}. " + "; ".join(parts) + "."
+
+
+def _plan_members(cohort: Cohort, cycle: str) -> int:
+    if not cycle:
+        return 0
+    return _plan_assessments(cohort, cycle).values("program__organization").distinct().count()
+
+
+def step_columns(dimensions: dict[str, str], steps: pd.DataFrame) -> list[StepColumn]:
+    """Four columns in the framework's order; a dimension only another version has comes last."""
+    names = dict(dimensions)
+    if not steps.empty:
+        for key, name in steps[["dimension", "dimension_name"]].drop_duplicates().values:
+            names.setdefault(key, name)
+    ranked = top_steps(steps)
+    return [
+        StepColumn(
+            n + 1,
+            key,
+            name,
+            charts.dimension_color(key, n),
+            [_shortened(s) for s in ranked.get(key, [])],
+        )
+        for n, (key, name) in enumerate(names.items())
+    ]
+
+
+def _shortened(step: TopStep) -> TopStep:
+    return TopStep(truncate(step.title, STEP_TITLE_CHARS), step.members, step.done, step.library)
+
+
+def cohort_poster_context(
+    *, cohort: Cohort, size: PosterSize, today: date, cycle: str | None = None
+) -> dict:
+    """What the poster shows: `cycle` defaults to the newest with submitted assessments.
+    Six queries at most, whatever the cohort's size (the levels come from cached frames)."""
+    if cycle is None:
+        cycle = next(iter(data.cycles(cohort)), "")
+    levels = cycle_levels(cohort, cycle)
+    steps = cycle_steps(cohort, cycle) if cycle else pd.DataFrame()
+    chart = chart_alt = None
+    if levels.distribution is not None:
+        chart = pdf.figure_data_uri(distribution_chart(levels), *CHART_SIZE)
+        chart_alt = distribution_text(levels)
+    goals = poster_goals(cohort)
+    return {
+        "cohort": cohort,
+        "cohort_name": truncate(cohort.name, POSTER_NAME_CHARS),
+        "cycle": cycle,
+        "size": size,
+        "today": today,
+        "levels": levels,
+        "min_organizations": tables.MIN_ORGANIZATIONS,
+        "chart_image": chart,
+        "chart_alt": chart_alt,
+        "sharing_plans": _plan_members(cohort, cycle),
+        "columns": step_columns(levels.dimensions, steps),
+        "goals": goals[:POSTER_GOALS],
+        "goals_in_two_columns": len(goals) > GOALS_IN_ONE_COLUMN,
+        "goals_left_out": max(len(goals) - POSTER_GOALS, 0),
+    }
+
+
+def cohort_poster_pdf(
+    *, cohort: Cohort, size: PosterSize, today: date, cycle: str | None = None
+) -> bytes:
+    context = cohort_poster_context(cohort=cohort, size=size, today=today, cycle=cycle)
+    html = render_to_string("cohorts/print/poster.html", {**context, "for_pdf": True})
+    return pdf.html_to_pdf(html)
+
+
+def cohort_poster_filename(cohort: Cohort, size_key: str) -> str:
+    return f"value-curve-{slugify(cohort.name) or 'cohort'}-cohort-poster-{size_key}.pdf"
