@@ -1,0 +1,505 @@
+"""Disparity statistics: worked examples checked on paper, scipy's reference implementations,
+the edge cases, and properties (no database)."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats
+from scipy.stats.contingency import association, chi2_contingency
+
+from outcomes.groups import COMPARED_GROUPS
+from outcomes.metrics import (
+    REFERENCE_BEST,
+    REFERENCE_TOTAL,
+    Z,
+    cohort_trend,
+    many_measures,
+    measure_metrics,
+    rate_difference,
+    rate_ratio,
+    reading,
+    wilson_interval,
+    worse_off,
+)
+
+Z_95 = 1.959963984540054  # the 97.5th percentile of the standard normal, from a table
+
+
+def counts(table: dict, period="2024") -> pd.DataFrame:
+    """{group: (population, events)} -> counts rows, or {period: {group: ...}}."""
+    if table and isinstance(next(iter(table.values())), dict):
+        return pd.concat([counts(groups, period) for period, groups in table.items()])
+    return pd.DataFrame(
+        [
+            {"period": period, "group": g, "population": n, "events": e}
+            for g, (n, e) in table.items()
+        ]
+    )
+
+
+def row(metrics, group, period="2024") -> pd.Series:
+    rates = metrics.rates
+    return rates[(rates["period"] == period) & (rates["group"] == group)].iloc[0]
+
+
+def summary(metrics, period="2024") -> pd.Series:
+    return metrics.summary[metrics.summary["period"] == period].iloc[0]
+
+
+TWO_GROUPS = {"black": (100, 10), "white": (100, 30)}
+
+
+# --- A worked example: 10 of 100 against 30 of 100 --------------------------------------------
+
+
+def test_rates_ratio_and_difference_of_the_worked_example():
+    metrics = measure_metrics(counts(TWO_GROUPS), favorable=True, reference="black")
+    white = row(metrics, "white")
+    assert white["rate"] == pytest.approx(0.3)
+    assert white["ratio"] == pytest.approx(3.0)
+    assert white["difference"] == pytest.approx(0.2)
+    # Katz: se(ln RR) = sqrt(1/30 - 1/100 + 1/10 - 1/100)
+    se = math.sqrt(1 / 30 - 1 / 100 + 1 / 10 - 1 / 100)
+    assert white["ratio_low"] == pytest.approx(3 * math.exp(-Z_95 * se))
+    assert white["ratio_high"] == pytest.approx(3 * math.exp(Z_95 * se))
+    assert (white["ratio_low"], white["ratio_high"]) == pytest.approx((1.5508, 5.8033), abs=1e-4)
+    black = row(metrics, "black")
+    assert (black["ratio"], black["difference"]) == (1.0, 0.0)
+    assert np.isnan(black["ratio_low"]) and np.isnan(black["difference_high"])
+
+
+def test_shares_and_disproportionality_of_the_worked_example():
+    metrics = measure_metrics(counts(TWO_GROUPS), favorable=True)
+    black, white = row(metrics, "black"), row(metrics, "white")
+    assert black["share_population"] == pytest.approx(0.5)
+    assert black["share_events"] == pytest.approx(10 / 40)
+    assert black["disproportionality"] == pytest.approx(0.5)
+    assert white["disproportionality"] == pytest.approx(1.5)
+
+
+def test_summary_of_the_worked_example_by_hand():
+    result = summary(measure_metrics(counts(TWO_GROUPS), favorable=True))
+    # Expected events 20 and 20, non-events 80 and 80:
+    # chi2 = 100/20 + 100/20 + 100/80 + 100/80 = 12.5, V = sqrt(12.5 / 200) = 0.25.
+    assert result["chi2"] == pytest.approx(12.5)
+    assert result["dof"] == 1
+    assert result["cramers_v"] == pytest.approx(0.25)
+    assert result["p_value"] == pytest.approx(stats.chi2.sf(12.5, 1))
+    assert result["p_value"] == pytest.approx(0.000407, abs=1e-6)
+    # mu = 0.2; BGV = 0.5 * 0.1^2 + 0.5 * 0.1^2; Theil = 0.5 * 0.5 ln 0.5 + 0.5 * 1.5 ln 1.5
+    assert result["between_group_variance"] == pytest.approx(0.01)
+    assert result["theil"] == pytest.approx(0.25 * math.log(0.5) + 0.75 * math.log(1.5))
+    # Against the total (0.2): mean |gap| = 0.1, i.e. 50% of 0.2.
+    assert result["total_rate"] == pytest.approx(0.2)
+    assert result["index_of_disparity"] == pytest.approx(50.0)
+    assert result["summary_rate_ratio"] == pytest.approx(3.0)
+    assert result["groups_compared"] == 2
+
+
+def test_the_best_reference_depends_on_the_framing():
+    favorable = measure_metrics(counts(TWO_GROUPS), favorable=True, reference=REFERENCE_BEST)
+    adverse = measure_metrics(counts(TWO_GROUPS), favorable=False, reference=REFERENCE_BEST)
+    good, bad = summary(favorable), summary(adverse)
+    assert good["reference_group"] == "white"  # highest rate: the best for a good outcome
+    assert bad["reference_group"] == "black"  # lowest rate: the best for a bad outcome
+    assert (good["best_group"], good["worst_group"]) == ("white", "black")
+    assert (bad["best_group"], bad["worst_group"]) == ("black", "white")
+    # Index of disparity: |0.1 - 0.3| / 0.3 and |0.3 - 0.1| / 0.1, over the one other group.
+    assert good["index_of_disparity"] == pytest.approx(200 / 3)
+    assert bad["index_of_disparity"] == pytest.approx(200.0)
+    # The summary rate ratio reads > 1 as disparity in both framings.
+    assert good["summary_rate_ratio"] == pytest.approx(3.0)
+    assert bad["summary_rate_ratio"] == pytest.approx(3.0)
+    assert row(favorable, "black")["ratio"] == pytest.approx(1 / 3)
+    assert row(adverse, "white")["ratio"] == pytest.approx(3.0)
+
+
+def test_worse_off_follows_the_framing():
+    table = counts({"black": (1000, 300), "white": (1000, 100), "asian": (1000, 200)})
+    favorable = measure_metrics(table, favorable=True)
+    adverse = measure_metrics(table, favorable=False)
+    assert worse_off(favorable, "2024") == ["white"]  # the lowest rate of a good outcome
+    assert worse_off(adverse, "2024") == ["black"]  # the highest rate of a bad outcome
+    assert worse_off(adverse, "2024", significant=True) == ["black"]
+    small = counts({"black": (30, 12), "white": (30, 9)})
+    assert worse_off(measure_metrics(small, favorable=False), "2024") == ["black"]
+    assert worse_off(measure_metrics(small, favorable=False), "2024", significant=True) == []
+
+
+# --- Against scipy's reference implementations --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("events", "population"), [(0, 10), (1, 10), (10, 10), (7, 31), (512, 1000)]
+)
+def test_wilson_interval_matches_scipy(events, population):
+    expected = stats.binomtest(events, population).proportion_ci(method="wilson")
+    low, high = wilson_interval([events], [population])
+    assert low[0] == pytest.approx(expected.low, abs=1e-12)
+    assert high[0] == pytest.approx(expected.high, abs=1e-12)
+
+
+def test_wilson_interval_is_undefined_without_population():
+    low, high = wilson_interval([0], [0])
+    assert np.isnan(low[0]) and np.isnan(high[0])
+
+
+def test_z_is_the_normal_quantile_for_95_percent():
+    assert pytest.approx(Z_95) == Z
+
+
+def test_newcombe_interval_matches_the_published_example():
+    # Newcombe (1998), Statistics in Medicine 17:873, example (a): 56/70 - 48/80, method 10.
+    difference, low, high = rate_difference([56], [70], [48], [80])
+    assert difference[0] == pytest.approx(0.2)
+    assert (low[0], high[0]) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_newcombe_interval_is_built_from_the_two_wilson_intervals():
+    a = stats.binomtest(3, 40).proportion_ci(method="wilson")
+    b = stats.binomtest(11, 50).proportion_ci(method="wilson")
+    d = 3 / 40 - 11 / 50
+    difference, low, high = rate_difference([3], [40], [11], [50])
+    assert low[0] == pytest.approx(d - math.sqrt((3 / 40 - a.low) ** 2 + (b.high - 11 / 50) ** 2))
+    assert high[0] == pytest.approx(d + math.sqrt((a.high - 3 / 40) ** 2 + (11 / 50 - b.low) ** 2))
+
+
+def test_rate_ratio_with_zero_events_is_zero_without_an_interval():
+    ratio, low, high = rate_ratio([0, 5], [50, 50], [10, 0], [100, 100])
+    assert ratio[0] == 0.0
+    assert np.isnan(low[0]) and np.isnan(high[0])
+    assert np.isnan(ratio[1]) and np.isnan(low[1])  # against a reference rate of 0
+
+
+tables = st.lists(
+    st.tuples(st.integers(1, 500), st.floats(0, 1)), min_size=2, max_size=len(COMPARED_GROUPS)
+).map(lambda cells: {COMPARED_GROUPS[i]: (n, round(n * f)) for i, (n, f) in enumerate(cells)})
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables)
+def test_chi_square_and_cramers_v_match_scipy(table):
+    populations = np.array([n for n, _e in table.values()])
+    events = np.array([e for _n, e in table.values()])
+    if events.sum() in (0, populations.sum()):
+        return  # an empty row: scipy refuses, we give NaN (tested below)
+    observed = np.vstack([events, populations - events])
+    expected = chi2_contingency(observed, correction=False)
+    result = summary(measure_metrics(counts(table), favorable=True))
+    assert result["chi2"] == pytest.approx(expected.statistic, rel=1e-9, abs=1e-9)
+    assert result["p_value"] == pytest.approx(expected.pvalue, rel=1e-9, abs=1e-12)
+    assert result["dof"] == expected.dof
+    cramer = association(observed, method="cramer", correction=False)
+    assert result["cramers_v"] == pytest.approx(cramer, rel=1e-9, abs=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tables, st.booleans(), st.sampled_from([REFERENCE_TOTAL, REFERENCE_BEST, "black"]))
+def test_the_indices_stay_in_their_ranges(table, favorable, reference):
+    result = summary(measure_metrics(counts(table), favorable=favorable, reference=reference))
+    for name in ("between_group_variance", "theil", "index_of_disparity"):
+        assert np.isnan(result[name]) or result[name] >= -1e-12, name
+    assert np.isnan(result["cramers_v"]) or 0 <= result["cramers_v"] <= 1 + 1e-12
+    assert np.isnan(result["p_value"]) or 0 <= result["p_value"] <= 1
+    assert np.isnan(result["summary_rate_ratio"]) or result["summary_rate_ratio"] >= 1
+
+
+# --- Edge cases -------------------------------------------------------------------------------
+
+
+def test_a_group_with_zero_events():
+    metrics = measure_metrics(counts({"black": (50, 0), "white": (100, 30)}), favorable=True)
+    black = row(metrics, "black")
+    assert black["rate"] == 0.0
+    assert black["ci_low"] == 0.0 and 0 < black["ci_high"] < 0.1
+    assert black["ratio"] == 0.0
+    assert np.isnan(black["ratio_low"]) and np.isnan(black["ratio_high"])
+    assert black["difference_low"] < black["difference"] < black["difference_high"]
+    assert black["unreliable"]
+    result = summary(metrics)
+    assert np.isnan(result["summary_rate_ratio"])  # a rate of 0 below: no finite ratio
+    assert result["theil"] >= 0 and result["chi2"] > 0
+
+
+def test_a_group_with_zero_population_is_left_out_of_comparisons():
+    table = {"black": (100, 10), "white": (100, 30), "asian": (0, 0)}
+    metrics = measure_metrics(counts(table), favorable=True)
+    asian = row(metrics, "asian")
+    assert np.isnan(asian["rate"]) and np.isnan(asian["ci_low"]) and np.isnan(asian["ratio"])
+    assert np.isnan(asian["disproportionality"])
+    result = summary(metrics)
+    assert result["groups_compared"] == 2
+    assert result["chi2"] == pytest.approx(12.5)
+    assert result["index_of_disparity"] == pytest.approx(50.0)
+
+
+def test_one_group_only_gives_no_disparity_measures():
+    metrics = measure_metrics(counts({"black": (100, 10)}), favorable=True)
+    result = summary(metrics)
+    assert result["groups_compared"] == 1
+    assert result["dof"] == 0
+    for name in ("chi2", "p_value", "cramers_v", "index_of_disparity", "summary_rate_ratio"):
+        assert np.isnan(result[name]), name
+    assert np.isnan(result["between_group_variance"]) and np.isnan(result["theil"])
+    assert result["worst_group"] is None and result["best_group"] is None
+    assert result["total_rate"] == pytest.approx(0.1)
+
+
+def test_all_equal_rates_mean_no_disparity():
+    table = {"black": (100, 10), "white": (200, 20), "asian": (50, 5)}
+    result = summary(measure_metrics(counts(table), favorable=False, reference=REFERENCE_BEST))
+    assert result["index_of_disparity"] == 0
+    assert result["between_group_variance"] == 0
+    assert result["theil"] == pytest.approx(0, abs=1e-15)
+    assert result["chi2"] == 0 and result["cramers_v"] == 0 and result["p_value"] == 1
+    assert result["summary_rate_ratio"] == 1
+    assert result["worst_group"] is None and result["best_group"] is None
+    assert result["reference_group"] == "asian"  # ties go to the first in GROUP_KEYS order
+
+
+def test_no_events_at_all_gives_nan_or_zero_without_warnings():
+    metrics = measure_metrics(counts({"black": (100, 0), "white": (80, 0)}), favorable=True)
+    result = summary(metrics)
+    assert result["total_rate"] == 0
+    assert result["between_group_variance"] == 0
+    for name in ("chi2", "p_value", "cramers_v", "theil", "index_of_disparity"):
+        assert np.isnan(result[name]), name
+    assert np.isnan(row(metrics, "black")["ratio"])
+    assert np.isnan(row(metrics, "black")["share_events"])
+
+
+def test_everybody_having_the_outcome_leaves_the_test_undefined():
+    result = summary(
+        measure_metrics(counts({"black": (10, 10), "white": (20, 20)}), favorable=True)
+    )
+    assert np.isnan(result["chi2"]) and np.isnan(result["cramers_v"])
+    assert result["index_of_disparity"] == 0
+
+
+def test_no_counts_at_all_give_empty_frames():
+    empty = pd.DataFrame(columns=["period", "group", "population", "events"])
+    metrics = measure_metrics(empty, favorable=True)
+    assert metrics.rates.empty and metrics.summary.empty
+    assert metrics.trend["direction"].isna().all()
+
+
+def test_unknown_counts_are_in_the_total_but_never_compared():
+    table = {"black": (100, 10), "white": (100, 30), "unknown": (50, 10)}
+    metrics = measure_metrics(counts(table), favorable=True)
+    assert "unknown" not in set(metrics.rates["group"])
+    total = row(metrics, "total")
+    assert (total["population"], total["events"]) == (250, 50)
+    result = summary(metrics)
+    assert result["total_rate"] == pytest.approx(0.2)
+    assert result["unknown_share"] == pytest.approx(0.2)
+    assert result["chi2"] == pytest.approx(12.5)  # the same test as without unknown
+
+
+def test_a_named_reference_absent_in_a_period_gives_no_ratios():
+    table = {"2023": {"black": (100, 10), "asian": (50, 20)}, "2024": TWO_GROUPS}
+    metrics = measure_metrics(counts(table), favorable=True, reference="asian")
+    assert summary(metrics, "2024")["reference_group"] == "asian"
+    assert metrics.rates.query("period == '2024'")["ratio"].isna().all()
+    assert row(metrics, "black", "2023")["ratio"] == pytest.approx(0.25)
+
+
+def test_repeated_rows_are_added_up():
+    table = pd.concat([counts(TWO_GROUPS), counts({"black": (100, 10)})])
+    assert row(measure_metrics(table, favorable=True), "black")["rate"] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"black": (10, 11)}, "events <= population"),
+        ({"black": (-1, 0)}, "events <= population"),
+        ({"martian": (10, 1)}, "Unknown group"),
+        ({"black": (10.5, 1)}, "whole number"),
+    ],
+)
+def test_impossible_counts_are_refused(table, message):
+    with pytest.raises(ValueError, match=message):
+        measure_metrics(counts(table), favorable=True)
+
+
+def test_unknown_is_not_a_reference():
+    with pytest.raises(ValueError, match="Reference"):
+        measure_metrics(counts(TWO_GROUPS), favorable=True, reference="unknown")
+
+
+# --- Across periods -------------------------------------------------------------------------
+
+SHRINKING = {
+    "2022": {"black": (1000, 300), "white": (1000, 100)},
+    "2023": {"black": (1000, 250), "white": (1000, 120)},
+    "2024": {"black": (1000, 200), "white": (1000, 140)},
+    "2025": {"black": (1000, 180), "white": (1000, 150)},
+}
+
+
+def trend(metrics, metric) -> pd.Series:
+    return metrics.trend.set_index("metric").loc[metric]
+
+
+def test_the_trend_is_a_regression_on_the_period_order():
+    metrics = measure_metrics(counts(SHRINKING), favorable=True)
+    index = trend(metrics, "index_of_disparity")
+    values = metrics.summary["index_of_disparity"].to_numpy()
+    fit = stats.linregress(range(4), values)
+    assert index["slope"] == pytest.approx(fit.slope)
+    assert index["p_value"] == pytest.approx(fit.pvalue)
+    assert index["first"] == pytest.approx(50.0)  # 0.2 against 0.1 and 0.3 at 2022
+    assert index["change"] == pytest.approx(values[-1] - values[0])
+    assert index["direction"] == "narrowing"
+    assert (index["first_period"], index["last_period"]) == ("2022", "2025")
+    assert trend(metrics, "cramers_v")["direction"] == "narrowing"
+
+
+def test_the_total_rate_trend_reads_by_the_framing():
+    # Total rate: 0.2, 0.185, 0.17, 0.165: falling.
+    assert (
+        trend(measure_metrics(counts(SHRINKING), favorable=True), "total_rate")["direction"]
+        == "worsening"
+    )
+    assert (
+        trend(measure_metrics(counts(SHRINKING), favorable=False), "total_rate")["direction"]
+        == "improving"
+    )
+
+
+def test_a_trend_needs_three_periods_for_a_slope_and_two_for_a_direction():
+    two = {p: SHRINKING[p] for p in ("2022", "2023")}
+    index = trend(measure_metrics(counts(two), favorable=True), "index_of_disparity")
+    assert np.isnan(index["slope"]) and np.isnan(index["p_value"])
+    assert index["direction"] == "narrowing"
+    one = trend(measure_metrics(counts(SHRINKING["2022"]), favorable=True), "index_of_disparity")
+    assert one["direction"] is None and np.isnan(one["change"])
+
+
+def test_small_changes_are_steady():
+    table = {"2022": TWO_GROUPS, "2023": {"black": (100, 10), "white": (100, 29)}}
+    assert (
+        trend(measure_metrics(counts(table), favorable=True), "index_of_disparity")["direction"]
+        == "steady"
+    )
+
+
+# --- Many measures at once -------------------------------------------------------------------
+
+
+def test_many_measures_agrees_with_one_measure_at_a_time():
+    rng = np.random.default_rng(6)
+    frames = []
+    for measure in ("employed", "removed", "housed"):
+        for period in ("2023", "2024", "2025"):
+            population = rng.integers(0, 400, len(COMPARED_GROUPS) + 1)
+            events = rng.binomial(population, rng.uniform(0.05, 0.6))
+            frame = pd.DataFrame(
+                {"group": [*COMPARED_GROUPS, "unknown"], "population": population, "events": events}
+            )
+            frames.append(frame.assign(measure=measure, period=period))
+    table = pd.concat(frames, ignore_index=True)
+    favorable = {"employed": True, "removed": False, "housed": True}
+    for reference in (REFERENCE_TOTAL, REFERENCE_BEST, "white"):
+        many = many_measures(table, favorable=pd.Series(favorable), reference=reference)
+        assert len(many) == 9
+        for measure, framing in favorable.items():
+            one = measure_metrics(
+                table[table["measure"] == measure], favorable=framing, reference=reference
+            ).summary
+            mine = many[many["measure"] == measure].drop(columns=["measure", "favorable"])
+            pd.testing.assert_frame_equal(mine.reset_index(drop=True), one)
+            assert (many.loc[many["measure"] == measure, "favorable"] == framing).all()
+
+
+def test_the_cohort_trend_summarizes_each_period_across_measures():
+    tables = []
+    for measure, black_events in (("a", 10), ("b", 20), ("c", 30), ("d", 0)):
+        for period, white_events in (("2024", 30), ("2025", 20)):
+            groups = {"black": (100, black_events), "white": (100, white_events)}
+            tables.append(counts(groups, period).assign(measure=measure))
+    many = many_measures(pd.concat(tables), favorable=dict.fromkeys("abcd", True))
+    trend = cohort_trend(many, "summary_rate_ratio").set_index("period")
+    # 2024: ratios 3, 1.5, 1 and none (a rate of 0); 2025: 2, 1, 1.5 and none.
+    assert trend.loc["2024", "measures"] == 3
+    assert trend.loc["2024", "median"] == pytest.approx(1.5)
+    assert trend.loc["2025", "median"] == pytest.approx(1.5)
+    assert trend.loc["2025", "q1"] == pytest.approx(1.25)
+
+
+def test_many_measures_needs_a_framing_for_every_measure():
+    table = counts(TWO_GROUPS).assign(measure="employed")
+    with pytest.raises(ValueError, match="employed"):
+        many_measures(table, favorable={"housed": True})
+
+
+# --- Plain language ---------------------------------------------------------------------------
+
+READING_TABLE = {
+    "2025": {"black": (1000, 150), "white": (1000, 100), "asian": (100, 5), "unknown": (50, 5)},
+    "2026": {"black": (1000, 180), "white": (1000, 100), "asian": (100, 5), "unknown": (50, 5)},
+}
+
+
+def sentences(reference=REFERENCE_TOTAL, favorable=False, period="2026", **kwargs):
+    metrics = measure_metrics(counts(READING_TABLE), favorable=favorable, reference=reference)
+    return reading(
+        metrics, period, outcome="be removed from home", population_noun="children", **kwargs
+    )
+
+
+def test_reading_says_how_many_times_as_likely_against_the_reference():
+    text = sentences()
+    # Total: 290 of 2150 (0.1349); Black 0.18 -> 1.3 times; White 0.10 -> 0.74 times.
+    assert text[0] == (
+        "In 2026, children recorded as Black or African American were 1.3 times as likely as "
+        "all children to be removed from home."
+    )
+    assert text[1].startswith("In 2026, children recorded as White were 0.74 times as likely")
+    assert "could be due to chance" not in text[0]
+
+
+def test_reading_leaves_out_unreliable_and_hidden_cells_and_says_so():
+    text = sentences()
+    assert not any("Asian" in sentence for sentence in text)  # 5 events: unreliable
+    assert "The rate of 1 group is not compared" in text[2]
+    hidden = sentences(hidden={("2026", "black")})
+    assert not any("Black" in sentence for sentence in hidden)
+    assert "The rates of 2 groups are not compared" in " ".join(hidden)
+
+
+def test_reading_names_the_reference_group_and_hides_ratios_when_it_is_hidden():
+    text = sentences(reference="white")
+    assert "as likely as children recorded as White to be removed" in text[0]
+    hidden = sentences(reference="white", hidden={("2026", "white")})
+    assert not any("times as likely" in sentence for sentence in hidden)
+
+
+def test_reading_says_how_strongly_race_predicts_the_outcome_and_the_trend():
+    text = sentences()
+    strength = next(s for s in text if "Cramér's V" in s)
+    v = summary(measure_metrics(counts(READING_TABLE), favorable=False), "2026")["cramers_v"]
+    assert 0.1 <= v < 0.3
+    assert "weakly predicted whether children would be removed from home" in strength
+    assert f"Cramér's V was {v:.2f}" in strength
+    assert "by convention" in strength
+    assert text[-1].startswith("From 2025 to 2026, the index of disparity")
+    assert "widened" in text[-1]
+
+
+def test_reading_an_unknown_period_says_nothing():
+    assert sentences(period="1999") == []
+
+
+def test_reading_a_period_with_a_zero_reference_says_groups_cannot_be_compared():
+    table = counts({"black": (100, 0), "white": (100, 30)})
+    metrics = measure_metrics(table, favorable=False, reference=REFERENCE_BEST)
+    text = reading(metrics, "2024", outcome="be removed", population_noun="children")
+    assert text[0] == (
+        "In 2024 the reference rate is zero or unknown, so groups cannot be compared with it."
+    )
+    assert "Cramér's V" in text[1]
