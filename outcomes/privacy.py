@@ -13,9 +13,11 @@ Primary rules, cell by cell:
 Zero is not a small count: a 0 is shown.
 
 Secondary (complementary) rule: the total of each (measure, period) is shown, so a single hidden
-cell could be recovered by subtraction. When exactly one group's events are hidden, the events of
-the smallest other group with events above 0 are hidden too (or, if none has events, of another
-group with a population, the first in group order); the same for populations. Every table then
+cell could be recovered by subtraction. When exactly one group's population is hidden, the
+smallest other population is hidden too. When exactly one group's events are hidden, the events
+of a group whose population is already hidden are hidden too (its rate is gone anyway), else of
+the smallest other group with events above 0 (or, if none has events, of another group with a
+population, the first in group order). Every table then
 has no hidden cell or at least two of them, for events, populations and non-events alike.
 
 The total: it is shown, and only hidden when all groups' counts are hidden, when a lone hidden
@@ -105,16 +107,21 @@ class _Cells:
         return np.bincount(self.table[self.is_group], weights=weights, minlength=size)
 
 
-def _complement(cells: _Cells, hidden, values, eligible) -> np.ndarray:
+def _complement(cells: _Cells, hidden, values, eligible, prefer=None) -> np.ndarray:
     """Hide one more cell in each table where exactly one group cell is hidden: the smallest
-    positive value among the eligible others, else the first eligible other in group order."""
+    positive value among the eligible others, else the first eligible other in group order.
+    Groups in `prefer` come first: a group whose population is already hidden has no rate to
+    show, so hiding its events too costs nothing more."""
     lonely = cells.per_table(cells.is_group & hidden) == 1
     candidates = np.flatnonzero(cells.is_group & ~hidden & eligible & lonely[cells.table])
     if not len(candidates):
         return hidden
     value = values[candidates]
+    preferred = np.zeros(len(candidates), bool) if prefer is None else prefer[candidates]
     ranked = candidates[
-        np.lexsort((cells.order[candidates], value, value <= 0, cells.table[candidates]))
+        np.lexsort(
+            (cells.order[candidates], value, value <= 0, ~preferred, cells.table[candidates])
+        )
     ]
     _tables, first = np.unique(cells.table[ranked], return_index=True)
     hidden = hidden.copy()
@@ -146,7 +153,9 @@ def suppress(counts: pd.DataFrame) -> pd.DataFrame:
     events_hidden = groups & (is_small(events) | population_hidden | is_small(population - events))
     population_hidden = _complement(cells, population_hidden, population, eligible=groups)
     has_people = population_hidden | (population > 0)
-    events_hidden = _complement(cells, events_hidden, events, eligible=has_people)
+    events_hidden = _complement(
+        cells, events_hidden, events, eligible=has_people, prefer=population_hidden
+    )
     total_population, total_events = _totals_hidden(cells, population_hidden, events_hidden)
     frame["population_hidden"] = population_hidden | (~groups & total_population[cells.table])
     frame["events_hidden"] = events_hidden | (~groups & total_events[cells.table])

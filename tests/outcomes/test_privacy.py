@@ -202,3 +202,20 @@ def test_when_every_group_is_hidden_so_is_the_total():
     suppressed = suppress(table)
     assert suppressed["hidden"].all()
     assert ("2024", "total") in hidden_pairs(suppressed)
+
+
+def test_secondary_suppression_hides_one_whole_group_rather_than_parts_of_two():
+    counts = pd.DataFrame(
+        [
+            ("2026", "white", 400, 240),
+            ("2026", "black", 300, 90),
+            ("2026", "hispanic", 200, 100),
+            ("2026", "nhpi", 7, 3),
+        ],
+        columns=["period", "group", "population", "events"],
+    )
+    flagged = suppress(counts).set_index("group")
+    # The Pacific Islander group is small; Hispanic, the smallest other population, is hidden
+    # with it, events included, so the Black and white rates stay shown.
+    assert list(flagged.index[flagged["hidden"]]) == ["hispanic", "nhpi"]
+    assert flagged.loc["hispanic", "events_hidden"] and flagged.loc["hispanic", "population_hidden"]
