@@ -4,7 +4,9 @@ a leader gets 403 on its consent."""
 
 import uuid
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from assessments.access import Need, _check, membership_for
 from cohorts.models import Cohort, CohortMember
@@ -30,7 +32,21 @@ def member_for_facilitator(
     )
     if member is None:
         raise Http404
+    check_two_factor(user, member)
     return cohort, member
+
+
+def check_two_factor(user, member: CohortMember) -> None:
+    """An organization that requires two-factor sign-in of its own members requires it of
+    the facilitators who open its programs, plans and answers too."""
+    if member.organization.require_two_factor and not user.is_verified():
+        raise PermissionDenied(
+            _(
+                "%(organization)s requires two-factor sign-in to see its data. Set up an "
+                "authenticator app on your account's security page, then sign in again."
+            )
+            % {"organization": member.organization.name}
+        )
 
 
 def member_for_leader(user, member_id: uuid.UUID, need: Need = Need.LEAD) -> CohortMember:

@@ -71,9 +71,11 @@ def _level_text(value: int | None) -> str:
 def distribution_figure(
     distribution: dict[str, list[int]], dimensions: dict[str, str]
 ) -> go.Figure:
-    """How many organizations stand at each level, per dimension (stacked bars)."""
-    names = list(reversed(dimensions.values()))
-    keys = list(reversed(dimensions))
+    """How many organizations stand at each level, per dimension (stacked bars). Dimensions
+    suppressed (None) are left out."""
+    shown = [key for key in dimensions if distribution.get(key) is not None]
+    keys = list(reversed(shown))
+    names = [dimensions[key] for key in keys]
     fig = go.Figure(
         [
             go.Bar(

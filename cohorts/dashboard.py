@@ -1,10 +1,11 @@
 """The facilitator's dashboard and the members' benchmarks, built from cached frames."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 from django.core.cache import cache
 
+from assessments.models import Organization
 from cohorts import data, tables
 from cohorts.models import Cohort
 
@@ -27,6 +28,20 @@ class Filters:
         compare = compare or (earlier[0] if earlier else "")
         values = {name: str(query.get(name, ""))[:100] for name in ("sector", "region")}
         return cls(cycle, compare, service_area=str(query.get("service_area", ""))[:100], **values)
+
+    def known(self, frame: pd.DataFrame) -> "Filters":
+        """Only values that can match: an unknown sector, region or service area is dropped,
+        so a bad link shows the whole cohort and cannot fill the cache with variants."""
+        return replace(
+            self,
+            sector=self.sector if self.sector in Organization.Sector.values else "",
+            region=self.region if self.region in tables.choices(frame, "region") else "",
+            service_area=(
+                self.service_area
+                if self.service_area in tables.choices(frame, "service_area")
+                else ""
+            ),
+        )
 
     def select(self, frame: pd.DataFrame) -> pd.DataFrame:
         return tables.filter_frame(
@@ -52,6 +67,8 @@ class Dashboard:
 def dashboard(cohort: Cohort, query) -> Dashboard:
     cycles = data.cycles(cohort)
     filters = Filters.from_query(query, cycles)
+    if filters.cycle:
+        filters = filters.known(data.cycle_frame(cohort, filters.cycle))
     key = data.cache_key(cohort, "dashboard", filters)
     result = cache.get(key)
     if result is None:
@@ -65,7 +82,9 @@ def _build(cohort: Cohort, filters: Filters, cycles: list[str]) -> Dashboard:
     before = data.cycle_frame(cohort, filters.compare) if filters.compare else tables.empty_frame()
     both = pd.concat([current, before], ignore_index=True)
     shapes = data.framework_shapes(both["framework"].unique()) if not both.empty else {}
-    both, reference, excluded = tables.comparable(both, shapes)
+    # The cycle shown decides the reference; the earlier cycle is read against it.
+    reference = tables.reference_framework(current, shapes)
+    both, reference, excluded = tables.comparable(both, shapes, reference)
     dimensions = shapes[reference].names if reference is not None else {}
     selected = filters.select(both)
     now = selected[selected["cycle"] == filters.cycle]
@@ -110,8 +129,9 @@ def benchmark(cohort: Cohort, organization_id) -> Benchmark | None:
     own = frame[frame["organization"] == str(organization_id)]
     programs = [
         {"name": name, **dict(zip(rows["dimension"], rows["index"], strict=True))}
-        for name, rows in own.groupby("program_name")
+        for (_program, name), rows in own.groupby(["program", "program_name"])
     ]
+    programs.sort(key=lambda p: p["name"])
     return Benchmark(
         cycles[0], dimensions, tables.program_spreads(frame, list(dimensions)), programs
     )

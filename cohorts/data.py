@@ -210,11 +210,14 @@ def disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
     if summary.empty:
         return {}
     summary["organization"] = summary["program"].map(programs)
-    organizations = summary.groupby("period")["organization"].nunique()
     trends = {}
     for metric in ("cramers_v", "index_of_disparity"):
+        # Count the organizations behind this metric's values: a measure with no events has
+        # no Cramér's V, and must not make a period look larger than it is.
+        with_value = summary[summary[metric].notna()]
         trend = outcome_metrics.cohort_trend(summary, metric).set_index("period")
-        trend["organizations"] = organizations
+        organizations = with_value.groupby("period")["organization"].nunique()
+        trend["organizations"] = organizations.reindex(trend.index, fill_value=0)
         small = trend["organizations"] < tables.MIN_ORGANIZATIONS
         trend.loc[small, ["q1", "median", "q3"]] = float("nan")
         trends[metric] = trend.reset_index()

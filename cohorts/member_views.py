@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.access import Need, membership_for
-from assessments.models import PlanStep
 from cohorts import dashboard, services
 from cohorts.access import member_for_leader
 from cohorts.forms import GoalLinksForm, SharingForm
@@ -65,8 +64,7 @@ def _two(value) -> str:
 
 def _open_steps(member: CohortMember):
     return (
-        PlanStep.objects.filter(assessment__program__organization_id=member.organization_id)
-        .exclude(status=PlanStep.Status.DROPPED)
+        services.tieable_steps(member)
         .select_related("assessment__program")
         .order_by("assessment__program__name", "-assessment__cycle", "dimension__order", "order")
     )

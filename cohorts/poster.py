@@ -137,11 +137,11 @@ class PosterGoal:
     members: int  # members sharing their plans with a step tied to it
 
 
-def poster_goals(cohort: Cohort) -> list[PosterGoal]:
-    """The goals in order, each with how many members sharing their plans tied a step still
-    in a submitted plan to it."""
+def shared_links(cohort: Cohort) -> Q:
+    """A goal's links the cohort may see: to steps still in a submitted plan of a member
+    that shares its plans now. A filter for annotations on the cohort's goals."""
     membership = "links__plan_step__assessment__program__organization__cohort_memberships__"
-    tied = Q(
+    return Q(
         **{
             f"{membership}cohort": cohort,
             f"{membership}status": CohortMember.Status.ACTIVE,
@@ -150,6 +150,12 @@ def poster_goals(cohort: Cohort) -> list[PosterGoal]:
             "links__plan_step__status__in": OPEN_OR_DONE,
         }
     )
+
+
+def poster_goals(cohort: Cohort) -> list[PosterGoal]:
+    """The goals in order, each with how many members sharing their plans tied a step still
+    in a submitted plan to it."""
+    tied = shared_links(cohort)
     goals = cohort.goals.annotate(
         members=Count(
             "links__plan_step__assessment__program__organization", filter=tied, distinct=True
@@ -206,6 +212,9 @@ def distribution_text(levels: Levels) -> str:
     parts = []
     for key, name in levels.dimensions.items():
         counts = levels.distribution[key]
+        if counts is None:
+            parts.append(f"{name}: {_('suppressed (fewer than five organizations compared)')}")
+            continue
         at = [f"{n} {level_name(level)}" for level, n in enumerate(counts) if n]
         parts.append(f"{name}: {', '.join(at)}")
     intro = _("Member organizations at each level, per dimension")
@@ -255,6 +264,9 @@ def cohort_poster_context(
         chart = pdf.figure_data_uri(distribution_chart(levels), *CHART_SIZE)
         chart_alt = distribution_text(levels)
     goals = poster_goals(cohort)
+    sharing_plans = _plan_members(cohort, cycle)
+    # Step counts and goal counts are aggregates of the members' plans: suppressed under five.
+    plans_shown = sharing_plans >= tables.MIN_ORGANIZATIONS
     return {
         "cohort": cohort,
         "cohort_name": truncate(cohort.name, POSTER_NAME_CHARS),
@@ -265,8 +277,9 @@ def cohort_poster_context(
         "min_organizations": tables.MIN_ORGANIZATIONS,
         "chart_image": chart,
         "chart_alt": chart_alt,
-        "sharing_plans": _plan_members(cohort, cycle),
-        "columns": step_columns(levels.dimensions, steps),
+        "sharing_plans": sharing_plans,
+        "plans_shown": plans_shown,
+        "columns": step_columns(levels.dimensions, steps) if plans_shown else [],
         "goals": goals[:POSTER_GOALS],
         "goals_in_two_columns": len(goals) > GOALS_IN_ONE_COLUMN,
         "goals_left_out": max(len(goals) - POSTER_GOALS, 0),

@@ -4,8 +4,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Organization, PlanStep
+from assessments.models import Assessment, Organization, PlanStep, Program
 from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal, Sharing
+from reports.models import PosterBatch
 
 
 class CohortError(Exception):
@@ -60,6 +61,8 @@ def membership_respond(
         raise CohortError(_("This organization is no longer invited to the cohort."))
     if sharing not in Sharing.values:
         raise CohortError(_("Choose what your organization shares."))
+    if member.shares_plans and sharing == Sharing.LEVELS:
+        _forget_poster_batches(member.cohort_id)
     member.status, member.sharing = CohortMember.Status.ACTIVE, sharing
     member.shares_outcomes = outcomes
     member.responded_by, member.responded_at = by, timezone.now()
@@ -78,6 +81,8 @@ def membership_end(*, member: CohortMember, by) -> CohortMember:
         member.status = CohortMember.Status.WITHDRAWN
     else:
         raise CohortError(_("This organization does not share anything with the cohort."))
+    if member.shares_plans:
+        _forget_poster_batches(member.cohort_id)
     member.sharing, member.shares_outcomes = "", False
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
@@ -88,7 +93,7 @@ def membership_end(*, member: CohortMember, by) -> CohortMember:
 @transaction.atomic
 def goal_links_set(*, member: CohortMember, links: dict[SharedGoal, list[PlanStep]], by) -> int:
     """Replace the member's ties between its action steps and the cohort's shared goals."""
-    steps = PlanStep.objects.filter(assessment__program__organization_id=member.organization_id)
+    steps = tieable_steps(member)
     goals = member.cohort.goals.all()
     current = GoalLink.objects.filter(goal__in=goals, plan_step__in=steps)
     wanted = {(goal.pk, step.pk) for goal, found in links.items() for step in found}
@@ -101,12 +106,49 @@ def goal_links_set(*, member: CohortMember, links: dict[SharedGoal, list[PlanSte
     return len(wanted)
 
 
+def tieable_steps(member: CohortMember):
+    """The member's steps that can serve a goal: in a submitted plan, not dropped. Ties to
+    other steps (a dropped one, say) are kept as they are when the ties are saved."""
+    return PlanStep.objects.filter(
+        assessment__program__organization_id=member.organization_id,
+        assessment__status=Assessment.Status.SUBMITTED,
+    ).exclude(status=PlanStep.Status.DROPPED)
+
+
 def member_scores_changed(sender, assessment: Assessment, **kwargs) -> None:
     """A member submitted or reopened an assessment: its cohorts' cached tables are stale."""
-    Cohort.objects.filter(
-        members__organization_id=assessment.program.organization_id,
-        members__status=CohortMember.Status.ACTIVE,
-    ).data_changed()
+    _organization_data_changed(assessment.program.organization_id)
+
+
+def organization_changed(sender, instance, **kwargs) -> None:
+    """Renamed, moved, deleted: the cohort tables name organizations and filter by place."""
+    _organization_data_changed(instance.pk)
+
+
+def program_changed(sender, instance, **kwargs) -> None:
+    _organization_data_changed(instance.organization_id)
+
+
+def assessment_deleted(sender, instance, **kwargs) -> None:
+    organization = Program.objects.filter(pk=instance.program_id).values("organization_id")
+    Cohort.objects.filter(members__organization_id__in=organization).data_changed()
+
+
+def member_deleted(sender, instance, **kwargs) -> None:
+    Cohort.objects.filter(pk=instance.cohort_id).data_changed()
+
+
+def _organization_data_changed(organization_id) -> None:
+    Cohort.objects.filter(members__organization_id=organization_id).data_changed()
+
+
+def _forget_poster_batches(cohort_id) -> None:
+    """A zip of members' posters holds the plans of a member that no longer shares them:
+    delete it, files included, so consent takes effect in downloads at once."""
+    for batch in PosterBatch.objects.filter(cohort_id=cohort_id):
+        if batch.archive:
+            batch.archive.delete(save=False)
+        batch.delete()
 
 
 def record_save(obj, by) -> None:

@@ -67,18 +67,27 @@ def filter_frame(frame: pd.DataFrame, **values: str) -> pd.DataFrame:
     return frame[mask]
 
 
+def reference_framework(frame: pd.DataFrame, shapes: dict[object, FrameworkShape]):
+    """The framework most assessments of the frame use (the newest on a tie), or None."""
+    if frame.empty:
+        return None
+    counts = frame.groupby("framework")["assessment"].nunique()
+    return max(counts.index, key=lambda f: (counts[f], shapes[f].version))
+
+
 def comparable(
-    frame: pd.DataFrame, shapes: dict[object, FrameworkShape]
+    frame: pd.DataFrame, shapes: dict[object, FrameworkShape], reference=None
 ) -> tuple[pd.DataFrame, object, list[Excluded]]:
-    """Rows comparable with the framework most assessments use (the newest on a tie).
+    """Rows comparable with the reference framework (by default `reference_framework`).
 
     Another version is compared in a dimension only when it has the same slug and the same
     indicators there; its other dimensions are left out, and listed so the page can say so.
     """
     if frame.empty:
-        return frame, None, []
+        return frame, reference, []
     counts = frame.groupby("framework")["assessment"].nunique()
-    reference = max(counts.index, key=lambda f: (counts[f], shapes[f].version))
+    if reference is None:
+        reference = reference_framework(frame, shapes)
     ref = shapes[reference]
     keep = pd.Series(True, index=frame.index)
     excluded = []
@@ -93,7 +102,8 @@ def comparable(
         ]
         if differing:
             keep &= ~((frame["framework"] == framework) & frame["dimension"].isin(differing))
-            excluded.append(Excluded(shape.label, differing, int(counts[framework])))
+            names = [shape.names.get(key, key) for key in differing]
+            excluded.append(Excluded(shape.label, names, int(counts[framework])))
     return frame[keep], reference, excluded
 
 
@@ -104,7 +114,20 @@ def organization_levels(frame: pd.DataFrame, dimensions: list[str]) -> pd.DataFr
     `programs`, plus name, sector and region.
     """
     if frame.empty:
-        return pd.DataFrame(columns=["organization", "organization_name", "level", "index"])
+        columns = [f"{key}_{part}" for key in dimensions for part in ("level", "index")]
+        return pd.DataFrame(
+            columns=[
+                "organization",
+                "organization_name",
+                "sector",
+                "region",
+                "programs",
+                "level",
+                "index",
+                *columns,
+            ],
+            dtype="float64",
+        )
     grouped = frame.groupby(["organization", "dimension"])
     levels = grouped["level"].median().apply(math.floor).unstack("dimension")
     indexes = grouped["index"].mean().unstack("dimension")
@@ -122,16 +145,21 @@ def organization_levels(frame: pd.DataFrame, dimensions: list[str]) -> pd.DataFr
     return table.reset_index().sort_values("organization_name", kind="stable")
 
 
-def level_distribution(table: pd.DataFrame, dimensions: list[str]) -> dict[str, list[int]] | None:
-    """Per dimension, how many organizations stand at each level 0-4; None under the minimum."""
-    if len(table) < MIN_ORGANIZATIONS:
-        return None
+def level_distribution(
+    table: pd.DataFrame, dimensions: list[str]
+) -> dict[str, list[int] | None] | None:
+    """Per dimension, how many organizations stand at each level 0-4. A dimension with fewer
+    than the minimum of organizations (some may not be compared in it) is None; the whole
+    distribution is None when no dimension reaches the minimum."""
     distribution = {}
     for key in dimensions:
         column = table[f"{key}_level"].dropna().astype(int)
+        if len(column) < MIN_ORGANIZATIONS:
+            distribution[key] = None
+            continue
         counts = column.value_counts()
         distribution[key] = [int(counts.get(level, 0)) for level in range(5)]
-    return distribution
+    return distribution if any(v is not None for v in distribution.values()) else None
 
 
 @dataclass(frozen=True)
@@ -179,14 +207,18 @@ def program_spreads(frame: pd.DataFrame, dimensions: list[str]) -> dict[str, Spr
 def change_between(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Each organization's overall index in two cycles, most improved first.
 
-    Only organizations assessed in both cycles; both frames should already be comparable.
+    Only organizations assessed in both cycles, and for each only the dimensions compared in
+    both; the frames should already be comparable with one reference framework.
     """
     columns = ["organization", "organization_name", "before", "after", "change"]
     if before.empty or after.empty:
         return pd.DataFrame(columns=columns)
-    first = before.groupby("organization")["index"].mean().rename("before")
-    second = after.groupby("organization")["index"].mean().rename("after")
-    both = pd.concat([first, second], axis=1, join="inner")
+    # Per organization and dimension first, so both cycles average the same dimensions.
+    keys = ["organization", "dimension"]
+    first = before.groupby(keys)["index"].mean().rename("before")
+    second = after.groupby(keys)["index"].mean().rename("after")
+    pairs = pd.concat([first, second], axis=1, join="inner")
+    both = pairs.groupby("organization")[["before", "after"]].mean()
     both["change"] = both["after"] - both["before"]
     names = after.drop_duplicates("organization").set_index("organization")["organization_name"]
     both["organization_name"] = names

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization
 from cohorts import charts, dashboard, data, exports, poster, services, tables
-from cohorts.access import cohort_for_facilitator, member_for_facilitator
+from cohorts.access import check_two_factor, cohort_for_facilitator, member_for_facilitator
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
@@ -219,6 +219,7 @@ def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpRespon
     member = cohort.members.sharing().filter(organization=assessment.program.organization).first()
     if member is None or not member.shares_answers:
         raise Http404
+    check_two_factor(request.user, member)
     answers = assessment.answers.select_related("indicator__dimension").order_by(
         "indicator__dimension__order", "indicator__order"
     )
@@ -305,7 +306,9 @@ def cohort_goals(request: HttpRequest, cohort_id) -> HttpResponse:
 def _render_goals(request, cohort, goal_form, workgroup_form, status=200) -> HttpResponse:
     context = {
         "cohort": cohort,
-        "goals": cohort.goals.annotate(steps=Count("links")),
+        "goals": cohort.goals.annotate(
+            steps=Count("links", filter=poster.shared_links(cohort), distinct=True)
+        ).order_by("order", "created_at"),
         "workgroups": cohort.workgroups.select_related("goal").prefetch_related("organizations"),
         "goal_form": goal_form,
         "workgroup_form": workgroup_form,

@@ -220,7 +220,9 @@ def test_the_levels_are_not_drawn_for_fewer_than_five_members(
     save_for_inspection(content, "cohort-poster-few.pdf")
     text = flat(pdf_text(content, tmp_path))
     assert "shown when at least 5 members share their levels" in text
-    assert "2 members ·" in text
+    # The steps' counts are aggregates of two members' plans: suppressed too.
+    assert "2 members ·" not in text and "1 member ·" not in text
+    assert "shown when at least 5 members share their action plans" in text
     assert len(pdf_reader(content).pages) == 1
 
 

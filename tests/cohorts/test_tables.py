@@ -124,7 +124,7 @@ def test_versions_are_compared_only_in_dimensions_with_the_same_indicators():
     assert len(kept) == 5  # c's insight row is left out
     assert not ((kept["organization"] == "c") & (kept["dimension"] == "insight")).any()
     assert [(e.framework, e.dimensions, e.assessments) for e in excluded] == [
-        ("Equity v2", ["insight"], 1)
+        ("Equity v2", ["Insight"], 1)
     ]
 
 
@@ -155,3 +155,41 @@ def test_the_export_tables_have_a_header_even_when_empty(count):
     assert len(program_rows) == count
     if count:
         assert program_rows[0][-4:] == [2, 2.0, 3, 3.0]
+
+
+def test_change_compares_only_dimensions_assessed_in_both_cycles():
+    before = frame(rows("a", "pa", {"governance": 4, "insight": 1}, cycle="2025"))
+    after = frame(rows("a", "pa", {"insight": 1}))  # governance not compared in 2026
+    change = tables.change_between(before, after)
+    assert list(change["change"]) == [0.0]
+
+
+def test_the_reference_framework_can_be_given():
+    data = frame(
+        rows("a", "pa", {"governance": 1, "insight": 1}, framework=1),
+        rows("b", "pb", {"governance": 2, "insight": 2}, framework=1),
+        rows("c", "pc", {"governance": 3, "insight": 3}, framework=2),
+    )
+    kept, reference, excluded = tables.comparable(data, SHAPES, reference=2)
+    assert reference == 2
+    assert [(e.framework, e.dimensions) for e in excluded] == [("Equity v1", ["Insight"])]
+    assert len(kept) == 4
+
+
+def test_an_empty_selection_has_every_column():
+    table = tables.organization_levels(frame(), list(DIMS))
+    assert {"governance_index", "insight_level", "programs"} <= set(table.columns)
+    spreads = tables.organization_spreads(table, list(DIMS))
+    assert spreads["overall"].suppressed
+
+
+def test_a_dimension_compared_for_fewer_than_five_organizations_is_suppressed_alone():
+    data = frame(
+        *[rows(f"o{n}", f"p{n}", {"governance": 2, "insight": 3}) for n in range(4)],
+        rows("o4", "p4", {"governance": 2}),
+    )
+    table = tables.organization_levels(data, list(DIMS))
+    assert tables.level_distribution(table, list(DIMS)) == {
+        "governance": [0, 0, 5, 0, 0],
+        "insight": None,
+    }

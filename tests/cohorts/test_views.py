@@ -2,6 +2,7 @@
 
 import io
 from datetime import date
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -490,3 +491,102 @@ def test_withdrawing_stops_sharing_outcomes(client, cohort, five_members):
     client.post(reverse("cohorts:membership_end", args=[member.pk]))
     member.refresh_from_db()
     assert not member.shares_outcomes
+
+
+def test_the_goals_page_counts_only_ties_the_cohort_may_see(client, cohort, facilitator, framework):
+    goal = SharedGoal.objects.create(cohort=cohort, title="Goal")
+    for name, sharing in (("Planner", Sharing.PLANS), ("Quiet", Sharing.LEVELS)):
+        org = add_member_org(cohort, framework, name, 2, sharing=sharing)
+        step = PlanStep.objects.create(
+            assessment=org.programs.get().assessments.get(),
+            dimension=framework.dimensions.first(),
+            title=f"Step of {name}",
+        )
+        GoalLink.objects.create(goal=goal, plan_step=step)
+    client.force_login(facilitator)
+    page = client.get(reverse("cohorts:goals", args=[cohort.pk])).content.decode()
+    assert "1 member step tied" in page
+
+
+def test_an_organization_requiring_two_factor_requires_it_of_facilitators(
+    client, cohort, facilitator, framework
+):
+    org = add_member_org(cohort, framework, "Strict agency", 2, sharing=Sharing.EVERYTHING)
+    org.require_two_factor = True
+    org.save()
+    assessment = org.programs.get().assessments.get()
+    client.force_login(facilitator)
+    detail = client.get(reverse("cohorts:member_detail", args=[cohort.pk, org.pk]))
+    assert detail.status_code == 403
+    assert "requires two-factor sign-in" in detail.content.decode()
+    answers = reverse("cohorts:member_answers", args=[cohort.pk, assessment.pk])
+    assert client.get(answers).status_code == 403
+
+
+def test_renaming_or_deleting_a_member_refreshes_the_dashboard(
+    client, cohort, facilitator, five_members
+):
+    client.force_login(facilitator)
+    assert "Member 2" in client.get(dashboard_url(cohort)).content.decode()
+    five_members[2].delete()
+    five_members[0].name = "Renamed agency"
+    five_members[0].save()
+    five_members[1].programs.get().assessments.get().delete()
+    page = client.get(dashboard_url(cohort)).content.decode()
+    assert "Member 2" not in page and "Member 1<" not in page
+    assert "Renamed agency" in page
+
+
+def test_a_member_that_stops_sharing_plans_takes_its_posters_out_of_stored_zips(
+    client, cohort, facilitator, framework, settings, tmp_path
+):
+    from django.core.files.base import ContentFile
+
+    from reports.models import PosterBatch
+
+    settings.MEDIA_ROOT = tmp_path
+    org = add_member_org(cohort, framework, "Planner", 2, sharing=Sharing.PLANS)
+    batch = PosterBatch.objects.create(cohort=cohort, requested_by=facilitator, size="a3")
+    batch.archive.save("posters.zip", ContentFile(b"zip"))
+    stored = Path(batch.archive.path)
+    member = CohortMember.objects.get(organization=org)
+    client.force_login(org_leader(org, "planner-leader"))
+    client.post(
+        reverse("cohorts:membership_sharing", args=[member.pk]), {"sharing": Sharing.LEVELS}
+    )
+    assert not PosterBatch.objects.filter(pk=batch.pk).exists()
+    assert not stored.exists()
+
+
+@pytest.mark.parametrize(
+    "query", ["sector=tribal", "region=Nowhere", "service_area=zzz", "sector=bogus&page=x"]
+)
+def test_a_filter_matching_nothing_or_unknown_is_not_an_error(
+    client, cohort, facilitator, five_members, query
+):
+    client.force_login(facilitator)
+    response = client.get(dashboard_url(cohort) + "?" + query)
+    assert response.status_code == 200
+    export = reverse("cohorts:export", args=[cohort.pk, "levels", "xlsx"]) + "?" + query
+    assert client.get(export).status_code == 200
+
+
+def test_the_shown_cycle_decides_which_framework_version_is_the_reference(
+    client, cohort, facilitator, framework
+):
+    from assessments.framework_io import framework_copy
+
+    newer = framework_copy(framework)
+    changed = newer.dimensions.get(key="governance").indicators.first()
+    changed.key = "a-new-indicator"
+    changed.save()
+    orgs = [add_member_org(cohort, framework, f"Agency {n}", 2, cycle="2025") for n in range(7)]
+    for org in orgs[:6]:
+        submitted_assessment(org.programs.get(), newer, 3, cycle="2026")
+    client.force_login(facilitator)
+    page = client.get(dashboard_url(cohort, cycle="2026", compare="2025")).content.decode()
+    spread = page.split('id="spread-heading"')[1].split("</table>")[0]
+    governance = spread.split("Governance")[1].split("</tr>")[0]
+    assert "<td>6</td><td>3.0</td><td>3.0</td><td>3.0</td>" in governance
+    note = "7 assessments on Value Curve Equity Self-Assessment v1 are not compared in: Governance"
+    assert note in " ".join(page.split())
