@@ -91,8 +91,8 @@ class FrameworkAdmin(LockedFrameworkMixin, SimpleHistoryAdmin):
     def framework_of(self, obj):
         return obj
 
-    def get_actions(self, request, *args, **kwargs):
-        actions = super().get_actions(request, *args, **kwargs)
+    def get_actions(self, request, action_location=admin.ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         actions.pop("delete_selected", None)  # bulk delete would bypass the lock
         return actions
 

@@ -10,6 +10,7 @@ class CohortsConfig(AppConfig):
         from assessments.signals import scores_changed
         from cohorts import services
         from cohorts.models import CohortMember
+        from outcomes.signals import outcomes_changed
 
         # Anything the cached cohort tables show: scores, names, places, members.
         scores_changed.connect(services.member_scores_changed, dispatch_uid="cohorts-scores")
@@ -25,6 +26,7 @@ class CohortsConfig(AppConfig):
         post_delete.connect(
             services.assessment_deleted, sender=Assessment, dispatch_uid="cohorts-assessment"
         )
+        outcomes_changed.connect(services.outcomes_changed, dispatch_uid="cohorts-outcomes")
         post_delete.connect(
             services.member_deleted, sender=CohortMember, dispatch_uid="cohorts-member"
         )

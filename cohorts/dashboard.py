@@ -29,18 +29,14 @@ class Filters:
         values = {name: str(query.get(name, ""))[:100] for name in ("sector", "region")}
         return cls(cycle, compare, service_area=str(query.get("service_area", ""))[:100], **values)
 
-    def known(self, frame: pd.DataFrame) -> "Filters":
+    def known(self, options: dict[str, list[str]]) -> "Filters":
         """Only values that can match: an unknown sector, region or service area is dropped,
         so a bad link shows the whole cohort and cannot fill the cache with variants."""
         return replace(
             self,
             sector=self.sector if self.sector in Organization.Sector.values else "",
-            region=self.region if self.region in tables.choices(frame, "region") else "",
-            service_area=(
-                self.service_area
-                if self.service_area in tables.choices(frame, "service_area")
-                else ""
-            ),
+            region=self.region if self.region in options["region"] else "",
+            service_area=self.service_area if self.service_area in options["service_area"] else "",
         )
 
     def select(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,7 +64,7 @@ def dashboard(cohort: Cohort, query) -> Dashboard:
     cycles = data.cycles(cohort)
     filters = Filters.from_query(query, cycles)
     if filters.cycle:
-        filters = filters.known(data.cycle_frame(cohort, filters.cycle))
+        filters = filters.known(data.cycle_options(cohort, filters.cycle))
     key = data.cache_key(cohort, "dashboard", filters)
     result = cache.get(key)
     if result is None:
@@ -100,10 +96,7 @@ def _build(cohort: Cohort, filters: Filters, cycles: list[str]) -> Dashboard:
         change=tables.change_between(selected[selected["cycle"] == filters.compare], now),
         reference=shapes[reference].label if reference is not None else "",
         excluded=excluded,
-        options={
-            "region": tables.choices(current, "region"),
-            "service_area": tables.choices(current, "service_area"),
-        },
+        options=data.cycle_options(cohort, filters.cycle) if filters.cycle else {},
     )
 
 

@@ -43,6 +43,16 @@ def _sharing_assessments(cohort: Cohort):
     )
 
 
+def cycle_options(cohort: Cohort, cycle: str) -> dict[str, list[str]]:
+    """The regions and service areas of a cycle's rows, for the filters."""
+
+    def build() -> dict[str, list[str]]:
+        frame = cycle_frame(cohort, cycle)
+        return {column: tables.choices(frame, column) for column in ("region", "service_area")}
+
+    return _cached(cache_key(cohort, "options", cycle), build)
+
+
 def cycles(cohort: Cohort) -> list[str]:
     """The cycles in which sharing members submitted assessments, newest first."""
 
@@ -198,7 +208,12 @@ def disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
     indices: per period, the median and quartiles of Cramér's V and of the index of disparity
     over their measures. A period with fewer than five organizations is suppressed.
 
-    Not cached: outcome counts change without the cohort knowing; two queries."""
+    Cached like the levels: a member's outcome data changing bumps the cohort's data version
+    (outcomes.signals). Two queries when it is built."""
+    return _cached(cache_key(cohort, "disparity"), lambda: _disparity_trend(cohort))
+
+
+def _disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
     programs = dict(
         Program.objects.filter(
             organization__cohort_memberships__cohort=cohort,

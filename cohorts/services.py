@@ -129,6 +129,12 @@ def program_changed(sender, instance, **kwargs) -> None:
     _organization_data_changed(instance.organization_id)
 
 
+def outcomes_changed(sender, program_id, **kwargs) -> None:
+    """A member's outcome data changed: the cohort's disparity trend is stale."""
+    organization = Program.objects.filter(pk=program_id).values("organization_id")
+    Cohort.objects.filter(members__organization_id__in=organization).data_changed()
+
+
 def assessment_deleted(sender, instance, **kwargs) -> None:
     organization = Program.objects.filter(pk=instance.program_id).values("organization_id")
     Cohort.objects.filter(members__organization_id__in=organization).data_changed()

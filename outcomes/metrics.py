@@ -665,7 +665,7 @@ def _strength_sentence(row, *, outcome: str, population_noun: str) -> str:
 
 def _trend_sentence(trend: pd.DataFrame) -> str | None:
     row = trend.set_index("metric").loc["index_of_disparity"]
-    if row["direction"] is None:
+    if pd.isna(row["direction"]):  # None, or NaN once pandas fills a text column
         return None
     values = {
         "first_period": row["first_period"],

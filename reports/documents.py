@@ -17,10 +17,12 @@ from django.utils.translation import gettext as _
 from assessments import services
 from assessments.models import Assessment, Dimension, PlanStep
 from assessments.scoring import DimensionResult, Profile
+from outcomes import summary as outcome_summary
 from reports import charts, pdf
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
 
 POSTER_STEPS = 5
+POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
 DROPPED = PlanStep.Status.DROPPED
 # Poster text is cut to these lengths (with an ellipsis) so a poster is always one page.
 POSTER_TITLE_CHARS = 90
@@ -178,6 +180,7 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
         "plan_has_steps": bool(steps),
         "scorecard": plan_scorecard(data.dimensions, steps, today),
         "statuses": [PlanStep.Status(s).label for s in STATUSES],
+        "disparity": outcome_summary.program_disparity(assessment.program),
     }
 
 
@@ -243,7 +246,14 @@ def poster_context(assessment: Assessment, *, size: PosterSize, today: date) -> 
         "profile": data.profile,
         "columns": poster_columns(data, plan_steps(assessment)),
         "curve_image": pdf.figure_data_uri(poster_curve(data), *POSTER_CHART_SIZE),
+        "disparity": poster_disparity(assessment),
     }
+
+
+def poster_disparity(assessment: Assessment) -> list:
+    """The outcome measures the poster has room for: those with data, at most two."""
+    measures = outcome_summary.program_disparity(assessment.program)
+    return [m for m in measures if m.period is not None][:POSTER_MEASURES]
 
 
 # --- Rendering --------------------------------------------------------------------------------

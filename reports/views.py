@@ -8,6 +8,7 @@ from assessments import levels, services
 from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
 from assessments.progress import respondent_answers_by_indicator
+from outcomes import summary as outcome_summary
 from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
 
@@ -44,6 +45,7 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "reopen_form": ReopenForm() if membership.can_lead and not assessment.is_draft else None,
         "level_names": levels.LEVEL_NAMES,
         "show_spread": bool(spread),
+        "disparity": outcome_summary.program_disparity(assessment.program),
     }
     return render(request, "reports/results.html", context)
 

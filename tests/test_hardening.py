@@ -49,6 +49,9 @@ from assessments.models import (
     Role,
 )
 from assessments.services import assessment_start, assessment_submit
+from outcomes.groups import COMPARED_GROUPS
+from outcomes.imports import MAX_BYTES
+from outcomes.models import OutcomeCount, OutcomeMeasure
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.payloads import PAYLOADS, fit, live_markup
 from valuecurve import two_factor
@@ -78,6 +81,10 @@ STORED = {
     "statement": 4000,
     "descriptor": 4000,
     "evidence_guidance": 4000,
+    "measure_name": 200,
+    "measure_description": 2000,
+    "measure_denominator": 100,
+    "measure_phrase": 200,
 }
 # Fields the app refuses (`field payload`, in full): the page that refuses them shows them.
 REFUSED = ("cycle", "invite_email", "signup_username", "login_username", "next_param")
@@ -100,6 +107,7 @@ HISTORY = PROGRAM | {"statement"}
 SINGLE = {"evidence", "reopen_reason"}
 CONSENSUS = {"consensus_evidence", "consensus_note"}
 CONSENSUS_PAGE = HISTORY | CONSENSUS | {"descriptor", "dimension_name", "respondent_evidence"}
+MEASURE = {"measure_name", "measure_description", "measure_denominator", "measure_phrase"}
 # Page -> the fields it must show (escaped). Every page is also checked for every other
 # field: nowhere may a payload appear raw.
 SHOWN = {
@@ -124,6 +132,11 @@ SHOWN = {
     "invite_refused": MEMBERS_PAGE | {"invite_email"},
     "signup_refused": ORG | {"signup_username"},
     "login_refused": {"login_username"},
+    "outcomes": PROGRAM | {"measure_name", "measure_denominator"},
+    "measure": PROGRAM | MEASURE,
+    "measure_edit": PROGRAM | MEASURE,
+    "counts_entry": PROGRAM | {"measure_name", "measure_denominator"},
+    "counts_import": PROGRAM | {"measure_name"},
 }
 RESULTS_PAGES = ("results_single", "results_team")
 
@@ -248,6 +261,48 @@ def run_team_cycle(lead: Client, respond: Client, assessment, contributor, v) ->
     return pages
 
 
+def run_outcomes(lead: Client, program, v) -> dict:
+    """An outcome measure added, its counts entered and imported, its pages read."""
+    ok_post(
+        lead,
+        reverse("outcomes:measure_create", args=[program.pk]),
+        {
+            "name": v["measure_name"],
+            "description": v["measure_description"],
+            "direction": "adverse",
+            "denominator": v["measure_denominator"],
+            "outcome_phrase": v["measure_phrase"],
+            "granularity": "year",
+            "reference": "total",
+        },
+    )
+    measure = OutcomeMeasure.objects.get(program=program)
+    counts = {"white": (200, 50), "black": (150, 60), "hispanic": (100, 30), "nhpi": (5, 1)}
+    data = {"period": "2026", "standard": "2024"}
+    for group, (population, events) in counts.items():
+        data |= {f"population_{group}": population, f"events_{group}": events}
+    ok_post(lead, reverse("outcomes:counts_entry", args=[measure.pk]), data)
+    csv = b"period,group,population,events\n2025,white,210,60\n2025,black,140,70\n"
+    file = CsvFile(csv)
+    data = {"file": file, "standard": "2024"}
+    ok_post(lead, reverse("outcomes:counts_import", args=[measure.pk]), data)
+    pages = {"outcomes": lead.get(reverse("outcomes:program_outcomes", args=[program.pk]))}
+    for page in ("measure", "measure_edit", "counts_entry", "counts_import"):
+        pages[page] = lead.get(reverse(f"outcomes:{page}", args=[measure.pk]))
+    assert "Black or African American were" in pages["measure"].content.decode()
+    return pages
+
+
+class CsvFile:
+    """An uploaded file for the test client, read whole every time it is sent."""
+
+    def __init__(self, content: bytes, name: str = "counts.csv"):
+        self.content, self.name = content, name
+
+    def read(self, *args) -> bytes:
+        return self.content
+
+
 def refused_posts(lead: Client, org, program, framework, token: str, v) -> dict:
     """Text the forms refuse: the refusal creates nothing and shows the text back escaped."""
     counts = (Assessment.objects.count(), Invitation.objects.count())
@@ -345,6 +400,7 @@ def test_hostile_text_is_shown_escaped_on_every_page(
         "accept_signed_in": signed_in(newcomer).get(accept),
     }
     pages |= refused_posts(lead, org, program, framework, token, v)
+    pages |= run_outcomes(lead, program, v)
     assert set(pages) == set(SHOWN)
     assert page_problems(pages, v) == []
 
@@ -650,6 +706,52 @@ def build_password_reset(w) -> Request:
     return Request(reverse("password_reset"), {"email": "leader@example.org"})
 
 
+OUTCOME_MEASURE = {
+    "name": "Exits to housing",
+    "description": "",
+    "direction": "favorable",
+    "denominator": "families",
+    "outcome_phrase": "exit to housing",
+    "granularity": "year",
+    "reference": "total",
+}
+COUNTS_CSV = b"period,group,population,events\n2026,white,120,30\n2026,black,90,40\n"
+
+
+def build_measure_create(w) -> Request:
+    return Request(url("outcomes:measure_create", "program")(w), dict(OUTCOME_MEASURE), w.leader)
+
+
+def build_measure_edit(w) -> Request:
+    data = OUTCOME_MEASURE | {"name": "Renamed", "description": "Edited"}
+    return Request(url("outcomes:measure_edit", "measure")(w), data, w.leader)
+
+
+def build_measure_delete(w) -> Request:
+    return Request(url("outcomes:measure_delete", "measure")(w), {}, w.leader)
+
+
+def build_counts_entry(w) -> Request:
+    data = {"period": "2026", "standard": "2024", "population_white": "120", "events_white": "30"}
+    return Request(url("outcomes:counts_entry", "measure")(w), data, w.contributor)
+
+
+def build_counts_import(w) -> Request:
+    data = {"file": CsvFile(COUNTS_CSV), "standard": "2024"}
+    return Request(url("outcomes:counts_import", "measure")(w), data, w.contributor)
+
+
+def with_counts(request: Request, world) -> Request:
+    OutcomeCount.objects.create(
+        measure=world.measure, period="2025", group="white", population=50, events=5
+    )
+    return request
+
+
+def csv_file(content: bytes):
+    return with_data(file=CsvFile(content))
+
+
 def require_two_factor(request: Request, world) -> Request:
     Organization.objects.filter(pk=world.org.pk).update(require_two_factor=True)
     return request
@@ -697,6 +799,16 @@ ANSWER_FIELDS = (
     Field(f"i-{FIRST}-confidence", choice("low", "medium", "high")),
 )
 ROLES = choice(*Role.values, required=True)
+MEASURE_FIELDS = (
+    Field("name", text(200)),
+    Field("description", text(2000, required=False)),
+    Field("direction", choice("favorable", "adverse", required=True)),
+    Field("denominator", text(100)),
+    Field("outcome_phrase", text(200, required=False)),
+    Field("granularity", choice("year", "quarter", "month", required=True)),
+    Field("reference", choice("total", "best", *COMPARED_GROUPS, required=True)),
+)
+STANDARD = Field("standard", choice("2024", "1997", required=True))
 ENDPOINTS = [
     Endpoint(
         "start",
@@ -911,6 +1023,83 @@ ENDPOINTS = [
             ("unverified-session", REFUSE, lambda r, w: replace(r, verified=None)),
         ),
     ),
+    Endpoint(
+        "measure_create",
+        build_measure_create,
+        MEASURE_FIELDS,
+        guarded(
+            "lead",
+            url("outcomes:measure_create", "other_program"),
+            url("outcomes:measure_create", "random"),
+        )
+        + (("same-name", REFUSE, with_data(name=" Housing ")),),
+    ),
+    Endpoint(
+        "measure_edit",
+        build_measure_edit,
+        MEASURE_FIELDS,
+        guarded(
+            "lead",
+            url("outcomes:measure_edit", "other_measure"),
+            url("outcomes:measure_edit", "random"),
+        )
+        + (
+            (
+                "granularity-with-counts",
+                REFUSE,
+                lambda r, w: with_data(granularity="month")(with_counts(r, w), w),
+            ),
+        ),
+    ),
+    Endpoint(
+        "measure_delete",
+        build_measure_delete,
+        (),
+        guarded(
+            "lead",
+            url("outcomes:measure_delete", "other_measure"),
+            url("outcomes:measure_delete", "random"),
+        ),
+    ),
+    Endpoint(
+        "counts_entry",
+        build_counts_entry,
+        (
+            Field("period", text(20, pattern=r"[0-9]{4}")),
+            STANDARD,
+            Field("population_white", never),
+            Field("events_white", never, (("above-population", lambda w: "121", REFUSE),)),
+        ),
+        guarded(
+            "answer",
+            url("outcomes:counts_entry", "other_measure"),
+            url("outcomes:counts_entry", "random"),
+        )
+        + (
+            ("quarter-period", REFUSE, with_data(period="2026-Q1")),
+            ("unknown-group", REFUSE, with_data(population_martian="5", events_martian="1")),
+        ),
+    ),
+    Endpoint(
+        "counts_import",
+        build_counts_import,
+        (Field("file", never), STANDARD),
+        guarded(
+            "answer",
+            url("outcomes:counts_import", "other_measure"),
+            url("outcomes:counts_import", "random"),
+        )
+        + (
+            ("bad-row", REFUSE, csv_file(COUNTS_CSV + b"2026,martian,1,0\n")),
+            ("duplicate-row", REFUSE, csv_file(COUNTS_CSV + b"2026,White,1,0\n")),
+            ("events-above", REFUSE, csv_file(COUNTS_CSV + b"2026,asian,1,2\n")),
+            ("latin-1", REFUSE, csv_file(COUNTS_CSV + "2026,Blé,1,0\n".encode("latin-1"))),
+            ("utf-16", REFUSE, csv_file(COUNTS_CSV.decode().encode("utf-16"))),
+            ("too-large", REFUSE, csv_file(COUNTS_CSV + b" " * MAX_BYTES)),
+            ("empty-file", REFUSE, csv_file(b"")),
+            ("no-columns", REFUSE, csv_file(b"a,b\n1,2\n")),
+        ),
+    ),
     Endpoint("login", build_login, (Field("username", never), Field("password", never))),
     Endpoint("password_reset", build_password_reset, (Field("email", never),)),
 ]
@@ -974,6 +1163,12 @@ def snapshot() -> dict[str, list]:
         "users": get_user_model().objects.values_list("username", "email", "password"),
         "devices": TOTPDevice.objects.filter(confirmed=True).values_list("user_id", "key"),
         "recovery_codes": StaticToken.objects.values_list("device__user_id", "token"),
+        "outcome_measures": OutcomeMeasure.objects.values_list(
+            "id", "name", "description", "direction", "denominator", "granularity", "reference"
+        ),
+        "outcome_counts": OutcomeCount.objects.values_list(
+            "measure_id", "period", "group", "population", "events", "standard"
+        ),
     }
     return {name: sorted(map(str, rows)) for name, rows in tables.items()}
 
@@ -1082,6 +1277,12 @@ def world(framework, org, other_org, leader, contributor, viewer, stranger, prog
             user=other_member, organization=other_org, role=Role.VIEWER
         ),
         other_invitation=Invitation.objects.get(email="theirs@example.org"),
+        measure=OutcomeMeasure.objects.create(
+            program=program, name="Housing", direction="favorable", denominator="families"
+        ),
+        other_measure=OutcomeMeasure.objects.create(
+            program=other_program, name="Theirs", direction="adverse", denominator="people"
+        ),
     )
 
 

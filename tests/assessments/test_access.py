@@ -13,6 +13,7 @@ import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -36,6 +37,7 @@ from assessments.models import (
     Role,
 )
 from assessments.services import assessment_start, assessment_submit
+from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 
@@ -56,6 +58,7 @@ NO_DATA = {
     "assessments:revoke_invitation",
     "assessments:plan_step_remove",
     "two_factor_disable",
+    "outcomes:measure_delete",
 }
 
 
@@ -67,7 +70,8 @@ class Case:
     method: str
     # What the URL is called on: "none", "program", "draft", "submitted", "organization",
     # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
-    # "bad_token" (unknown) or "reset_link" (a password reset link of a user not signed in)
+    # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in) or
+    # "measure" (an outcome measure of the program)
     target: str
     need: str  # "public", "own" (only the user's own data), "read", "answer" or "lead"
     ok: int  # the status an allowed user gets
@@ -139,6 +143,19 @@ CASES = [
     Case("password_reset_done", "GET", "none", "public", 200),
     Case("password_reset_confirm", "GET", "reset_link", "public", 302),  # to set-password
     Case("password_reset_complete", "GET", "none", "public", 200),
+    # Equity outcomes: viewers read, contributors enter counts, leaders manage measures.
+    Case("outcomes:program_outcomes", "GET", "program", "read", 200),
+    Case("outcomes:measure_create", "POST", "program", "lead", 302),
+    Case("outcomes:measure", "GET", "measure", "read", 200),
+    Case("outcomes:measure_edit", "GET", "measure", "lead", 200),
+    Case("outcomes:measure_edit", "POST", "measure", "lead", 302),
+    Case("outcomes:measure_delete", "POST", "measure", "lead", 302),
+    Case("outcomes:counts_entry", "GET", "measure", "answer", 200),
+    Case("outcomes:counts_entry", "POST", "measure", "answer", 302),
+    Case("outcomes:counts_import", "GET", "measure", "answer", 200),
+    Case("outcomes:counts_import", "POST", "measure", "answer", 302),
+    Case("outcomes:import_template", "GET", "measure", "read", 200),
+    Case("outcomes:counts_export", "GET", "measure", "read", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
 POST_ONLY = [
@@ -158,6 +175,8 @@ POST_ONLY = [
     "assessments:plan_step_remove",
     "posters:start",
     "two_factor_disable",
+    "outcomes:measure_create",
+    "outcomes:measure_delete",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
 ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "own")]
@@ -239,6 +258,9 @@ def world(
         token=token,
         forgetful=make_user("forgetful"),
         users=users,
+        measure=OutcomeMeasure.objects.create(
+            program=program, name="Access measure", direction="adverse", denominator="people"
+        ),
     )
 
 
@@ -301,6 +323,19 @@ def post_data(case: Case, world) -> dict:
     if case.name == "assessments:invitation_accept":
         # A signed-in user joins as themselves; anyone else signs up.
         return {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
+    if case.name in ("outcomes:measure_create", "outcomes:measure_edit"):
+        return {
+            "name": "Access outcome",
+            "direction": "favorable",
+            "denominator": "people",
+            "granularity": "year",
+            "reference": "total",
+        }
+    if case.name == "outcomes:counts_entry":
+        return {"period": "2026", "standard": "2024", "population_white": 9, "events_white": 4}
+    if case.name == "outcomes:counts_import":
+        csv = b"period,group,population,events\n2025,black,30,3\n"
+        return {"file": SimpleUploadedFile("counts.csv", csv), "standard": "2024"}
     if case.name in NO_DATA:
         return {}
     raise AssertionError(f"no POST data for {case.name}")
@@ -350,6 +385,14 @@ def post_took_effect(case: Case, world) -> bool:
     if case.name == "assessments:statements":
         organization = Organization.objects.get(pk=world.organization.pk)
         return organization.commitment_statement == "Access commitment"
+    if case.name in ("outcomes:measure_create", "outcomes:measure_edit"):
+        return OutcomeMeasure.objects.filter(name="Access outcome").exists()
+    if case.name == "outcomes:measure_delete":
+        return not OutcomeMeasure.objects.filter(pk=world.measure.pk).exists()
+    if case.name == "outcomes:counts_entry":
+        return OutcomeCount.objects.filter(period="2026", group="white").exists()
+    if case.name == "outcomes:counts_import":
+        return OutcomeCount.objects.filter(period="2025", group="black").exists()
     raise AssertionError(f"no effect known for {case.name}")
 
 
@@ -414,7 +457,10 @@ def _named_urls(patterns, prefix: str = ""):
 
 def test_every_named_url_has_an_access_rule():
     # Cohort pages have a cast of their own: tests/cohorts/test_access.py walks them.
+    from tests.cohorts.test_access import COHORT_URLS_ELSEWHERE
+
     named = {n for n in _named_urls(get_resolver().url_patterns) if not n.startswith("cohorts:")}
+    named -= COHORT_URLS_ELSEWHERE
     assert {n.split(":")[0] for n in named if ":" in n} >= {"assessments", "reports"}
     assert {"password_reset", "account"} <= named  # names outside any namespace too
     assert named - NOT_APP_PAGES - {case.name for case in CASES} == set()

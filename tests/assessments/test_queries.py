@@ -26,7 +26,7 @@ _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 PER_REQUEST = 4
 HOME_MAX = 6 + PER_REQUEST
 PROGRAM_MAX = 9 + PER_REQUEST
-RESULTS_MAX = 10 + PER_REQUEST  # + the respondents, for the spread
+RESULTS_MAX = 12 + PER_REQUEST  # + the respondents (spread), the outcome measures and counts
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
 REVIEW_MAX = 12 + PER_REQUEST  # + respondents, their answer counts, the assign form (2)
 

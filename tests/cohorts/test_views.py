@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from assessments.models import Organization, PlanStep, Program
 from assessments.services import assessment_reopen
+from cohorts import services
 from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal, Sharing
 from tests.cohorts.conftest import add_member_org, org_leader, submitted_assessment
 from tests.conftest import make_user
@@ -277,7 +278,7 @@ def test_a_member_sees_benchmarks_without_other_members_names(client, cohort, fi
         assert other.name not in page
     table = page.split('id="benchmark-heading"')[1].split("</table>")[0]
     assert ">suppressed<" not in table
-    assert "1.0–3.0 (2.0)" in table  # indexes 1, 1, 2, 3, 4
+    assert "1.00–3.00 (2.00)" in table  # indexes 1, 1, 2, 3, 4
 
 
 def test_member_benchmarks_are_suppressed_under_five_organizations(client, cohort, framework):
@@ -468,13 +469,15 @@ def test_the_disparity_trend_counts_only_members_that_share_outcomes(
     client.force_login(facilitator)
     page = client.get(dashboard_url(cohort)).content.decode()
     assert "No member shares its equity outcome indices yet" in page
-    CohortMember.objects.filter(cohort=cohort).update(shares_outcomes=True)
+    for member in CohortMember.objects.filter(cohort=cohort):
+        services.membership_respond(member=member, sharing=member.sharing, outcomes=True, by=None)
     page = client.get(dashboard_url(cohort)).content.decode()
     section = page.split('id="disparity-heading"')[1]
     assert 'data-chart="disparity-chart"' in section
     assert section.count("Suppressed: fewer") == 0
     assert "<td>5</td><td>5</td>" in section  # five organizations, five measures per period
-    CohortMember.objects.filter(organization=five_members[0]).update(shares_outcomes=False)
+    member = CohortMember.objects.get(organization=five_members[0])
+    services.membership_respond(member=member, sharing=member.sharing, outcomes=False, by=None)
     section = client.get(dashboard_url(cohort)).content.decode().split('id="disparity-heading"')[1]
     assert section.count("Suppressed: fewer than five organizations") == 2
     assert 'data-chart="disparity-chart"' not in section
@@ -587,6 +590,33 @@ def test_the_shown_cycle_decides_which_framework_version_is_the_reference(
     page = client.get(dashboard_url(cohort, cycle="2026", compare="2025")).content.decode()
     spread = page.split('id="spread-heading"')[1].split("</table>")[0]
     governance = spread.split("Governance")[1].split("</tr>")[0]
-    assert "<td>6</td><td>3.0</td><td>3.0</td><td>3.0</td>" in governance
+    assert "<td>6</td><td>3.00</td><td>3.00</td><td>3.00</td>" in governance
     note = "7 assessments on Value Curve Equity Self-Assessment v1 are not compared in: Governance"
     assert note in " ".join(page.split())
+
+
+def test_new_outcome_counts_refresh_the_cached_disparity_trend(
+    client, cohort, facilitator, five_members, leader
+):
+    from outcomes import services as outcome_services
+    from outcomes.models import OutcomeMeasure
+
+    for member in CohortMember.objects.filter(cohort=cohort):
+        services.membership_respond(member=member, sharing=member.sharing, outcomes=True, by=None)
+    client.force_login(facilitator)
+    assert (
+        "No member shares its equity outcome indices"
+        in client.get(dashboard_url(cohort)).content.decode()
+    )
+    for org in five_members:
+        measure = OutcomeMeasure.objects.create(
+            program=org.programs.get(), name="Housed", direction="favorable", denominator="families"
+        )
+        outcome_services.counts_save_period(
+            measure=measure,
+            period="2026",
+            values={"white": (400, 200), "black": (300, 90), "asian": (200, 80)},
+            by=leader,
+        )
+    section = client.get(dashboard_url(cohort)).content.decode().split('id="disparity-heading"')[1]
+    assert 'data-chart="disparity-chart"' in section

@@ -503,3 +503,14 @@ def test_reading_a_period_with_a_zero_reference_says_groups_cannot_be_compared()
         "In 2024 the reference rate is zero or unknown, so groups cannot be compared with it."
     )
     assert "Cramér's V" in text[1]
+
+
+def test_the_reading_survives_an_index_of_disparity_undefined_in_every_period():
+    # The reference (total) rate is zero everywhere: no index of disparity, no trend direction.
+    counts = pd.DataFrame(
+        [(p, g, 100, 0) for p in ("2024", "2025", "2026") for g in ("black", "white")],
+        columns=["period", "group", "population", "events"],
+    )
+    result = measure_metrics(counts, favorable=False)
+    sentences = reading(result, "2026", outcome="be referred again", population_noun="families")
+    assert sentences and all(isinstance(s, str) for s in sentences)

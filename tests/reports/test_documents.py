@@ -425,3 +425,60 @@ def test_the_report_scorecard_counts_overdue_steps(leader, submitted, days, over
     steps = documents.plan_steps(submitted)
     card = documents.plan_scorecard(list(submitted.framework.dimensions.all()), steps, today)
     assert card.rows[0][2] == int(overdue)
+
+
+# --- The disparity panel ------------------------------------------------------------------------
+
+
+def add_housing_measure(program):
+    """Black families half as likely as white families to stay housed; a Pacific Islander
+    group of 7 families (suppressed) with 3 housed."""
+    from outcomes.models import OutcomeCount, OutcomeMeasure
+
+    measure = OutcomeMeasure.objects.create(
+        program=program,
+        name="Stable housing at 12 months",
+        direction="favorable",
+        denominator="families",
+        granularity="year",
+    )
+    rows = [("white", 400, 240), ("black", 300, 90), ("hispanic", 200, 100), ("nhpi", 7, 3)]
+    OutcomeCount.objects.bulk_create(
+        OutcomeCount(measure=measure, period="2026", group=g, population=p, events=e)
+        for g, p, e in rows
+    )
+    return measure
+
+
+def test_the_poster_and_report_carry_a_disparity_panel(
+    client, viewer, submitted, statement, tmp_path
+):
+    add_housing_measure(submitted.program)
+    poster = get(client, viewer, "poster_pdf", submitted)
+    assert len(pdf_reader(poster.content).pages) == 1
+    text = flat(pdf_text(poster.content, tmp_path))
+    assert "Does race still predict our outcomes?" in text
+    assert "Stable housing at 12 months" in text and "Cramér's V" in text
+    report = get(client, viewer, "report_pdf", submitted)
+    text = flat(pdf_text(report.content, tmp_path))
+    assert "Equity outcomes: does race still predict how people fare?" in text
+    assert "Stable housing at 12 months" in text
+    assert "Native Hawaiian" not in text  # the suppressed group is named nowhere with a figure
+
+
+def test_a_program_without_outcome_data_says_how_to_add_it(client, viewer, submitted, tmp_path):
+    report = get(client, viewer, "report_pdf", submitted)
+    assert "has no outcome measures yet" in flat(pdf_text(report.content, tmp_path))
+    poster = get(client, viewer, "poster_pdf", submitted)
+    assert "Does race still predict" not in flat(pdf_text(poster.content, tmp_path))
+
+
+def test_insight_and_evidence_results_link_the_equity_outcomes(client, viewer, submitted):
+    page = get(client, viewer, "results", submitted).content.decode()
+    link = reverse("outcomes:program_outcomes", args=[submitted.program_id])
+    assert link in page and "no outcome measures yet" in page
+    add_housing_measure(submitted.program)
+    page = get(client, viewer, "results", submitted).content.decode()
+    callout = page.split('id="outcomes-callout"')[1].split("</aside>")[0]
+    assert "Stable housing at 12 months, 2026" in callout
+    assert "Cramér" in callout and link in callout

@@ -981,6 +981,7 @@ class Command(BaseCommand):
         if get_user_model().objects.filter(username=DEMO_USERS[0].username).exists():
             if skip_existing:
                 self.stdout.write("Demo data already loaded.")
+                self._seed_other_apps()  # each adds its part only when missing
                 return
             raise CommandError(
                 "Demo data is already loaded (user 'leader' exists). Run seed_demo on a fresh "
@@ -1001,8 +1002,11 @@ class Command(BaseCommand):
             plans = add_plans_and_statements(min(orgs, len(ORGANIZATIONS)))
         self._summary(builder, time.perf_counter() - started)
         self.stdout.write(f"Action plans: {plans:,} steps for the first organizations.")
-        # The apps that read assessments add their own demo data: a cohort, outcome data.
-        for command in ("seed_cohort_demo", "seed_outcomes_demo"):
+        self._seed_other_apps()
+
+    def _seed_other_apps(self) -> None:
+        """The apps that read assessments add their own demo data: a cohort, outcome data."""
+        for command in ("seed_outcomes_demo", "seed_cohort_demo"):
             call_command(command, stdout=self.stdout)
 
     def _check_options(self, orgs: int, programs: int | None) -> None:

@@ -1,0 +1,416 @@
+"""Reading a measure's counts into what pages, reports and dashboards show.
+
+Privacy comes first: small counts are hidden (outcomes.privacy), and a hidden group's rate
+must not be shown or be computable from anything shown. So before any statistic is computed,
+the counts of every hidden cell are moved into the "unknown" group: like people of unknown
+race, they stay in the total (which privacy's secondary suppression makes safe to show) but
+are compared with no one. Their rates, ratios and intervals then exist nowhere, the
+best-off group is always a group that is shown, and the indices describe the shown groups.
+"""
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+import pandas as pd
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessments.models import Program
+from outcomes import metrics
+from outcomes.groups import GROUP_KEYS, UNKNOWN, group_label
+from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
+from outcomes.privacy import hidden_pairs, suppress
+
+COUNT_COLUMNS = ["period", "group", "population", "events"]
+REFERENCE_TOTAL, REFERENCE_BEST, TOTAL = (
+    metrics.REFERENCE_TOTAL,
+    metrics.REFERENCE_BEST,
+    metrics.TOTAL,
+)
+
+
+def counts_frame(counts: Iterable[OutcomeCount]) -> pd.DataFrame:
+    rows = [(c.period, c.group, c.population, c.events, c.standard) for c in counts]
+    return pd.DataFrame(rows, columns=[*COUNT_COLUMNS, "standard"])
+
+
+def outcome_phrase(measure: OutcomeMeasure) -> str:
+    """What the reading says people were as likely "to" do."""
+    return measure.outcome_phrase or _("have “%(name)s”") % {"name": measure.name}
+
+
+def reference_label(reference: str, population_noun: str) -> str:
+    if reference == REFERENCE_TOTAL:
+        return _("all %(population)s") % {"population": population_noun}
+    if reference == REFERENCE_BEST:
+        return _("the best-off group")
+    return group_label(reference)
+
+
+@dataclass(frozen=True)
+class MeasureAnalysis:
+    """A measure's counts with their privacy flags, and the statistics of what may be shown."""
+
+    measure: OutcomeMeasure
+    reference: str
+    counts: pd.DataFrame  # one row per (period, group): counts, standard, *_hidden flags
+    metrics: metrics.Metrics
+    periods: list[str]
+    hidden: set[tuple[str, str]] = field(default_factory=set)  # (period, group)
+    standard_1997: set[str] = field(default_factory=set)  # periods recorded under 1997
+
+    def reading(self, period: str) -> list[str]:
+        sentences = metrics.reading(
+            self.metrics,
+            period,
+            outcome=outcome_phrase(self.measure),
+            population_noun=self.measure.denominator,
+            hidden=self.hidden,
+        )
+        hidden = sum(1 for p, group in self.hidden if p == period and group != UNKNOWN)
+        if hidden:
+            sentences.append(
+                ngettext(
+                    "%(count)d group is left out of the comparison: its counts are between "
+                    "1 and 10 (or could reveal such counts), so they are not shown.",
+                    "%(count)d groups are left out of the comparison: their counts are between "
+                    "1 and 10 (or could reveal such counts), so they are not shown.",
+                    hidden,
+                )
+                % {"count": hidden}
+            )
+        return sentences
+
+    def period_summary(self, period: str) -> dict | None:
+        """The period's summary statistics; None for a period too small to compare."""
+        return self._summaries.get(period)
+
+    @cached_property
+    def _summaries(self) -> dict[str, dict]:
+        summary = self.metrics.summary
+        return {record["period"]: record for record in summary.to_dict("records")}
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """One line of a period's table. Counts are None where hidden; the statistics are None
+    where hidden, not compared or not defined."""
+
+    key: str
+    label: str
+    population: int | None
+    events: int | None
+    hidden: bool = False
+    compared: bool = False
+    is_total: bool = False
+    is_reference: bool = False
+    unreliable: bool = False
+    rate: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    ratio: float | None = None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    difference: float | None = None
+    difference_low: float | None = None
+    difference_high: float | None = None
+    disproportionality: float | None = None
+
+    # Rates and differences are proportions; pages show them as percents (points).
+    @property
+    def rate_percent(self) -> float | None:
+        return _percent(self.rate)
+
+    @property
+    def ci_low_percent(self) -> float | None:
+        return _percent(self.ci_low)
+
+    @property
+    def ci_high_percent(self) -> float | None:
+        return _percent(self.ci_high)
+
+    @property
+    def difference_points(self) -> float | None:
+        return _percent(self.difference)
+
+    @property
+    def difference_low_points(self) -> float | None:
+        return _percent(self.difference_low)
+
+    @property
+    def difference_high_points(self) -> float | None:
+        return _percent(self.difference_high)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100 * value
+
+
+STATISTICS = (
+    "rate",
+    "ci_low",
+    "ci_high",
+    "ratio",
+    "ratio_low",
+    "ratio_high",
+    "difference",
+    "difference_low",
+    "difference_high",
+    "disproportionality",
+)
+
+
+def period_rows(analysis: MeasureAnalysis, period: str) -> list[GroupRow]:
+    """The groups of one period in the standard's order, then the total."""
+    counts = analysis.counts[analysis.counts["period"] == period]
+    rates = analysis.metrics.rates
+    return _period_rows(analysis, period, counts, rates[rates["period"] == period])
+
+
+def every_period_rows(analysis: MeasureAnalysis) -> dict[str, list[GroupRow]]:
+    """`period_rows` of every period, reading the tables once."""
+    rates = analysis.metrics.rates
+    by_period = dict(tuple(rates.groupby("period", sort=False)))
+    return {
+        period: _period_rows(analysis, period, counts, by_period.get(period, rates.iloc[0:0]))
+        for period, counts in analysis.counts.groupby("period", sort=True)
+    }
+
+
+def _period_rows(analysis, period: str, counts: pd.DataFrame, rates: pd.DataFrame) -> list:
+    cells = counts.set_index("group").to_dict("index")
+    stats = rates.set_index("group").to_dict("index")
+    summary = analysis.period_summary(period)
+    reference = summary["reference_group"] if summary else None
+    rows = [
+        _group_row(
+            key,
+            group_label(key),
+            cells[key],
+            None if cells[key]["hidden"] else stats.get(key),
+            is_reference=key == reference,
+        )
+        for key in GROUP_KEYS
+        if key in cells
+    ]
+    total_hidden = (period, TOTAL) in analysis.hidden
+    total = {
+        "population": int(counts["population"].sum()),
+        "events": int(counts["events"].sum()),
+        "population_hidden": total_hidden,
+        "events_hidden": total_hidden,
+        "hidden": total_hidden,
+    }
+    label = _("All %(population)s") % {"population": analysis.measure.denominator}
+    total_stats = None if total_hidden else stats.get(TOTAL)
+    rows.append(
+        _group_row(TOTAL, label, total, total_stats, is_reference=reference == TOTAL, is_total=True)
+    )
+    return rows
+
+
+def _group_row(key, label, cell, stats, *, is_reference=False, is_total=False) -> GroupRow:
+    values = {}
+    if stats is not None:
+        values = {name: number(stats[name]) for name in STATISTICS}
+        values["unreliable"] = bool(stats["unreliable"])
+    return GroupRow(
+        key=key,
+        label=label,
+        population=None if cell["population_hidden"] else int(cell["population"]),
+        events=None if cell["events_hidden"] else int(cell["events"]),
+        hidden=bool(cell["hidden"]),
+        compared=stats is not None and not is_total,
+        is_total=is_total,
+        is_reference=is_reference,
+        **values,
+    )
+
+
+def analyse(
+    measure: OutcomeMeasure, counts: Iterable[OutcomeCount], reference: str | None = None
+) -> MeasureAnalysis | None:
+    """None when the measure has no counts yet."""
+    frame = counts_frame(counts)
+    if frame.empty:
+        return None
+    reference = reference or measure.reference
+    flagged = suppress(frame[COUNT_COLUMNS]).reset_index(drop=True)
+    flagged["standard"] = frame["standard"].to_numpy()
+    hidden = hidden_pairs(flagged)
+    # A period whose total is hidden has too few people to compare anyone: no statistics.
+    comparable = ~flagged["period"].isin({p for p, group in hidden if group == TOTAL})
+    statistics = metrics.measure_metrics(
+        shareable(flagged[comparable]), favorable=measure.favorable, reference=reference
+    )
+    statistics = replace(statistics, trend=_missing_as_none(statistics.trend))
+    return MeasureAnalysis(
+        measure=measure,
+        reference=reference,
+        counts=flagged,
+        metrics=statistics,
+        periods=sorted(flagged["period"].unique()),
+        hidden=hidden,
+        standard_1997=set(flagged.loc[flagged["standard"] == Standard.SPD_1997, "period"]),
+    )
+
+
+def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """pandas 3 keeps a missing text (a trend's direction) as NaN; readers test for None."""
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def shareable(flagged: pd.DataFrame) -> pd.DataFrame:
+    """The counts to compute statistics on: hidden cells counted as unknown (see above)."""
+    frame = flagged.copy()
+    frame.loc[frame["hidden"], "group"] = UNKNOWN
+    keys = [c for c in ("measure", "period", "group") if c in frame.columns]
+    return frame.groupby(keys, as_index=False, sort=True)[["population", "events"]].sum()
+
+
+# --- One line per measure: program pages, reports, posters ---------------------------------
+
+
+@dataclass(frozen=True)
+class MeasureSummary:
+    measure_id: uuid.UUID
+    name: str
+    direction: str
+    favorable: bool
+    # The latest period with statistics (else with counts); None: no counts yet.
+    period: str | None
+    reference_label: str = ""
+    index_of_disparity: float | None = None
+    summary_rate_ratio: float | None = None
+    cramers_v: float | None = None
+    worst_group_label: str | None = None
+    worst_ratio: float | None = None  # None when unreliable or not defined
+    reading: list[str] = field(default_factory=list)
+    standard_1997: bool = False
+
+
+def program_disparity(program: Program) -> list[MeasureSummary]:
+    """Each measure of the program, its latest period summarised; two queries in all."""
+    measures = program.outcome_measures.prefetch_related(
+        Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))
+    )
+    return [measure_summary(measure, measure.counts.all()) for measure in measures]
+
+
+def measure_summary(measure: OutcomeMeasure, counts: Iterable[OutcomeCount]) -> MeasureSummary:
+    analysis = analyse(measure, counts)
+    base = {
+        "measure_id": measure.pk,
+        "name": measure.name,
+        "direction": measure.direction,
+        "favorable": measure.favorable,
+    }
+    if analysis is None:
+        return MeasureSummary(**base, period=None)
+    compared = analysis.metrics.summary["period"]
+    if compared.empty:  # no period has people enough to compare groups
+        period = analysis.periods[-1]
+        return MeasureSummary(**base, period=period, standard_1997=period in analysis.standard_1997)
+    period = str(compared.iloc[-1])
+    row = analysis.period_summary(period)
+    worst = row["worst_group"]
+    return MeasureSummary(
+        **base,
+        period=period,
+        reference_label=_reference_of_period(row, measure.denominator),
+        index_of_disparity=number(row["index_of_disparity"]),
+        summary_rate_ratio=number(row["summary_rate_ratio"]),
+        cramers_v=number(row["cramers_v"]),
+        worst_group_label=group_label(worst) if worst else None,
+        worst_ratio=_reliable_ratio(analysis, period, worst),
+        reading=analysis.reading(period),
+        standard_1997=period in analysis.standard_1997,
+    )
+
+
+def _reference_of_period(row: dict, population_noun: str) -> str:
+    group = row["reference_group"]
+    if group is None:
+        return ""
+    return reference_label(REFERENCE_TOTAL if group == TOTAL else group, population_noun)
+
+
+def _reliable_ratio(analysis: MeasureAnalysis, period: str, group: str | None) -> float | None:
+    if group is None:
+        return None
+    rates = analysis.metrics.rates
+    row = rates[(rates["period"] == period) & (rates["group"] == group)]
+    if row.empty or bool(row["unreliable"].iloc[0]):
+        return None
+    return number(row["ratio"].iloc[0])
+
+
+def number(value) -> float | None:
+    """A plain float, or None for a missing or undefined (NaN) value."""
+    return None if value is None or pd.isna(value) else float(value)
+
+
+# --- Many programs at once: the cohort dashboard --------------------------------------------
+
+TREND_COLUMNS = [
+    "measure",
+    "measure_name",
+    "program",
+    "direction",
+    "reference",
+    "period",
+    "cramers_v",
+    "index_of_disparity",
+    "summary_rate_ratio",
+]
+
+
+def programs_disparity_trend(program_ids: Iterable) -> pd.DataFrame:
+    """Per measure and period of these programs, the disparity summary; one query.
+
+    `measure` and `program` are ids (text and UUID); each measure is read against its own
+    reference, as its page shows it by default. Periods too small to compare are left out."""
+    rows = list(
+        OutcomeCount.objects.filter(measure__program_id__in=list(program_ids)).values_list(
+            "measure_id",
+            "measure__name",
+            "measure__program_id",
+            "measure__direction",
+            "measure__reference",
+            *COUNT_COLUMNS,
+        )
+    )
+    if not rows:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:5], *COUNT_COLUMNS])
+    frame["measure"] = frame["measure"].astype(str)
+    measures = frame.drop_duplicates("measure").set_index("measure")[TREND_COLUMNS[1:5]]
+    counts = _comparable_counts(frame[["measure", *COUNT_COLUMNS]])
+    parts = []
+    for reference, ids in measures.groupby("reference").groups.items():
+        chosen = counts[counts["measure"].isin(ids)]
+        if chosen.empty:
+            continue
+        favorable = measures.loc[ids, "direction"].eq(Direction.FAVORABLE).to_dict()
+        parts.append(metrics.many_measures(chosen, favorable=favorable, reference=reference))
+    if not parts:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    result = pd.concat(parts, ignore_index=True).join(measures, on="measure")
+    order = ["program", "measure_name", "measure", "period"]
+    return result[TREND_COLUMNS].sort_values(order, ignore_index=True)
+
+
+def _comparable_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Many measures' counts, suppressed and made shareable, without the periods whose total
+    is hidden (privacy flags a "total" row given with the groups)."""
+    keys = ["measure", "period"]
+    totals = frame.groupby(keys, as_index=False)[["population", "events"]].sum()
+    totals["group"] = TOTAL
+    flagged = suppress(pd.concat([frame, totals], ignore_index=True))
+    is_total = flagged["group"] == TOTAL
+    hidden_totals = flagged.loc[is_total & flagged["hidden"], keys]
+    groups = flagged[~is_total].merge(hidden_totals, on=keys, how="left", indicator=True)
+    return shareable(groups[groups["_merge"] == "left_only"].drop(columns="_merge"))
