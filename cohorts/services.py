@@ -1,10 +1,12 @@
 """Writes that take more than one step: creating cohorts, invitations and consent."""
 
+from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Organization, PlanStep, Program
+from assessments.models import Assessment, Membership, Organization, PlanStep, Program, Role
 from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal, Sharing
 from reports.models import PosterBatch
 
@@ -22,11 +24,11 @@ def cohort_create(*, name: str, description: str, by) -> Cohort:
 
 
 @transaction.atomic
-def members_invite(*, cohort: Cohort, organizations: list[Organization], by) -> int:
+def members_invite(*, cohort: Cohort, organizations: list[Organization], by) -> list[CohortMember]:
     """Invite organizations; those already invited or sharing are left as they are, and
-    those that declined or withdrew are asked again."""
+    those that declined or withdrew are asked again. Returns the new invitations."""
     existing = {m.organization_id: m for m in cohort.members.select_for_update()}
-    invited = 0
+    invited = []
     for organization in organizations:
         member = existing.get(organization.pk)
         if member is not None and member.status in (
@@ -39,8 +41,40 @@ def members_invite(*, cohort: Cohort, organizations: list[Organization], by) -> 
         member.invited_by, member.invited_at = by, timezone.now()
         member.responded_by = member.responded_at = None
         record_save(member, by)
-        invited += 1
+        invited.append(member)
     return invited
+
+
+def invitations_send(*, members: list[CohortMember], request, by) -> int:
+    """Tell each invited organization's leaders, by email, where to answer."""
+    leaders = Membership.objects.filter(
+        organization__in=[m.organization_id for m in members], role=Role.LEADER
+    ).select_related("user")
+    emails: dict = {}
+    for membership in leaders:
+        if membership.user.email:
+            emails.setdefault(membership.organization_id, []).append(membership.user.email)
+    inviter = by.get_full_name() or by.username
+    sent = 0
+    for member in members:
+        if not emails.get(member.organization_id):
+            continue
+        link = request.build_absolute_uri(reverse("cohorts:membership", args=[member.pk]))
+        values = {"inviter": inviter, "cohort": member.cohort.name, "link": link}
+        values["org"] = member.organization.name
+        subject = _("%(org)s is invited to the cohort %(cohort)s") % values
+        body = (
+            _(
+                "%(inviter)s invites %(org)s to the cohort %(cohort)s on Value Curve, where member "
+                "organizations compare their progress on racial equity.\n\nNothing is shared until "
+                "one of %(org)s's leaders accepts and chooses what to share (levels only; levels "
+                "and action plans; or everything, answers and evidence included):\n%(link)s\n"
+            )
+            % values
+        )
+        send_mail(subject, body, None, emails[member.organization_id])
+        sent += 1
+    return sent
 
 
 @transaction.atomic

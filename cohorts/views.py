@@ -269,13 +269,17 @@ def cohort_invite(request: HttpRequest, cohort_id) -> HttpResponse:
     form = InviteForm(request.POST, choices=_directory(cohort, ""))
     if not form.is_valid():
         return _render_members(request, cohort, form, status=400)
-    count = services.members_invite(
+    invited = services.members_invite(
         cohort=cohort, organizations=list(form.cleaned_data["organizations"]), by=request.user
     )
+    services.invitations_send(members=invited, request=request, by=request.user)
     messages.success(
         request,
-        _("%(count)d organizations invited. Their leaders accept on their Cohorts page.")
-        % {"count": count},
+        _(
+            "%(count)d organizations invited. Their leaders have an email, and accept on "
+            "their Cohorts page."
+        )
+        % {"count": len(invited)},
     )
     return redirect("cohorts:members", cohort.pk)
 

@@ -294,7 +294,9 @@ def test_member_benchmarks_are_suppressed_under_five_organizations(client, cohor
 # --- Invitations, goals, workgroups ---------------------------------------------------------------
 
 
-def test_a_facilitator_creates_a_cohort_and_invites_organizations(client, org, other_org):
+def test_a_facilitator_creates_a_cohort_and_invites_organizations(
+    client, org, other_org, leader, mailoutbox
+):
     user = make_user("new-facilitator")
     sign_in(client, user)
     assert client.post(reverse("cohorts:create"), {"name": ""}).status_code == 400
@@ -308,6 +310,11 @@ def test_a_facilitator_creates_a_cohort_and_invites_organizations(client, org, o
     assert client.post(invite, {}).status_code == 400
     client.post(invite, {"organizations": [org.pk, other_org.pk]})
     assert set(cohort.members.values_list("status", flat=True)) == {"invited"}
+    # The leaders of the invited organization hear of it (the other has no leader).
+    assert [m.to for m in mailoutbox] == [[leader.email]]
+    member = cohort.members.get(organization=org)
+    assert reverse("cohorts:membership", args=[member.pk]) in mailoutbox[0].body
+    assert "State association" in mailoutbox[0].subject
     client.post(invite, {"organizations": [org.pk]})  # already invited: unchanged
     assert cohort.members.count() == 2
     member = cohort.members.get(organization=org)
