@@ -224,6 +224,10 @@ def _disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
     summary = programs_disparity_trend(programs) if programs else pd.DataFrame()
     if summary.empty:
         return {}
+    # Yearly measures only: quarters and months would not line up on one axis.
+    summary = summary[summary["period"].astype(str).str.fullmatch(r"\d{4}")].copy()
+    if summary.empty:
+        return {}
     summary["organization"] = summary["program"].map(programs)
     trends = {}
     for metric in ("cramers_v", "index_of_disparity"):

@@ -62,7 +62,7 @@ _ALIASES = {
         "Native Hawaiian",
         "Pacific Islander",
     ),
-    "white": ("Caucasian",),
+    "white": ("Caucasian", "White or Caucasian"),
     "multiracial": (
         "Two or more races",
         "Multiracial",
@@ -83,6 +83,7 @@ _ALIASES = {
         "Not known",
         "Not collected",
         "Unknown race",
+        "Unknown or declined",
     ),
 }
 
@@ -105,6 +106,11 @@ _LOOKUP = {
 }
 
 
+_QUALIFIERS = re.compile(
+    r"\b(?:non hispanic(?: latino)?|not hispanic(?: latino)?|alone|any race)\b"
+)
+
+
 def group_label(key: str) -> str:
     """The group's label in the active language."""
     return str(dict(GROUPS)[key])
@@ -123,5 +129,10 @@ def group_from_text(text: str) -> str | None:
         return None
     if normalized in _LOOKUP:
         return _LOOKUP[normalized]
+    # Tabulations under the 1997 standard qualify race groups: "White, non-Hispanic",
+    # "Black alone", "Hispanic (any race)".
+    plain = " ".join(_QUALIFIERS.sub(" ", normalized).split())
+    if plain in _LOOKUP:
+        return _LOOKUP[plain]
     translated = {_normalized(label): key for key, label in GROUPS}
     return translated.get(normalized)

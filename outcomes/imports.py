@@ -149,7 +149,7 @@ class _Parser:
                 name: cells[i].strip() if i < len(cells) else "" for name, i in columns.items()
             }
             row = self._row(line, values)
-            if row is not None and self._first_time(row):
+            if row is not None and self._first_time(row.period, row.group, line):
                 self.result.rows.append(row)
 
     def _row(self, line: int, values: dict[str, str]) -> CountRow | None:
@@ -171,17 +171,19 @@ class _Parser:
         for message in found:
             self._problem(line, message)
         if found:
+            if period and group:
+                self._first_time(period, group, line)  # a later line may repeat it
             return None
         standard = standard or self.default_standard
         return CountRow(line, period, group, population, events, standard)
 
-    def _first_time(self, row: CountRow) -> bool:
-        first = self.seen.setdefault((row.period, row.group), row.line)
-        if first != row.line:
+    def _first_time(self, period: str, group: str, line: int) -> bool:
+        first = self.seen.setdefault((period, group), line)
+        if first != line:
             message = _("period %(period)s, group %(group)s is already on line %(first)s.")
-            values = {"period": row.period, "group": group_label(row.group), "first": first}
-            self._problem(row.line, message % values)
-        return first == row.line
+            values = {"period": period, "group": group_label(group), "first": first}
+            self._problem(line, message % values)
+        return first == line
 
 
 def _too_many_rows() -> str:
@@ -221,7 +223,8 @@ def _count(text: str, name: str, found: list[str]) -> int | None:
             _("%(name)s “%(value)s” is not a whole number.") % {"name": name, "value": _shown(text)}
         )
         return None
-    value = int(text)
+    # A long string of digits is refused before int(), which stops at 4,300 digits.
+    value = int(text) if len(text.lstrip("0")) <= len(str(MAX_COUNT)) else MAX_COUNT + 1
     if value > MAX_COUNT:
         found.append(
             _("%(name)s is larger than %(max)s.") % {"name": name, "max": f"{MAX_COUNT:,}"}

@@ -34,8 +34,9 @@ Per group and period (`Metrics.rates`):
   somewhat wider than they need to be (conservative).
 
 Reference (`reference`): "total" (everyone in the period, unknown included), "best" (the group
-with the best rate: highest if favorable, lowest if adverse, among groups with a population;
-ties go to the first in GROUP_KEYS order) or a compared group's key. A named group with no
+with the best rate: highest if favorable, lowest if adverse, among the groups with a reliable
+rate (UNRELIABLE_EVENTS events or more), or among all groups with a population when none is
+reliable; ties go to the first in GROUP_KEYS order) or a compared group's key. A named group with no
 population in a period gives NaN ratios for that period.
 
 Per period (`Metrics.summary`), over compared groups with a population:
@@ -61,13 +62,13 @@ With fewer than two groups compared, every disparity measure (index, ratio, BGV,
 p, V) is NaN: there is nothing to compare, which is not the same as "no disparity".
 
 Across periods (`Metrics.trend`), for each summary metric: first and last values, change, and
-the slope and p-value of a linear regression on the period's position (scipy linregress; NaN
-with fewer than 3 periods with a value). Direction compares the last value with the first:
-"steady" when they differ by no more than 5% of the first (STEADY_TOLERANCE); otherwise
-"narrowing"/"widening" for disparity metrics (lower is narrower) and "improving"/"worsening"
-for total_rate (up is better for a favorable outcome, worse for an adverse one); None with
-fewer than two periods with a value. The direction describes the data; the p-value says
-whether a steady linear trend is distinguishable from noise.
+the slope (per year: periods are placed on a time axis, so gaps count) and p-value of a linear
+regression (scipy linregress; NaN with fewer than 3 periods with a value). Direction compares
+the last value with the first: "steady" when they differ by no more than 5% of the first
+(STEADY_TOLERANCE); otherwise "narrowing"/"widening" for disparity metrics (lower is narrower)
+and "improving"/"worsening" for total_rate (up is better for a favorable outcome, worse for an
+adverse one); None with fewer than two periods with a value. The direction describes the
+data; the p-value says whether a steady linear trend is distinguishable from noise.
 
 Privacy: everything here is computed from the counts it is given. Blank small cells before
 showing them (`outcomes.privacy`) and pass the hidden cells to `reading`; since the indices and
@@ -288,8 +289,13 @@ def _reference_columns(table: _Table, rate: np.ndarray, valid: np.ndarray, refer
         code = np.full(slices, _REF_TOTAL)
         return code, table.total_population, table.total_events
     if reference == REFERENCE_BEST:
+        # The best-off group among those with a reliable rate (enough events), so that a
+        # handful of people with no events cannot become everyone's yardstick; when no
+        # group is reliable, the best among all.
         signed = np.where(table.favorable[:, None], rate, -rate)
-        code = np.where(valid, signed, -np.inf).argmax(axis=1)
+        reliable = valid & (table.events >= UNRELIABLE_EVENTS)
+        pool = np.where(reliable.any(axis=1)[:, None], reliable, valid)
+        code = np.where(pool, signed, -np.inf).argmax(axis=1)
         code = np.where(valid.any(axis=1), code, _REF_NONE)
     elif reference in COMPARED_GROUPS:
         code = np.full(slices, COMPARED_GROUPS.index(reference))
@@ -466,6 +472,22 @@ def _rates(analysis: _Analysis) -> pd.DataFrame:
 # --- Trend --------------------------------------------------------------------------------------
 
 
+def period_years(period: str) -> float:
+    """A period on a time axis in years ("2026", "2026-Q2", "2026-03"), so that a trend's
+    slope is per year and gaps between periods count; a period of another shape keeps its
+    order only (NaN makes the caller fall back to positions)."""
+    text = str(period)
+    try:
+        if len(text) == 4:
+            return float(text)
+        year, part = text.split("-")
+        if part.upper().startswith("Q"):
+            return int(year) + (int(part[1:]) - 1) / 4
+        return int(year) + (int(part) - 1) / 12
+    except ValueError:
+        return float("nan")
+
+
 def _direction(metric: str, first: float, last: float, favorable: bool) -> str | None:
     if np.isnan(first) or np.isnan(last):
         return None
@@ -480,6 +502,9 @@ def _direction(metric: str, first: float, last: float, favorable: bool) -> str |
 def _trend(summary: pd.DataFrame, favorable: bool) -> pd.DataFrame:
     rows = []
     periods = summary["period"].to_numpy()
+    times = np.array([period_years(p) for p in periods])
+    if np.isnan(times).any():
+        times = np.arange(len(periods), dtype=float)
     for metric in TREND_METRICS:
         values = summary[metric].to_numpy(float)
         known = np.flatnonzero(~np.isnan(values))
@@ -487,7 +512,7 @@ def _trend(summary: pd.DataFrame, favorable: bool) -> pd.DataFrame:
         last = values[known[-1]] if len(known) >= 2 else np.nan
         slope = p_value = np.nan
         if len(known) >= 3:
-            fit = stats.linregress(known, values[known])
+            fit = stats.linregress(times[known], values[known])
             slope, p_value = float(fit.slope), float(fit.pvalue)
         rows.append(
             {

@@ -317,15 +317,24 @@ def measure_summary(measure: OutcomeMeasure, counts: Iterable[OutcomeCount]) -> 
     period = str(compared.iloc[-1])
     row = analysis.period_summary(period)
     worst = row["worst_group"]
+    reference_text = _reference_of_period(row, measure.denominator)
+    worst_ratio = _reliable_ratio(analysis, period, worst)
+    if worst is not None and worst == row["reference_group"]:
+        # The worst-off group is the reference itself: compare it with the best-off group.
+        best, ratio = row["best_group"], number(row["summary_rate_ratio"])
+        reference_text = reference_label(best, measure.denominator) if best else ""
+        worst_ratio = (
+            None if ratio is None or not best else (1 / ratio if measure.favorable else ratio)
+        )
     return MeasureSummary(
         **base,
         period=period,
-        reference_label=_reference_of_period(row, measure.denominator),
+        reference_label=reference_text,
         index_of_disparity=number(row["index_of_disparity"]),
         summary_rate_ratio=number(row["summary_rate_ratio"]),
         cramers_v=number(row["cramers_v"]),
         worst_group_label=group_label(worst) if worst else None,
-        worst_ratio=_reliable_ratio(analysis, period, worst),
+        worst_ratio=worst_ratio,
         reading=analysis.reading(period),
         standard_1997=period in analysis.standard_1997,
     )

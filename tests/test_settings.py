@@ -66,3 +66,12 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_request_body_far_too_large_is_refused_before_it_is_read(client, leader):
+    client.force_login(leader)
+    response = client.generic(
+        "POST", "/", data=b"x", CONTENT_TYPE="text/csv", CONTENT_LENGTH=str(50 * 1024 * 1024)
+    )
+    assert response.status_code == 413
+    assert "at most 3 MB" in response.content.decode()

@@ -1,7 +1,10 @@
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from valuecurve.two_factor import two_factor_state
 
@@ -47,3 +50,25 @@ class TwoFactorMiddleware:
         if required:
             return "two_factor_setup", BEFORE_SETUP
         return None, ()
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request body larger than settings.MAX_REQUEST_BODY_BYTES before anything reads
+    it: Django would otherwise write a huge upload to a temporary file before a view can check
+    its size. The largest upload the app takes is a 2 MB CSV file of outcome counts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.MAX_REQUEST_BODY_BYTES:
+            megabytes = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            message = _("This request is too large: at most %(mb)d MB can be sent.") % {
+                "mb": megabytes
+            }
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -48,8 +48,13 @@ INSTALLED_APPS = [
     "outcomes",
 ]
 
+# The largest request body taken (the outcome CSV upload is at most 2 MB); put the same limit
+# on the proxy in front of the app (nginx: client_max_body_size).
+MAX_REQUEST_BODY_BYTES = 3 * 1024 * 1024
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "valuecurve.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

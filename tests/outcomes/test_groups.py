@@ -105,3 +105,20 @@ def test_the_1997_note_says_why_older_periods_are_not_fully_comparable():
     assert "Middle Eastern or North African" in note
     assert "White" in note
     assert "Hispanic" in note
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Non-Hispanic White", "white"),
+        ("White, non-Hispanic", "white"),
+        ("White, not Hispanic or Latino", "white"),
+        ("Black alone", "black"),
+        ("Black or African American alone, not Hispanic", "black"),
+        ("Hispanic (any race)", "hispanic"),
+        ("White or Caucasian", "white"),
+        ("unknown/declined", "unknown"),
+    ],
+)
+def test_qualified_1997_tabulation_labels_are_recognized(text, key):
+    assert group_from_text(text) == key

@@ -100,9 +100,14 @@ def test_summary_of_the_worked_example_by_hand():
     assert result["groups_compared"] == 2
 
 
+# The worked example's rates with ten times the people: both rates reliable (20+ events).
+TWO_GROUPS_LARGE = {"black": (1000, 100), "white": (1000, 300)}
+
+
 def test_the_best_reference_depends_on_the_framing():
-    favorable = measure_metrics(counts(TWO_GROUPS), favorable=True, reference=REFERENCE_BEST)
-    adverse = measure_metrics(counts(TWO_GROUPS), favorable=False, reference=REFERENCE_BEST)
+    table = counts(TWO_GROUPS_LARGE)
+    favorable = measure_metrics(table, favorable=True, reference=REFERENCE_BEST)
+    adverse = measure_metrics(table, favorable=False, reference=REFERENCE_BEST)
     good, bad = summary(favorable), summary(adverse)
     assert good["reference_group"] == "white"  # highest rate: the best for a good outcome
     assert bad["reference_group"] == "black"  # lowest rate: the best for a bad outcome
@@ -250,7 +255,7 @@ def test_one_group_only_gives_no_disparity_measures():
 
 
 def test_all_equal_rates_mean_no_disparity():
-    table = {"black": (100, 10), "white": (200, 20), "asian": (50, 5)}
+    table = {"black": (1000, 100), "white": (2000, 200), "asian": (500, 50)}
     result = summary(measure_metrics(counts(table), favorable=False, reference=REFERENCE_BEST))
     assert result["index_of_disparity"] == 0
     assert result["between_group_variance"] == 0
@@ -497,7 +502,7 @@ def test_reading_an_unknown_period_says_nothing():
 
 def test_reading_a_period_with_a_zero_reference_says_groups_cannot_be_compared():
     table = counts({"black": (100, 0), "white": (100, 30)})
-    metrics = measure_metrics(table, favorable=False, reference=REFERENCE_BEST)
+    metrics = measure_metrics(table, favorable=False, reference="black")
     text = reading(metrics, "2024", outcome="be removed", population_noun="children")
     assert text[0] == (
         "In 2024 the reference rate is zero or unknown, so groups cannot be compared with it."
@@ -514,3 +519,37 @@ def test_the_reading_survives_an_index_of_disparity_undefined_in_every_period():
     result = measure_metrics(counts, favorable=False)
     sentences = reading(result, "2026", outcome="be referred again", population_noun="families")
     assert sentences and all(isinstance(s, str) for s in sentences)
+
+
+def test_the_best_reference_is_a_group_with_a_reliable_rate():
+    # Adverse: 15 Asian families with no events would be "best" at rate 0 and make every
+    # ratio undefined; the best reliable group (20+ events) is the reference instead.
+    table = {"white": (400, 100), "black": (300, 150), "hispanic": (250, 80), "asian": (15, 0)}
+    result = summary(measure_metrics(counts(table), favorable=False, reference=REFERENCE_BEST))
+    assert result["reference_group"] == "white"
+    assert result["index_of_disparity"] > 0  # defined: the reference rate is not zero
+    # With no reliable group at all, the best of all is still the reference.
+    few = {"white": (40, 10), "black": (30, 15)}
+    assert (
+        summary(measure_metrics(counts(few), favorable=False, reference=REFERENCE_BEST))[
+            "reference_group"
+        ]
+        == "white"
+    )
+
+
+def test_the_trend_slope_is_per_year_and_counts_gaps():
+    frame = pd.DataFrame(
+        [
+            (period, group, 1000, events)
+            for period, black in (("2016", 300), ("2017", 250), ("2024", 150))
+            for group, events in (("black", black), ("white", 100))
+        ],
+        columns=["period", "group", "population", "events"],
+    )
+    trend = measure_metrics(frame, favorable=False).trend.set_index("metric")
+    by_position = measure_metrics(frame.replace({"2024": "2018"}), favorable=False).trend.set_index(
+        "metric"
+    )
+    # The same values over eight years fall more slowly per year than over three.
+    assert abs(trend.loc["total_rate", "slope"]) < abs(by_position.loc["total_rate", "slope"])

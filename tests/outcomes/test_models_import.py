@@ -466,3 +466,37 @@ def test_an_analysis_of_the_demo_hides_no_ratio_of_a_shown_group(program):
     rates = analysis.metrics.rates
     assert set(rates["group"]) & {"nhpi", "mena"} == set()
     assert analysis.period_summary("2026")["reference_group"] not in {"nhpi", "mena"}
+
+
+def test_a_number_with_thousands_of_digits_is_refused_not_a_crash():
+    parsed = parse("period,group,population,events\n2026,black," + "9" * 5000 + ",1\n")
+    assert problems(parsed) == [(2, "population is larger than 100,000,000.")]
+
+
+def test_a_line_repeating_a_refused_line_is_reported_too():
+    parsed = parse("period,group,population,events\n2026,white,-5,1\n2026,white,100,5\n")
+    lines = [line for line, _message in problems(parsed)]
+    assert lines == [2, 3]
+    assert "already on line 2" in problems(parsed)[1][1]
+
+
+def test_the_worst_off_group_is_not_compared_with_itself(program, leader):
+    measure = OutcomeMeasure.objects.create(
+        program=program,
+        name="Re-referral",
+        direction="adverse",
+        denominator="families",
+        reference="black",
+    )
+    for group, population, events in (
+        ("white", 400, 40),
+        ("black", 300, 150),
+        ("hispanic", 250, 50),
+    ):
+        OutcomeCount.objects.create(
+            measure=measure, period="2026", group=group, population=population, events=events
+        )
+    (summary,) = program_disparity(program)
+    assert summary.worst_group_label == "Black or African American"
+    assert "White" in summary.reference_label
+    assert summary.worst_ratio == pytest.approx(5.0)  # 50% against 10%
