@@ -25,10 +25,12 @@ cell could not be paired (a table with a single group), or when the total itself
 count (events, population or non-events of 1-10: it is a cell like any other). An input row whose
 group is "total" is flagged by these rules; the rules use the sum of the groups.
 
-Limits: suppression is per table. Measures that share their populations, or periods that add up
-to a published yearly figure, can still be combined to recover a cell; publish populations once,
-or suppress across them. Summary statistics computed from all counts (index of disparity,
-Cramér's V) should be shown rounded.
+Linked measures: a program's measures may count the same people, and each table's complement
+could hide a different group; comparing two measures would then reveal a small population.
+`suppress(..., link="program")` hides a population hidden in one of a program's measures in all
+of them for that period (see `suppress`). Limits: periods that add up to a published yearly
+figure can still be combined to recover a cell. Summary statistics computed from all counts
+(index of disparity, Cramér's V) should be shown rounded.
 """
 
 from collections.abc import Iterable
@@ -143,15 +145,30 @@ def _totals_hidden(cells: _Cells, population_hidden, events_hidden):
     return population_total, events_total | lonely_or_all(events_hidden)
 
 
-def suppress(counts: pd.DataFrame) -> pd.DataFrame:
+LINK_ROUNDS = 10
+
+
+def suppress(counts: pd.DataFrame, link: str | None = None) -> pd.DataFrame:
     """A copy of `counts` with boolean columns population_hidden, events_hidden and hidden
-    (either), by the rules in the module docstring."""
+    (either), by the rules in the module docstring.
+
+    `link` names a column (such as the program) whose measures may count the same people:
+    a group's population hidden in one of its measures is hidden in all of them for that
+    period, so that comparing two measures cannot reveal it (each measure's own complement
+    could otherwise differ). Complements are then chosen again until nothing changes."""
     frame = counts.copy()
     cells = _Cells.of(frame)
     groups, population, events = cells.is_group, cells.population, cells.events
     population_hidden = groups & is_small(population)
+    for _round in range(LINK_ROUNDS):
+        population_hidden = _complement(cells, population_hidden, population, eligible=groups)
+        if link is None:
+            break
+        linked = groups & _any_in_link(frame, population_hidden, link)
+        if (linked == population_hidden).all():
+            break
+        population_hidden = linked
     events_hidden = groups & (is_small(events) | population_hidden | is_small(population - events))
-    population_hidden = _complement(cells, population_hidden, population, eligible=groups)
     has_people = population_hidden | (population > 0)
     events_hidden = _complement(
         cells, events_hidden, events, eligible=has_people, prefer=population_hidden
@@ -161,6 +178,13 @@ def suppress(counts: pd.DataFrame) -> pd.DataFrame:
     frame["events_hidden"] = events_hidden | (~groups & total_events[cells.table])
     frame["hidden"] = frame["population_hidden"] | frame["events_hidden"]
     return frame
+
+
+def _any_in_link(frame: pd.DataFrame, hidden: np.ndarray, link: str) -> np.ndarray:
+    """Whether the same group is hidden in any table of the same link value and period."""
+    keys = [frame[link].to_numpy(), frame["period"].to_numpy(), frame["group"].to_numpy()]
+    marked = pd.Series(hidden, index=pd.MultiIndex.from_arrays(keys))
+    return marked.groupby(level=[0, 1, 2]).transform("any").to_numpy(bool)
 
 
 def hidden_pairs(suppressed: pd.DataFrame) -> set[tuple]:

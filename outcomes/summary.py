@@ -231,14 +231,19 @@ def _group_row(key, label, cell, stats, *, is_reference=False, is_total=False) -
 
 
 def analyse(
-    measure: OutcomeMeasure, counts: Iterable[OutcomeCount], reference: str | None = None
+    measure: OutcomeMeasure,
+    counts: Iterable[OutcomeCount],
+    reference: str | None = None,
+    siblings: Iterable[OutcomeCount] = (),
 ) -> MeasureAnalysis | None:
-    """None when the measure has no counts yet."""
+    """None when the measure has no counts yet. `siblings`: the counts of the program's other
+    measures, which may count the same people: suppression hides the same populations in
+    all of them (outcomes.privacy, linked measures)."""
     frame = counts_frame(counts)
     if frame.empty:
         return None
     reference = reference or measure.reference
-    flagged = suppress(frame[COUNT_COLUMNS]).reset_index(drop=True)
+    flagged = _suppressed_with_siblings(frame, siblings)
     flagged["standard"] = frame["standard"].to_numpy()
     hidden = hidden_pairs(flagged)
     # A period whose total is hidden has too few people to compare anyone: no statistics.
@@ -256,6 +261,19 @@ def analyse(
         hidden=hidden,
         standard_1997=set(flagged.loc[flagged["standard"] == Standard.SPD_1997, "period"]),
     )
+
+
+def _suppressed_with_siblings(frame: pd.DataFrame, siblings: Iterable[OutcomeCount]):
+    """This measure's counts flagged, its populations linked with the sibling measures'."""
+    others = [(c.measure_id, c.period, c.group, c.population, c.events) for c in siblings]
+    own = frame[COUNT_COLUMNS].assign(measure="this")
+    columns = ["measure", *COUNT_COLUMNS]
+    if not others:
+        return suppress(frame[COUNT_COLUMNS]).reset_index(drop=True)
+    linked = pd.concat([own[columns], pd.DataFrame(others, columns=columns)], ignore_index=True)
+    flagged = suppress(linked.assign(program=0), link="program")
+    mine = flagged[flagged["measure"] == "this"].drop(columns=["measure", "program"])
+    return mine.reset_index(drop=True)
 
 
 def _missing_as_none(frame: pd.DataFrame) -> pd.DataFrame:
@@ -297,11 +315,21 @@ def program_disparity(program: Program) -> list[MeasureSummary]:
     measures = program.outcome_measures.prefetch_related(
         Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))
     )
-    return [measure_summary(measure, measure.counts.all()) for measure in measures]
+    measures = list(measures)
+    return [
+        measure_summary(measure, measure.counts.all(), siblings=_siblings(measure, measures))
+        for measure in measures
+    ]
 
 
-def measure_summary(measure: OutcomeMeasure, counts: Iterable[OutcomeCount]) -> MeasureSummary:
-    analysis = analyse(measure, counts)
+def _siblings(measure: OutcomeMeasure, measures: list[OutcomeMeasure]) -> list[OutcomeCount]:
+    return [count for other in measures if other.pk != measure.pk for count in other.counts.all()]
+
+
+def measure_summary(
+    measure: OutcomeMeasure, counts: Iterable[OutcomeCount], siblings: Iterable[OutcomeCount] = ()
+) -> MeasureSummary:
+    analysis = analyse(measure, counts, siblings=siblings)
     base = {
         "measure_id": measure.pk,
         "name": measure.name,
@@ -397,7 +425,7 @@ def programs_disparity_trend(program_ids: Iterable) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:5], *COUNT_COLUMNS])
     frame["measure"] = frame["measure"].astype(str)
     measures = frame.drop_duplicates("measure").set_index("measure")[TREND_COLUMNS[1:5]]
-    counts = _comparable_counts(frame[["measure", *COUNT_COLUMNS]])
+    counts = _comparable_counts(frame[["measure", "program", *COUNT_COLUMNS]])
     parts = []
     for reference, ids in measures.groupby("reference").groups.items():
         chosen = counts[counts["measure"].isin(ids)]
@@ -416,9 +444,9 @@ def _comparable_counts(frame: pd.DataFrame) -> pd.DataFrame:
     """Many measures' counts, suppressed and made shareable, without the periods whose total
     is hidden (privacy flags a "total" row given with the groups)."""
     keys = ["measure", "period"]
-    totals = frame.groupby(keys, as_index=False)[["population", "events"]].sum()
+    totals = frame.groupby([*keys, "program"], as_index=False)[["population", "events"]].sum()
     totals["group"] = TOTAL
-    flagged = suppress(pd.concat([frame, totals], ignore_index=True))
+    flagged = suppress(pd.concat([frame, totals], ignore_index=True), link="program")
     is_total = flagged["group"] == TOTAL
     hidden_totals = flagged.loc[is_total & flagged["hidden"], keys]
     groups = flagged[~is_total].merge(hidden_totals, on=keys, how="left", indicator=True)

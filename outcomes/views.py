@@ -22,7 +22,13 @@ from outcomes.access import outcome_measure_for_user
 from outcomes.forms import CountsEntryForm, CountsImportForm, MeasureForm
 from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, STANDARD_1997_NOTE, group_label
 from outcomes.metrics import TREND_METRICS, UNRELIABLE_EVENTS
-from outcomes.models import REFERENCE_CHOICES, Granularity, OutcomeMeasure, Standard
+from outcomes.models import (
+    REFERENCE_CHOICES,
+    Granularity,
+    OutcomeCount,
+    OutcomeMeasure,
+    Standard,
+)
 
 REFERENCES = dict(REFERENCE_CHOICES)
 
@@ -98,7 +104,9 @@ def measure_detail(request: HttpRequest, measure_id) -> HttpResponse:
     reference = request.GET.get("reference")
     if reference not in REFERENCES:
         reference = measure.reference
-    analysis = summary.analyse(measure, measure.counts.all(), reference)
+    analysis = summary.analyse(
+        measure, measure.counts.all(), reference, siblings=_sibling_counts(measure)
+    )
     context = {
         "measure": measure,
         "membership": membership,
@@ -413,11 +421,18 @@ EXPORT_HEADER = [
 ]
 
 
+def _sibling_counts(measure: OutcomeMeasure):
+    """The program's other measures' counts: suppression links their populations."""
+    return OutcomeCount.objects.filter(measure__program_id=measure.program_id).exclude(
+        measure=measure
+    )
+
+
 @login_required
 @require_GET
 def counts_export(request: HttpRequest, measure_id) -> HttpResponse:
     measure, _membership = outcome_measure_for_user(request.user, measure_id)
-    analysis = summary.analyse(measure, measure.counts.all())
+    analysis = summary.analyse(measure, measure.counts.all(), siblings=_sibling_counts(measure))
     rows = [EXPORT_HEADER]
     periods = summary.every_period_rows(analysis) if analysis else {}
     for period, period_rows in periods.items():

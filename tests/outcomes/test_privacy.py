@@ -219,3 +219,21 @@ def test_secondary_suppression_hides_one_whole_group_rather_than_parts_of_two():
     # with it, events included, so the Black and white rates stay shown.
     assert list(flagged.index[flagged["hidden"]]) == ["hispanic", "nhpi"]
     assert flagged.loc["hispanic", "events_hidden"] and flagged.loc["hispanic", "population_hidden"]
+
+
+def test_linked_measures_hide_the_same_populations():
+    families = {"white": 400, "black": 300, "hispanic": 250, "asian": 60, "nhpi": 6, "mena": 57}
+    rows = [("A", "2025", g, n, n // 3) for g, n in {**families, "unknown": 31}.items()]
+    rows += [("B", "2025", g, n, n // 3) for g, n in families.items()]
+    counts = pd.DataFrame(rows, columns=["measure", "period", "group", "population", "events"])
+    counts["program"] = 1
+
+    def hidden(flagged, measure):
+        return set(flagged[(flagged["measure"] == measure) & flagged["population_hidden"]].group)
+
+    alone = suppress(counts)
+    assert hidden(alone, "A") != hidden(alone, "B") - {"unknown"}  # the leak, unlinked
+    linked = suppress(counts, link="program")
+    assert hidden(linked, "A") - {"unknown"} == hidden(linked, "B") == {"mena", "nhpi"}
+    for measure in "AB":  # every table still has 0 or 2+ hidden populations
+        assert len(hidden(linked, measure)) >= 2

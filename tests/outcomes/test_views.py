@@ -474,3 +474,46 @@ def test_the_seeded_demo_pages_render(client, viewer, program):
         html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
         assert "suppressed (1–10)" in html
         assert "In 2026, families served recorded as Black or African American" in html
+
+
+def test_two_measures_of_a_program_cannot_be_compared_to_reveal_a_small_group(
+    client, viewer, program
+):
+    """Both measures count the same families; one has no "unknown" row, so each table's own
+    complement would hide a different group, and one measure's shown total minus its shown
+    groups would give the other's hidden Pacific Islander population."""
+    from outcomes.models import OutcomeCount, OutcomeMeasure
+
+    families = {
+        "white": 400,
+        "black": 300,
+        "hispanic": 250,
+        "asian": 60,
+        "nhpi": 6,
+        "mena": 57,
+        "unknown": 31,
+    }
+    measures = []
+    for name, skip in (("Re-referral", None), ("Housed", "unknown")):
+        measure = OutcomeMeasure.objects.create(
+            program=program, name=name, direction="adverse", denominator="families"
+        )
+        OutcomeCount.objects.bulk_create(
+            OutcomeCount(measure=measure, period="2025", group=g, population=n, events=n // 3)
+            for g, n in families.items()
+            if g != skip
+        )
+        measures.append(measure)
+    client.force_login(viewer)
+    hidden = {}
+    for measure in measures:
+        csv = client.get(reverse("outcomes:counts_export", args=[measure.pk])).content
+        lines = csv.decode("utf-8-sig").splitlines()
+        hidden[measure.name] = {
+            group
+            for group in ("Pacific Islander", "Middle Eastern", "Asian", "Hispanic")
+            if any(group in line and "suppressed" in line for line in lines)
+        }
+    # The same populations are hidden in both measures: no subtraction across them.
+    assert hidden["Re-referral"] == hidden["Housed"]
+    assert "Pacific Islander" in hidden["Housed"]
