@@ -24,7 +24,7 @@ _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 # Every page also pays 4 for sign-in safety: the two-factor check (1 query) and the session
 # saved on each request for the idle timeout (update in a savepoint, 3 queries).
 PER_REQUEST = 4
-HOME_MAX = 6 + PER_REQUEST
+HOME_MAX = 7 + PER_REQUEST  # + cohort invitations waiting for an answer
 PROGRAM_MAX = 9 + PER_REQUEST
 RESULTS_MAX = 12 + PER_REQUEST  # + the respondents (spread), the outcome measures and counts
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment

@@ -627,3 +627,16 @@ def test_new_outcome_counts_refresh_the_cached_disparity_trend(
         )
     section = client.get(dashboard_url(cohort)).content.decode().split('id="disparity-heading"')[1]
     assert 'data-chart="disparity-chart"' in section
+
+
+def test_a_leaders_home_page_shows_cohort_invitations_waiting_for_an_answer(
+    client, cohort, framework, invited, viewer
+):
+    leader = org_leader(invited.organization, "home-leader")
+    client.force_login(leader)
+    page = client.get(reverse("assessments:home")).content.decode()
+    assert "Cohort invitations waiting for your answer" in page
+    assert reverse("cohorts:membership", args=[invited.pk]) in page
+    invited.organization.memberships.create(user=viewer, role="viewer")
+    client.force_login(viewer)
+    assert "Cohort invitations" not in client.get(reverse("assessments:home")).content.decode()
