@@ -17,6 +17,11 @@ PAGES = [
     "admin:assessments_respondentanswer_changelist",
     "admin:assessments_framework_changelist",
     "admin:assessments_indicator_changelist",
+    "admin:cohorts_cohort_changelist",
+    "admin:cohorts_cohortmember_changelist",
+    "admin:cohorts_workgroup_changelist",
+    "admin:outcomes_outcomemeasure_changelist",
+    "admin:outcomes_outcomecount_changelist",
 ]
 
 
