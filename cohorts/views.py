@@ -8,20 +8,20 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization
-from cohorts import charts, dashboard, data, exports, poster, services, tables
+from cohorts import charts, dashboard, data, poster, services, tables
 from cohorts.access import check_two_factor, cohort_for_facilitator, member_for_facilitator
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
 from reports import documents
 from reports.charts import figure_json
+from valuecurve import exports
 
 PAGE_SIZE = 50
 SLOPE_LINES = 30
@@ -422,17 +422,11 @@ def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> Http
     else:
         card = data.scorecard(cohort, timezone.localdate())
         sheets = [exports.Sheet(_("Scorecard"), *scorecard_rows(card))]
-    name = f"{slugify(cohort.name) or 'cohort'}-{table}"
+    name = f"{slugify(cohort.name) or 'cohort'}-{table}.{fmt}"
     if fmt == "csv":
-        body, content_type = (
-            exports.csv_response_bytes(sheets[0].columns, sheets[0].rows),
-            exports.CSV_CONTENT_TYPE,
-        )
-    else:
-        body, content_type = exports.xlsx_bytes(sheets), exports.XLSX_CONTENT_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, f"{name}.{fmt}")
-    return response
+        body = exports.csv_response_bytes(sheets[0].columns, sheets[0].rows)
+        return exports.attachment(body, exports.CSV_CONTENT_TYPE, name)
+    return exports.attachment(exports.xlsx_bytes(sheets), exports.XLSX_CONTENT_TYPE, name)
 
 
 def _level_sheets(board: dashboard.Dashboard) -> list[exports.Sheet]:
@@ -457,7 +451,5 @@ def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
     content = poster.cohort_poster_pdf(
         cohort=cohort, size=size, today=timezone.localdate(), cycle=cycle
     )
-    response = HttpResponse(content, content_type="application/pdf")
     name = poster.cohort_poster_filename(cohort, size.key)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    return exports.attachment(content, "application/pdf", name)

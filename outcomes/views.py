@@ -1,7 +1,6 @@
 """Equity outcomes pages: a program's measures, one measure's disparities, entering counts."""
 
 import copy
-import csv
 from datetime import date
 from urllib.parse import urlencode
 
@@ -29,6 +28,7 @@ from outcomes.models import (
     OutcomeMeasure,
     Standard,
 )
+from valuecurve import exports
 
 REFERENCES = dict(REFERENCE_CHOICES)
 
@@ -360,24 +360,11 @@ def counts_import(request: HttpRequest, measure_id) -> HttpResponse:
 
 # --- CSV files --------------------------------------------------------------------------------
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text a spreadsheet would run as a formula is prefixed with a quote; numbers stay."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def _csv_response(rows, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that spreadsheets read the file as UTF-8
-    writer = csv.writer(response)
-    for row in rows:
-        writer.writerow([neutralise(value) for value in row])
-    return response
+    """The first row is the header; text a spreadsheet would run is neutralised."""
+    body = exports.csv_response_bytes(rows[0], rows[1:])
+    return exports.attachment(body, exports.CSV_CONTENT_TYPE, filename)
 
 
 def _filename(measure: OutcomeMeasure, what: str) -> str:

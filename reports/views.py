@@ -2,7 +2,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 
 from assessments import levels, services
 from assessments.access import assessment_for_user
@@ -11,6 +10,7 @@ from assessments.progress import respondent_answers_by_indicator
 from outcomes import summary as outcome_summary
 from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
+from valuecurve import exports
 
 
 @login_required
@@ -67,10 +67,7 @@ def _visible_spread(assessment, membership, user) -> dict:
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
-    disposition = content_disposition_header(as_attachment=True, filename=filename)
-    return HttpResponse(
-        content, content_type="application/pdf", headers={"Content-Disposition": disposition}
-    )
+    return exports.attachment(content, "application/pdf", filename)
 
 
 @login_required

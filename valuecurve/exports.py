@@ -1,4 +1,5 @@
-"""CSV and Excel files of the cohort's tables: plain rows in, bytes out (no ORM here).
+"""CSV and Excel downloads: plain rows in, bytes out (no ORM here). Cohort tables and outcome
+counts are exported through this one module.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some also a tab or a
 carriage return) as a formula, so text written by members could run in a facilitator's
@@ -16,6 +17,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
+from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -147,3 +150,11 @@ def _sheet_title(title: str, taken: set[str]) -> str:
         candidate = base[: SHEET_TITLE_CHARS - len(suffix)] + suffix
     taken.add(candidate.lower())
     return candidate
+
+
+def attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:
+    """A download, its file name quoted safely whatever characters it holds."""
+    disposition = content_disposition_header(as_attachment=True, filename=filename)
+    return HttpResponse(
+        body, content_type=content_type, headers={"Content-Disposition": disposition}
+    )

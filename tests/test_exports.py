@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl.utils.escape import unescape
 
-from cohorts.exports import Sheet, csv_response_bytes, neutralise, xlsx_bytes
+from valuecurve.exports import Sheet, csv_response_bytes, neutralise, xlsx_bytes
 
 DANGEROUS = ["=SUM(A1:A9)", "+1-555-0100", "-2+3", "@cmd", "\tTAB", "\rCR", '=HYPERLINK("x")']
 COLUMNS = ["name", "value", "when"]
