@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from assessments.access import Need, _check, membership_for
+from assessments.models import Membership
 from cohorts.models import Cohort, CohortMember
 
 
@@ -49,12 +50,13 @@ def check_two_factor(user, member: CohortMember) -> None:
         )
 
 
-def member_for_leader(user, member_id: uuid.UUID, need: Need = Need.LEAD) -> CohortMember:
+def member_for_leader(
+    user, member_id: uuid.UUID, need: Need = Need.LEAD
+) -> tuple[CohortMember, Membership]:
     """The organization's side of a membership: its consent, benchmarks and goal links."""
     member = (
         CohortMember.objects.select_related("cohort", "organization").filter(pk=member_id).first()
     )
     if member is None:
         raise Http404
-    _check(membership_for(user, member.organization_id), need)
-    return member
+    return member, _check(membership_for(user, member.organization_id), need)

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.access import Need, membership_for
+from assessments.access import Need
 from cohorts import dashboard, services
 from cohorts.access import member_for_leader
 from cohorts.forms import GoalLinksForm, SharingForm
@@ -16,16 +16,17 @@ from cohorts.models import CohortMember, GoalLink
 
 @login_required
 def membership(request: HttpRequest, member_id) -> HttpResponse:
-    member = member_for_leader(request.user, member_id, Need.READ)
-    return _render(request, member, _sharing_form(member), None)
+    member, membership = member_for_leader(request.user, member_id, Need.READ)
+    return _render(request, member, _sharing_form(member), None, can_lead=membership.can_lead)
 
 
 def _sharing_form(member: CohortMember) -> SharingForm:
     return SharingForm(initial={"sharing": member.sharing, "outcomes": member.shares_outcomes})
 
 
-def _render(request, member: CohortMember, sharing_form, links_form, status=200) -> HttpResponse:
-    can_lead = membership_for(request.user, member.organization_id).can_lead
+def _render(
+    request, member: CohortMember, sharing_form, links_form, status=200, can_lead=True
+) -> HttpResponse:
     if links_form is None and member.is_sharing:
         links_form = _links_form(member)
     benchmark = (
@@ -85,7 +86,7 @@ def _links_form(member: CohortMember, data=None) -> GoalLinksForm | None:
 @login_required
 @require_POST
 def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
-    member = member_for_leader(request.user, member_id)
+    member, _membership = member_for_leader(request.user, member_id)
     form = SharingForm(request.POST)
     if not form.is_valid():
         return _render(request, member, form, None, status=400)
@@ -110,7 +111,7 @@ def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
 @login_required
 @require_POST
 def membership_end(request: HttpRequest, member_id) -> HttpResponse:
-    member = member_for_leader(request.user, member_id)
+    member, _membership = member_for_leader(request.user, member_id)
     try:
         member = services.membership_end(member=member, by=request.user)
     except services.CohortError as exc:
@@ -126,7 +127,7 @@ def membership_end(request: HttpRequest, member_id) -> HttpResponse:
 @login_required
 @require_POST
 def goal_links(request: HttpRequest, member_id) -> HttpResponse:
-    member = member_for_leader(request.user, member_id)
+    member, _membership = member_for_leader(request.user, member_id)
     form = _links_form(member, request.POST) if member.is_sharing else None
     if form is None or not form.steps:
         messages.error(

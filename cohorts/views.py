@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
-from assessments.models import Assessment, Membership, Organization
+from assessments.models import Assessment, Membership, Organization, PlanStep
 from cohorts import charts, dashboard, data, poster, services, tables
 from cohorts.access import check_two_factor, cohort_for_facilitator, member_for_facilitator
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
@@ -198,9 +198,7 @@ def member_detail(request: HttpRequest, cohort_id, organization_id) -> HttpRespo
     return render(request, "cohorts/member_detail.html", context)
 
 
-def _plan_steps(assessments: list[Assessment]) -> list:
-    from assessments.models import PlanStep
-
+def _plan_steps(assessments: list[Assessment]) -> list[PlanStep]:
     return list(
         PlanStep.objects.filter(assessment__in=assessments)
         .select_related("assessment__program", "dimension")
@@ -338,15 +336,8 @@ def goal_add(request: HttpRequest, cohort_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def goal_edit(request: HttpRequest, cohort_id, goal_id) -> HttpResponse:
     cohort = cohort_for_facilitator(request.user, cohort_id)
-    goal = get_object_or_404(cohort.goals, pk=goal_id)
-    form = GoalForm(request.POST or None, instance=goal)
-    if request.method == "POST" and form.is_valid():
-        services.record_save(form.save(commit=False), request.user)
-        messages.success(request, _("Shared goal saved."))
-        return redirect("cohorts:goals", cohort.pk)
-    status = 400 if form.is_bound else 200
-    context = {"cohort": cohort, "form": form, "title": _("Edit shared goal")}
-    return render(request, "cohorts/edit.html", context, status=status)
+    form = GoalForm(request.POST or None, instance=get_object_or_404(cohort.goals, pk=goal_id))
+    return _edit_part(request, cohort, form, _("Edit shared goal"), _("Shared goal saved."))
 
 
 @login_required
@@ -354,9 +345,8 @@ def goal_edit(request: HttpRequest, cohort_id, goal_id) -> HttpResponse:
 def goal_remove(request: HttpRequest, cohort_id, goal_id) -> HttpResponse:
     cohort = cohort_for_facilitator(request.user, cohort_id)
     goal = get_object_or_404(cohort.goals, pk=goal_id)
-    services.record_delete(goal, request.user)
-    messages.success(request, _("Shared goal removed; the members' steps are unchanged."))
-    return redirect("cohorts:goals", cohort.pk)
+    message = _("Shared goal removed; the members' steps are unchanged.")
+    return _remove_part(request, cohort, goal, message)
 
 
 @login_required
@@ -380,14 +370,7 @@ def workgroup_edit(request: HttpRequest, cohort_id, workgroup_id) -> HttpRespons
     cohort = cohort_for_facilitator(request.user, cohort_id)
     workgroup = get_object_or_404(cohort.workgroups, pk=workgroup_id)
     form = WorkgroupForm(request.POST or None, instance=workgroup, cohort=cohort)
-    if request.method == "POST" and form.is_valid():
-        services.record_save(form.save(commit=False), request.user)
-        form.save_m2m()
-        messages.success(request, _("Workgroup saved."))
-        return redirect("cohorts:goals", cohort.pk)
-    status = 400 if form.is_bound else 200
-    context = {"cohort": cohort, "form": form, "title": _("Edit workgroup")}
-    return render(request, "cohorts/edit.html", context, status=status)
+    return _edit_part(request, cohort, form, _("Edit workgroup"), _("Workgroup saved."))
 
 
 @login_required
@@ -395,8 +378,24 @@ def workgroup_edit(request: HttpRequest, cohort_id, workgroup_id) -> HttpRespons
 def workgroup_remove(request: HttpRequest, cohort_id, workgroup_id) -> HttpResponse:
     cohort = cohort_for_facilitator(request.user, cohort_id)
     workgroup = get_object_or_404(cohort.workgroups, pk=workgroup_id)
-    services.record_delete(workgroup, request.user)
-    messages.success(request, _("Workgroup removed."))
+    return _remove_part(request, cohort, workgroup, _("Workgroup removed."))
+
+
+def _edit_part(request, cohort, form, title: str, saved: str) -> HttpResponse:
+    """A shared goal's or a workgroup's form: saved with its history, or shown again."""
+    if request.method == "POST" and form.is_valid():
+        services.record_save(form.save(commit=False), request.user)
+        form.save_m2m()
+        messages.success(request, saved)
+        return redirect("cohorts:goals", cohort.pk)
+    status = 400 if form.is_bound else 200
+    context = {"cohort": cohort, "form": form, "title": title}
+    return render(request, "cohorts/edit.html", context, status=status)
+
+
+def _remove_part(request, cohort, part, removed: str) -> HttpResponse:
+    services.record_delete(part, request.user)
+    messages.success(request, removed)
     return redirect("cohorts:goals", cohort.pk)
 
 
