@@ -59,10 +59,10 @@ def check_two_factor(scope: Scope, member: CohortMember) -> None:
     if not member.is_seen_by(verified=scope.verified):
         raise PermissionDenied(
             _(
-                "%(organization)s requires two-factor sign-in to see its data. Set up an "
-                "authenticator app on your account's security page, then sign in again."
+                "This member organization requires two-factor sign-in to share its data. "
+                "Set up an authenticator app on your account's security page, then sign in "
+                "again."
             )
-            % {"organization": member.organization.name}
         )
 
 

@@ -56,6 +56,9 @@ def _benchmark_context(benchmark: dashboard.Benchmark | None) -> dict:
             for p in benchmark.programs
         ],
         "benchmark_spreads": [benchmark.spreads[key] for key in keys],
+        "benchmark_organizations": max(
+            (s.organizations for s in benchmark.spreads.values()), default=0
+        ),
     }
 
 

@@ -32,6 +32,9 @@ from reports.charts import figure_json
 from valuecurve import exports
 
 PAGE_SIZE = 50
+# The downloads of cohorts:export: each table in each format is a facilitator output.
+EXPORT_TABLES = ("levels", "scorecard")
+EXPORT_FORMATS = ("csv", "xlsx")
 SLOPE_LINES = 30
 DIRECTORY_LIMIT = 50
 
@@ -421,7 +424,7 @@ def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> Http
     change), with the dashboard's filters; or the scorecard."""
     scope = scope_for_facilitator(request.user, cohort_id)
     cohort = scope.cohort
-    if table not in ("levels", "scorecard") or fmt not in ("csv", "xlsx"):
+    if table not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
         raise Http404
     if table == "levels":
         sheets = _level_sheets(dashboard.dashboard(scope, request.GET))
