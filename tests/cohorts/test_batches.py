@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from assessments.models import Organization, Program
 from cohorts.models import CohortMember, MemberPosterBatch
@@ -14,6 +15,7 @@ from cohorts.services import cohort_create, membership_end
 from reports.models import PosterBatch
 from tests.conftest import make_user
 from tests.reports.test_batches import submit
+from tests.reports.test_documents import add_housing_measure
 
 # --- A cohort's batch, for a convening ---------------------------------------------------------
 
@@ -136,3 +138,49 @@ def test_a_member_that_withdraws_before_the_worker_runs_is_left_out(
     assert download_names(client, batch) == [
         "birch-services/value-curve-birch-services-program-1-2026-poster-tabloid.pdf"
     ]
+
+
+def zip_texts(client, batch) -> dict[str, str]:
+    download = client.get(batch_url(batch, "poster_batch_download"))
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content)))
+    return {
+        name: " ".join(
+            " ".join(
+                p.extract_text() for p in PdfReader(io.BytesIO(archive.read(name))).pages
+            ).split()
+        )
+        for name in archive.namelist()
+    }
+
+
+def test_a_members_poster_carries_the_disparity_panel_only_with_consent_to_share_outcomes(
+    client, facilitator, convening, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    for name in ("Alder House", "Birch Services"):
+        for program in Program.objects.filter(organization__name=name):
+            add_housing_measure(program)
+    CohortMember.objects.filter(organization__name="Birch Services").update(shares_outcomes=True)
+    client.force_login(facilitator)
+    client.post(start_url(convening), {"size": "a3"})
+    texts = zip_texts(client, MemberPosterBatch.objects.get())
+    alder = [text for name, text in texts.items() if name.startswith("alder-house/")]
+    birch = [text for name, text in texts.items() if name.startswith("birch-services/")]
+    assert len(alder) == 2 and len(birch) == 1
+    for text in alder:  # shares its plans, not its outcome indices
+        assert "Does race still predict" not in text and "Cramér" not in text
+        assert "Stable housing at 12 months" not in text
+    assert "Does race still predict our outcomes?" in birch[0] and "Cramér's V" in birch[0]
+
+
+def test_the_zip_holds_each_programs_newest_cycle_even_one_entered_before_an_older_cycle(
+    client, facilitator, convening, framework, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    program = Program.objects.get(organization__name="Birch Services")
+    submit(program, framework, facilitator, cycle="2025")  # entered after 2026: back-filled
+    client.force_login(facilitator)
+    client.post(start_url(convening), {"size": "a3"})
+    names = download_names(client, MemberPosterBatch.objects.get())
+    assert "birch-services/value-curve-birch-services-program-1-2026-poster-a3.pdf" in names
+    assert not any("2025" in name for name in names)
