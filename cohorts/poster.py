@@ -1,7 +1,8 @@
 """The cohort's poster, for a convening: where the members stand, the action steps most of
 them pursue, and the shared goals. One large page; counts only, never a member's name.
 
-Who counts:
+Who counts, always through the session's `Scope` (two-factor included: a member that requires
+it is left out of a poster printed without it, and the poster says how many are):
 - the distribution of levels: every member sharing (any consent), in the cycle shown, drawn
   only when at least `tables.MIN_ORGANIZATIONS` organizations are in it;
 - the action steps: only members whose consent covers their action plans, from their
