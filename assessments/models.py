@@ -275,6 +275,24 @@ class AssessmentQuerySet(models.QuerySet):
     def submitted(self) -> "AssessmentQuerySet":
         return self.filter(status=Assessment.Status.SUBMITTED)
 
+    # Which assessment is a program's latest is decided here and nowhere else (pages, exports,
+    # posters, cohorts): by cycle, one assessment per program and cycle. Cycle labels sort as
+    # text, oldest first ("2025" < "2026", "2025-26" < "2026-27").
+    def in_cycle_order(self) -> "AssessmentQuerySet":
+        """Oldest cycle first."""
+        return self.order_by("cycle")
+
+    def latest_per_program(self) -> "AssessmentQuerySet":
+        """Per program, its submitted assessment of the newest cycle: filter the programs
+        before or after, the latest is always chosen among all the program's submitted ones."""
+        newest = (
+            Assessment.objects.submitted()
+            .filter(program_id=models.OuterRef("program_id"))
+            .order_by("-cycle")
+            .values("pk")[:1]
+        )
+        return self.submitted().filter(pk=models.Subquery(newest))
+
 
 class Assessment(models.Model):
     class Status(models.TextChoices):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from assessments.access import Need, _check, membership_for
 from assessments.models import Membership
 from cohorts.models import Cohort, CohortMember
+from cohorts.sharing import Scope
 
 
 def cohort_for_facilitator(user, cohort_id: uuid.UUID) -> Cohort:
@@ -20,33 +21,48 @@ def cohort_for_facilitator(user, cohort_id: uuid.UUID) -> Cohort:
     return cohort
 
 
+def scope_for_facilitator(user, cohort_id: uuid.UUID) -> Scope:
+    """The cohort, as this facilitator's session may see it (see cohorts.sharing); the
+    members it leaves out are counted in the same query."""
+    verified = bool(user.is_verified())
+    cohort = (
+        Cohort.objects.facilitated_by(user)
+        .with_hidden_members(verified=verified)
+        .filter(pk=cohort_id)
+        .first()
+    )
+    if cohort is None:
+        raise Http404
+    return Scope(cohort, verified=verified)
+
+
 def member_for_facilitator(
     user, cohort_id: uuid.UUID, organization_id: uuid.UUID
-) -> tuple[Cohort, CohortMember]:
+) -> tuple[Scope, CohortMember]:
     """A member organization the cohort may look at: only while it shares."""
-    cohort = cohort_for_facilitator(user, cohort_id)
+    scope = scope_for_facilitator(user, cohort_id)
     member = (
-        cohort.members.sharing()
+        scope.cohort.members.sharing()
         .select_related("organization")
         .filter(organization_id=organization_id)
         .first()
     )
     if member is None:
         raise Http404
-    check_two_factor(user, member)
-    return cohort, member
+    check_two_factor(scope, member)
+    return scope, member
 
 
-def check_two_factor(user, member: CohortMember) -> None:
-    """An organization that requires two-factor sign-in of its own members requires it of
-    the facilitators who open its programs, plans and answers too."""
-    if member.organization.require_two_factor and not user.is_verified():
+def check_two_factor(scope: Scope, member: CohortMember) -> None:
+    """An organization that requires two-factor sign-in of its own members shares nothing
+    with a facilitator's session that is not two-factor verified: say so, and how to fix it."""
+    if not member.is_seen_by(verified=scope.verified):
         raise PermissionDenied(
             _(
-                "%(organization)s requires two-factor sign-in to see its data. Set up an "
-                "authenticator app on your account's security page, then sign in again."
+                "This member organization requires two-factor sign-in to share its data. "
+                "Set up an authenticator app on your account's security page, then sign in "
+                "again."
             )
-            % {"organization": member.organization.name}
         )
 
 

@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from assessments.models import Organization
 from cohorts import data, tables
-from cohorts.models import Cohort
+from cohorts.sharing import Scope
 
 
 @dataclass(frozen=True)
@@ -58,24 +58,25 @@ class Dashboard:
     reference: str = ""
     excluded: list[tables.Excluded] = field(default_factory=list)
     options: dict[str, list[str]] = field(default_factory=dict)
+    left_out: int = 0  # sharing members this session does not see (two-factor)
 
 
-def dashboard(cohort: Cohort, query) -> Dashboard:
-    cycles = data.cycles(cohort)
+def dashboard(scope: Scope, query) -> Dashboard:
+    cycles = data.cycles(scope)
     filters = Filters.from_query(query, cycles)
     if filters.cycle:
-        filters = filters.known(data.cycle_options(cohort, filters.cycle))
-    key = data.cache_key(cohort, "dashboard", filters)
+        filters = filters.known(data.cycle_options(scope, filters.cycle))
+    key = scope.cache_key("dashboard", filters)
     result = cache.get(key)
     if result is None:
-        result = _build(cohort, filters, cycles)
+        result = _build(scope, filters, cycles)
         cache.set(key, result, data.CACHE_SECONDS)
     return result
 
 
-def _build(cohort: Cohort, filters: Filters, cycles: list[str]) -> Dashboard:
-    current = data.cycle_frame(cohort, filters.cycle) if filters.cycle else tables.empty_frame()
-    before = data.cycle_frame(cohort, filters.compare) if filters.compare else tables.empty_frame()
+def _build(scope: Scope, filters: Filters, cycles: list[str]) -> Dashboard:
+    current = data.cycle_frame(scope, filters.cycle) if filters.cycle else tables.empty_frame()
+    before = data.cycle_frame(scope, filters.compare) if filters.compare else tables.empty_frame()
     both = pd.concat([current, before], ignore_index=True)
     shapes = data.framework_shapes(both["framework"].unique()) if not both.empty else {}
     # The cycle shown decides the reference; the earlier cycle is read against it.
@@ -96,7 +97,8 @@ def _build(cohort: Cohort, filters: Filters, cycles: list[str]) -> Dashboard:
         change=tables.change_between(selected[selected["cycle"] == filters.compare], now),
         reference=shapes[reference].label if reference is not None else "",
         excluded=excluded,
-        options=data.cycle_options(cohort, filters.cycle) if filters.cycle else {},
+        options=data.cycle_options(scope, filters.cycle) if filters.cycle else {},
+        left_out=scope.left_out(),
     )
 
 
@@ -106,14 +108,15 @@ class Benchmark:
     dimensions: dict[str, str]
     spreads: dict[str, tables.Spread]
     programs: list[dict]  # the member's own programs: name and index per dimension
+    left_out: int = 0  # sharing members this session does not see (two-factor)
 
 
-def benchmark(cohort: Cohort, organization_id) -> Benchmark | None:
+def benchmark(scope: Scope, organization_id) -> Benchmark | None:
     """Each of the member's programs against the cohort's programs, in the latest cycle."""
-    cycles = data.cycles(cohort)
+    cycles = data.cycles(scope)
     if not cycles:
         return None
-    frame = data.cycle_frame(cohort, cycles[0])
+    frame = data.cycle_frame(scope, cycles[0])
     shapes = data.framework_shapes(frame["framework"].unique()) if not frame.empty else {}
     frame, reference, _ = tables.comparable(frame, shapes)
     if reference is None:
@@ -125,6 +128,5 @@ def benchmark(cohort: Cohort, organization_id) -> Benchmark | None:
         for (_program, name), rows in own.groupby(["program", "program_name"])
     ]
     programs.sort(key=lambda p: p["name"])
-    return Benchmark(
-        cycles[0], dimensions, tables.program_spreads(frame, list(dimensions)), programs
-    )
+    spreads = tables.program_spreads(frame, list(dimensions))
+    return Benchmark(cycles[0], dimensions, spreads, programs, scope.left_out())

@@ -1,10 +1,11 @@
 """The queries behind the cohort's pages: a fixed handful, whatever the cohort's size.
 
-Frames are cached per cohort, data version and cycle. The version goes up when a member
-submits or reopens an assessment or changes its consent, so a stale table is never read.
+Everything here is read through a `Scope` (cohorts.sharing): the members a session may see and
+what each of them shares. Frames are cached per scope (cohort, data version, two-factor state)
+and cycle. The version goes up when a member submits or reopens an assessment or changes its
+consent, so a stale table is never read.
 """
 
-import hashlib
 import uuid
 
 import pandas as pd
@@ -12,20 +13,15 @@ from django.core.cache import cache
 from django.db.models import CharField, F, FloatField
 from django.db.models.functions import Cast
 
-from assessments.models import Assessment, DimensionScore, Indicator, PlanStep, Program
+from assessments.models import DimensionScore, Indicator, PlanStep, Program
 from cohorts import tables
-from cohorts.models import Cohort, CohortMember, GoalLink, Sharing
+from cohorts.models import GoalLink
 from cohorts.scorecard import CohortScorecard, build_scorecard
+from cohorts.sharing import Scope
 from outcomes import metrics as outcome_metrics
 from outcomes.summary import programs_disparity_trend
 
 CACHE_SECONDS = 60 * 60
-
-
-def cache_key(cohort: Cohort, *parts: object) -> str:
-    """Parts such as a cycle or filters are user text: hashed, so the key stays safe."""
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"cohort:{cohort.pk}:{cohort.data_version}:{digest}"
 
 
 def _cached(key: str, build):
@@ -36,31 +32,24 @@ def _cached(key: str, build):
     return value
 
 
-def _sharing_assessments(cohort: Cohort):
-    return Assessment.objects.submitted().filter(
-        program__organization__cohort_memberships__cohort=cohort,
-        program__organization__cohort_memberships__status=CohortMember.Status.ACTIVE,
-    )
-
-
-def cycle_options(cohort: Cohort, cycle: str) -> dict[str, list[str]]:
+def cycle_options(scope: Scope, cycle: str) -> dict[str, list[str]]:
     """The regions and service areas of a cycle's rows, for the filters."""
 
     def build() -> dict[str, list[str]]:
-        frame = cycle_frame(cohort, cycle)
+        frame = cycle_frame(scope, cycle)
         return {column: tables.choices(frame, column) for column in ("region", "service_area")}
 
-    return _cached(cache_key(cohort, "options", cycle), build)
+    return _cached(scope.cache_key("options", cycle), build)
 
 
-def cycles(cohort: Cohort) -> list[str]:
+def cycles(scope: Scope) -> list[str]:
     """The cycles in which sharing members submitted assessments, newest first."""
 
     def build() -> list[str]:
-        found = _sharing_assessments(cohort).values_list("cycle", flat=True).distinct()
+        found = scope.assessments().order_by().values_list("cycle", flat=True).distinct()
         return sorted(set(found), reverse=True)
 
-    return _cached(cache_key(cohort, "cycles"), build)
+    return _cached(scope.cache_key("cycles"), build)
 
 
 # Ids come as text and the index as a float: converting 100,000 UUIDs and Decimals row by row
@@ -83,11 +72,11 @@ SCORE_FIELDS = {
 }
 
 
-def cycle_frame(cohort: Cohort, cycle: str) -> pd.DataFrame:
-    """One row per (submitted assessment, dimension) of the sharing members in a cycle."""
+def cycle_frame(scope: Scope, cycle: str) -> pd.DataFrame:
+    """One row per (submitted assessment, dimension) of the members seen, in a cycle."""
 
     def build() -> pd.DataFrame:
-        assessments = _sharing_assessments(cohort).filter(cycle=cycle)
+        assessments = scope.assessments().filter(cycle=cycle)
         rows = (
             DimensionScore.objects.filter(assessment__in=assessments)
             .annotate(**{f"_{name}": value for name, value in SCORE_FIELDS.items()})
@@ -100,7 +89,7 @@ def cycle_frame(cohort: Cohort, cycle: str) -> pd.DataFrame:
             frame[column] = _uuid_text(frame[column])
         return frame
 
-    return _cached(cache_key(cohort, "frame", cycle), build)
+    return _cached(scope.cache_key("frame", cycle), build)
 
 
 def _uuid_text(column: pd.Series) -> pd.Series:
@@ -141,9 +130,10 @@ def framework_shapes(framework_ids) -> dict[object, tables.FrameworkShape]:
     }
 
 
-def scorecard(cohort: Cohort, today) -> CohortScorecard:
+def scorecard(scope: Scope, today) -> CohortScorecard:
     """Goals, workgroups and the plan steps of members that share their plans: each program's
     latest submitted assessment. Five queries, whatever the cohort's size."""
+    cohort = scope.cohort
     goals = list(cohort.goals.values("id", "title", "target_year"))
     workgroups = [
         {
@@ -155,19 +145,15 @@ def scorecard(cohort: Cohort, today) -> CohortScorecard:
         for w in cohort.workgroups.prefetch_related("organizations")
     ]
     return build_scorecard(
-        goals=goals, workgroups=workgroups, steps=_shared_steps(cohort), today=today
+        goals=goals, workgroups=workgroups, steps=_shared_steps(scope), today=today
     )
 
 
-def _shared_steps(cohort: Cohort) -> list[dict]:
-    sharing = cohort.members.sharing().filter(sharing__in=[Sharing.PLANS, Sharing.EVERYTHING])
+def _shared_steps(scope: Scope) -> list[dict]:
     rows = PlanStep.objects.filter(
-        assessment__status=Assessment.Status.SUBMITTED,
-        assessment__program__organization__in=sharing.values("organization"),
+        assessment__in=scope.latest_assessments(scope.plan_members())
     ).values_list(
         "pk",
-        "assessment__program_id",
-        "assessment__cycle",
         "assessment__program__organization_id",
         "assessment__program__organization__name",
         "title",
@@ -176,13 +162,8 @@ def _shared_steps(cohort: Cohort) -> list[dict]:
         "due_date",
         "owner",
     )
-    latest: dict = {}
-    for row in rows:
-        program, cycle = row[1], row[2]
-        if cycle >= latest.get(program, ""):
-            latest[program] = cycle
     links: dict = {}
-    for goal_id, step_id in GoalLink.objects.filter(goal__cohort=cohort).values_list(
+    for goal_id, step_id in GoalLink.objects.filter(goal__cohort=scope.cohort).values_list(
         "goal_id", "plan_step_id"
     ):
         links.setdefault(step_id, set()).add(goal_id)
@@ -198,28 +179,24 @@ def _shared_steps(cohort: Cohort) -> list[dict]:
             "owner": owner,
             "goals": links.get(pk, ()),
         }
-        for pk, program, cycle, org, name, title, dimension, status, due, owner in rows
-        if latest[program] == cycle
+        for pk, org, name, title, dimension, status, due, owner in rows
     ]
 
 
-def disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
+def disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
     """How strongly race predicts outcomes across the members that share their outcome
     indices: per period, the median and quartiles of Cramér's V and of the index of disparity
     over their measures. A period with fewer than five organizations is suppressed.
 
     Cached like the levels: a member's outcome data changing bumps the cohort's data version
     (outcomes.signals). Two queries when it is built."""
-    return _cached(cache_key(cohort, "disparity"), lambda: _disparity_trend(cohort))
+    return _cached(scope.cache_key("disparity"), lambda: _disparity_trend(scope))
 
 
-def _disparity_trend(cohort: Cohort) -> dict[str, pd.DataFrame]:
+def _disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
+    organizations = scope.outcome_members().values("organization")
     programs = dict(
-        Program.objects.filter(
-            organization__cohort_memberships__cohort=cohort,
-            organization__cohort_memberships__status=CohortMember.Status.ACTIVE,
-            organization__cohort_memberships__shares_outcomes=True,
-        ).values_list("pk", "organization_id")
+        Program.objects.filter(organization__in=organizations).values_list("pk", "organization_id")
     )
     summary = programs_disparity_trend(programs) if programs else pd.DataFrame()
     if summary.empty:

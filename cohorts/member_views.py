@@ -12,6 +12,7 @@ from cohorts import dashboard, services
 from cohorts.access import member_for_leader
 from cohorts.forms import GoalLinksForm, SharingForm
 from cohorts.models import CohortMember, GoalLink
+from cohorts.sharing import session_scope
 
 
 @login_required
@@ -29,9 +30,8 @@ def _render(
 ) -> HttpResponse:
     if links_form is None and member.is_sharing:
         links_form = _links_form(member)
-    benchmark = (
-        dashboard.benchmark(member.cohort, member.organization_id) if member.is_sharing else None
-    )
+    scope = session_scope(request.user, member.cohort)
+    benchmark = dashboard.benchmark(scope, member.organization_id) if member.is_sharing else None
     context = {
         **_benchmark_context(benchmark),
         "member": member,
@@ -56,6 +56,9 @@ def _benchmark_context(benchmark: dashboard.Benchmark | None) -> dict:
             for p in benchmark.programs
         ],
         "benchmark_spreads": [benchmark.spreads[key] for key in keys],
+        "benchmark_organizations": max(
+            (s.organizations for s in benchmark.spreads.values()), default=0
+        ),
     }
 
 

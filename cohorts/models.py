@@ -5,11 +5,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments.models import Organization, PlanStep
+from reports.models import PosterBatchBase
 
 
 class CohortQuerySet(models.QuerySet):
@@ -17,6 +19,20 @@ class CohortQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.filter(facilitators__user=user)
+
+    def with_hidden_members(self, *, verified: bool) -> "CohortQuerySet":
+        """Annotate `hidden_members`: how many sharing members a session with this two-factor
+        state does not see (`CohortMemberQuerySet.hidden_from`), in the same query."""
+        if verified:
+            return self.annotate(hidden_members=models.Value(0))
+        hidden = (
+            CohortMember.objects.hidden_from(verified=False)
+            .filter(cohort=models.OuterRef("pk"))
+            .values("cohort")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(hidden_members=Coalesce(models.Subquery(hidden), 0))
 
     def data_changed(self) -> int:
         """Bump the version that keys the dashboard cache: cached tables of the old version
@@ -66,9 +82,39 @@ class Sharing(models.TextChoices):
     EVERYTHING = "everything", _("Everything, including answers and evidence")
 
 
+# The consents that cover action plans, and answers with their evidence.
+PLAN_SHARING = (Sharing.PLANS, Sharing.EVERYTHING)
+ANSWER_SHARING = (Sharing.EVERYTHING,)
+
+
 class CohortMemberQuerySet(models.QuerySet):
+    """What each member shares: the one place these rules are written. Every cohort page,
+    export, document and cache key reads members through these methods (see cohorts.sharing).
+    The instance properties of `CohortMember` say the same for one member already loaded."""
+
     def sharing(self) -> "CohortMemberQuerySet":
+        """Members that share their levels: every consent includes them."""
         return self.filter(status=CohortMember.Status.ACTIVE)
+
+    def sharing_plans(self) -> "CohortMemberQuerySet":
+        return self.sharing().filter(sharing__in=PLAN_SHARING)
+
+    def sharing_answers(self) -> "CohortMemberQuerySet":
+        return self.sharing().filter(sharing__in=ANSWER_SHARING)
+
+    def sharing_outcome_indices(self) -> "CohortMemberQuerySet":
+        return self.sharing().filter(shares_outcomes=True)
+
+    def seen_by(self, *, verified: bool) -> "CohortMemberQuerySet":
+        """The members a facilitator's session may see: an organization that requires
+        two-factor sign-in shares nothing with a session that is not two-factor verified."""
+        return self if verified else self.exclude(organization__require_two_factor=True)
+
+    def hidden_from(self, *, verified: bool) -> "CohortMemberQuerySet":
+        """Sharing members that `seen_by` leaves out of this session's view."""
+        if verified:
+            return self.none()
+        return self.sharing().filter(organization__require_two_factor=True)
 
 
 class CohortMember(models.Model):
@@ -119,11 +165,18 @@ class CohortMember(models.Model):
 
     @property
     def shares_plans(self) -> bool:
-        return self.is_sharing and self.sharing in (Sharing.PLANS, Sharing.EVERYTHING)
+        return self.is_sharing and self.sharing in PLAN_SHARING
 
     @property
     def shares_answers(self) -> bool:
-        return self.is_sharing and self.sharing == Sharing.EVERYTHING
+        return self.is_sharing and self.sharing in ANSWER_SHARING
+
+    @property
+    def shares_outcome_indices(self) -> bool:
+        return self.is_sharing and self.shares_outcomes
+
+    def is_seen_by(self, *, verified: bool) -> bool:
+        return verified or not self.organization.require_two_factor
 
 
 class SharedGoal(models.Model):
@@ -187,3 +240,22 @@ class GoalLink(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["goal", "plan_step"], name="one_link_per_goal_step")
         ]
+
+
+class MemberPosterBatch(PosterBatchBase):
+    """A zip of the posters of a cohort's members, for a convening (cohorts.batches): those of
+    the members whose consent covers their action plans, a disparity panel only on the posters
+    of members that share their outcome indices. `contents` records what went in, so a download
+    is refused once a member's consent, or the downloading session, no longer covers it."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="poster_batches")
+    verified = models.BooleanField(default=False)  # built for a two-factor verified session
+    # [{"organization": id, "disparity": bool}, ...], set when the zip is built.
+    contents = models.JSONField(default=list, blank=True)
+
+    class Meta(PosterBatchBase.Meta):
+        pass
+
+    @property
+    def owner_name(self) -> str:
+        return self.cohort.name

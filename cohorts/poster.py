@@ -1,7 +1,8 @@
 """The cohort's poster, for a convening: where the members stand, the action steps most of
 them pursue, and the shared goals. One large page; counts only, never a member's name.
 
-Who counts:
+Who counts, always through the session's `Scope` (two-factor included: a member that requires
+it is left out of a poster printed without it, and the poster says how many are):
 - the distribution of levels: every member sharing (any consent), in the cycle shown, drawn
   only when at least `tables.MIN_ORGANIZATIONS` organizations are in it;
 - the action steps: only members whose consent covers their action plans, from their
@@ -23,7 +24,8 @@ from assessments.levels import level_name
 from assessments.models import Assessment, PlanStep
 from cohorts import charts as cohort_charts
 from cohorts import data, tables
-from cohorts.models import Cohort, CohortMember, Sharing
+from cohorts.models import Cohort
+from cohorts.sharing import Scope
 from reports import charts, pdf
 from reports.documents import POSTER_NAME_CHARS, PosterSize, truncate
 
@@ -36,7 +38,6 @@ GOALS_IN_ONE_COLUMN = 3
 # Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
 # organization's curve), so its labels read from a few steps away.
 CHART_SIZE = (620, 225)
-SHARES_PLANS = (Sharing.PLANS, Sharing.EVERYTHING)
 DONE = PlanStep.Status.DONE
 DROPPED = PlanStep.Status.DROPPED
 OPEN_OR_DONE = (PlanStep.Status.NOT_STARTED, PlanStep.Status.IN_PROGRESS, DONE)
@@ -96,20 +97,15 @@ def _most_used(titles: pd.Series) -> str:
 # --- Queries ----------------------------------------------------------------------------------
 
 
-def _plan_assessments(cohort: Cohort, cycle: str):
+def _plan_assessments(scope: Scope, cycle: str):
     """The cycle's submitted assessments of the members whose consent covers their plans."""
-    return Assessment.objects.submitted().filter(
-        cycle=cycle,
-        program__organization__cohort_memberships__cohort=cohort,
-        program__organization__cohort_memberships__status=CohortMember.Status.ACTIVE,
-        program__organization__cohort_memberships__sharing__in=SHARES_PLANS,
-    )
+    return scope.assessments(scope.plan_members()).filter(cycle=cycle)
 
 
-def cycle_steps(cohort: Cohort, cycle: str) -> pd.DataFrame:
+def cycle_steps(scope: Scope, cycle: str) -> pd.DataFrame:
     """One row per plan step of the members sharing their plans, as `top_steps` reads them."""
     rows = (
-        PlanStep.objects.filter(assessment__in=_plan_assessments(cohort, cycle))
+        PlanStep.objects.filter(assessment__in=_plan_assessments(scope, cycle))
         .annotate(
             organization=F("assessment__program__organization_id"),
             dimension_key=F("dimension__key"),
@@ -137,26 +133,23 @@ class PosterGoal:
     members: int  # members sharing their plans with a step tied to it
 
 
-def shared_links(cohort: Cohort) -> Q:
-    """A goal's links the cohort may see: to steps still in a submitted plan of a member
+def shared_links(scope: Scope) -> Q:
+    """A goal's links the session may see: to steps still in a submitted plan of a member
     that shares its plans now. A filter for annotations on the cohort's goals."""
-    membership = "links__plan_step__assessment__program__organization__cohort_memberships__"
     return Q(
-        **{
-            f"{membership}cohort": cohort,
-            f"{membership}status": CohortMember.Status.ACTIVE,
-            f"{membership}sharing__in": SHARES_PLANS,
-            "links__plan_step__assessment__status": Assessment.Status.SUBMITTED,
-            "links__plan_step__status__in": OPEN_OR_DONE,
-        }
+        links__plan_step__assessment__program__organization__in=scope.plan_members().values(
+            "organization"
+        ),
+        links__plan_step__assessment__status=Assessment.Status.SUBMITTED,
+        links__plan_step__status__in=OPEN_OR_DONE,
     )
 
 
-def poster_goals(cohort: Cohort) -> list[PosterGoal]:
+def poster_goals(scope: Scope) -> list[PosterGoal]:
     """The goals in order, each with how many members sharing their plans tied a step still
     in a submitted plan to it."""
-    tied = shared_links(cohort)
-    goals = cohort.goals.annotate(
+    tied = shared_links(scope)
+    goals = scope.cohort.goals.annotate(
         members=Count(
             "links__plan_step__assessment__program__organization", filter=tied, distinct=True
         )
@@ -187,8 +180,8 @@ class Levels:
     distribution: dict[str, list[int]] | None
 
 
-def cycle_levels(cohort: Cohort, cycle: str) -> Levels:
-    frame = data.cycle_frame(cohort, cycle) if cycle else tables.empty_frame()
+def cycle_levels(scope: Scope, cycle: str) -> Levels:
+    frame = data.cycle_frame(scope, cycle) if cycle else tables.empty_frame()
     if frame.empty:
         return Levels(0, {}, None)
     shapes = data.framework_shapes(frame["framework"].unique())
@@ -221,10 +214,16 @@ def distribution_text(levels: Levels) -> str:
     return f"{intro}. " + "; ".join(parts) + "."
 
 
-def _plan_members(cohort: Cohort, cycle: str) -> int:
-    if not cycle:
-        return 0
-    return _plan_assessments(cohort, cycle).values("program__organization").distinct().count()
+def _member_counts(scope: Scope, cycle: str) -> tuple[int, int]:
+    """(members sharing their plans with an assessment in the cycle, sharing members left
+    out of this session for two-factor), in one query."""
+    planned = _plan_assessments(scope, cycle).values("program__organization")
+    hidden = scope.cohort.members.hidden_from(verified=scope.verified).values("pk")
+    counts = scope.cohort.members.aggregate(
+        plans=Count("pk", filter=Q(organization__in=planned)),
+        left_out=Count("pk", filter=Q(pk__in=hidden)),
+    )
+    return counts["plans"], counts["left_out"]
 
 
 def step_columns(dimensions: dict[str, str], steps: pd.DataFrame) -> list[StepColumn]:
@@ -251,20 +250,21 @@ def _shortened(step: TopStep) -> TopStep:
 
 
 def cohort_poster_context(
-    *, cohort: Cohort, size: PosterSize, today: date, cycle: str | None = None
+    *, scope: Scope, size: PosterSize, today: date, cycle: str | None = None
 ) -> dict:
     """What the poster shows: `cycle` defaults to the newest with submitted assessments.
     Six queries at most, whatever the cohort's size (the levels come from cached frames)."""
+    cohort = scope.cohort
     if cycle is None:
-        cycle = next(iter(data.cycles(cohort)), "")
-    levels = cycle_levels(cohort, cycle)
-    steps = cycle_steps(cohort, cycle) if cycle else pd.DataFrame()
+        cycle = next(iter(data.cycles(scope)), "")
+    levels = cycle_levels(scope, cycle)
+    steps = cycle_steps(scope, cycle) if cycle else pd.DataFrame()
     chart = chart_alt = None
     if levels.distribution is not None:
         chart = pdf.figure_data_uri(distribution_chart(levels), *CHART_SIZE)
         chart_alt = distribution_text(levels)
-    goals = poster_goals(cohort)
-    sharing_plans = _plan_members(cohort, cycle)
+    goals = poster_goals(scope)
+    sharing_plans, left_out = _member_counts(scope, cycle)
     # Step counts and goal counts are aggregates of the members' plans: suppressed under five.
     plans_shown = sharing_plans >= tables.MIN_ORGANIZATIONS
     return {
@@ -283,13 +283,14 @@ def cohort_poster_context(
         "goals": goals[:POSTER_GOALS],
         "goals_in_two_columns": len(goals) > GOALS_IN_ONE_COLUMN,
         "goals_left_out": max(len(goals) - POSTER_GOALS, 0),
+        "left_out": left_out,
     }
 
 
 def cohort_poster_pdf(
-    *, cohort: Cohort, size: PosterSize, today: date, cycle: str | None = None
+    *, scope: Scope, size: PosterSize, today: date, cycle: str | None = None
 ) -> bytes:
-    context = cohort_poster_context(cohort=cohort, size=size, today=today, cycle=cycle)
+    context = cohort_poster_context(scope=scope, size=size, today=today, cycle=cycle)
     html = render_to_string("cohorts/print/poster.html", {**context, "for_pdf": True})
     return pdf.html_to_pdf(html)
 

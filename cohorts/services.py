@@ -7,8 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Assessment, Membership, Organization, PlanStep, Program, Role
-from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal, Sharing
-from reports.models import PosterBatch
+from cohorts.models import (
+    Cohort,
+    CohortMember,
+    Facilitator,
+    GoalLink,
+    MemberPosterBatch,
+    SharedGoal,
+    Sharing,
+)
 
 
 class CohortError(Exception):
@@ -95,7 +102,9 @@ def membership_respond(
         raise CohortError(_("This organization is no longer invited to the cohort."))
     if sharing not in Sharing.values:
         raise CohortError(_("Choose what your organization shares."))
-    if member.shares_plans and sharing == Sharing.LEVELS:
+    if (member.shares_plans and sharing == Sharing.LEVELS) or (
+        member.shares_outcome_indices and not outcomes
+    ):
         _forget_poster_batches(member.cohort_id)
     member.status, member.sharing = CohortMember.Status.ACTIVE, sharing
     member.shares_outcomes = outcomes
@@ -115,7 +124,7 @@ def membership_end(*, member: CohortMember, by) -> CohortMember:
         member.status = CohortMember.Status.WITHDRAWN
     else:
         raise CohortError(_("This organization does not share anything with the cohort."))
-    if member.shares_plans:
+    if member.shares_plans or member.shares_outcome_indices:
         _forget_poster_batches(member.cohort_id)
     member.sharing, member.shares_outcomes = "", False
     member.responded_by, member.responded_at = by, timezone.now()
@@ -183,9 +192,10 @@ def _organization_data_changed(organization_id) -> None:
 
 
 def _forget_poster_batches(cohort_id) -> None:
-    """A zip of members' posters holds the plans of a member that no longer shares them:
-    delete it, files included, so consent takes effect in downloads at once."""
-    for batch in PosterBatch.objects.filter(cohort_id=cohort_id):
+    """A zip of members' posters holds the plans (or the outcome panels) of a member that no
+    longer shares them: delete it, files included, so consent takes effect in downloads at
+    once. (A download also checks each zip's contents against consent: cohorts.batches.)"""
+    for batch in MemberPosterBatch.objects.filter(cohort_id=cohort_id):
         if batch.archive:
             batch.archive.delete(save=False)
         batch.delete()

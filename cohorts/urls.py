@@ -43,6 +43,13 @@ urlpatterns = [
     path("<uuid:cohort_id>/scorecard/", views.cohort_scorecard, name="scorecard"),
     path("<uuid:cohort_id>/poster.pdf", views.cohort_poster, name="poster"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
+    path("<uuid:cohort_id>/posters/", views.poster_batch_start, name="poster_batch_start"),
+    path("<uuid:cohort_id>/posters/<uuid:batch_id>/", views.poster_batch, name="poster_batch"),
+    path(
+        "<uuid:cohort_id>/posters/<uuid:batch_id>/download/",
+        views.poster_batch_download,
+        name="poster_batch_download",
+    ),
     # The member organization's side.
     path("memberships/<uuid:member_id>/", member_views.membership, name="membership"),
     path(

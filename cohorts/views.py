@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -14,16 +15,26 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization, PlanStep
-from cohorts import charts, dashboard, data, poster, services, tables
-from cohorts.access import check_two_factor, cohort_for_facilitator, member_for_facilitator
+from cohorts import batches, charts, dashboard, data, poster, services, tables
+from cohorts.access import (
+    check_two_factor,
+    cohort_for_facilitator,
+    member_for_facilitator,
+    scope_for_facilitator,
+)
 from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
+from cohorts.sharing import session_scope
 from reports import documents
+from reports.batch_views import batch_file, poster_size
 from reports.charts import figure_json
 from valuecurve import exports
 
 PAGE_SIZE = 50
+# The downloads of cohorts:export: each table in each format is a facilitator output.
+EXPORT_TABLES = ("levels", "scorecard")
+EXPORT_FORMATS = ("csv", "xlsx")
 SLOPE_LINES = 30
 DIRECTORY_LIMIT = 50
 
@@ -62,10 +73,11 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
-    cohort = cohort_for_facilitator(request.user, cohort_id)
-    board = dashboard.dashboard(cohort, request.GET)
+    scope = scope_for_facilitator(request.user, cohort_id)
+    cohort = scope.cohort
+    board = dashboard.dashboard(scope, request.GET)
     rows = [_member_row(record, board.dimensions) for record in board.table.to_dict("records")]
-    disparity = data.disparity_trend(cohort)
+    disparity = data.disparity_trend(scope)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
@@ -179,22 +191,15 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 def member_detail(request: HttpRequest, cohort_id, organization_id) -> HttpResponse:
     """Drill-down: one sharing member's programs, and its plans or answers if it shares them."""
-    cohort, member = member_for_facilitator(request.user, cohort_id, organization_id)
-    latest: dict = {}
-    assessments = (
-        Assessment.objects.submitted()
-        .filter(program__organization=member.organization)
+    scope, member = member_for_facilitator(request.user, cohort_id, organization_id)
+    programs = list(
+        scope.latest_assessments(scope.members().filter(pk=member.pk))
         .select_related("program", "framework")
         .prefetch_related("scores__dimension")
-        .order_by("cycle")
+        .order_by("program__name")
     )
-    for assessment in assessments:
-        latest[assessment.program_id] = assessment
-    programs = sorted(latest.values(), key=lambda a: a.program.name)
-    steps = []
-    if member.shares_plans:
-        steps = _plan_steps(programs)
-    context = {"cohort": cohort, "member": member, "assessments": programs, "steps": steps}
+    steps = _plan_steps(programs) if member.shares_plans else []
+    context = {"cohort": scope.cohort, "member": member, "assessments": programs, "steps": steps}
     return render(request, "cohorts/member_detail.html", context)
 
 
@@ -209,15 +214,17 @@ def _plan_steps(assessments: list[Assessment]) -> list[PlanStep]:
 @login_required
 def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpResponse:
     """A member's answers and evidence: only while it shares everything."""
-    cohort = cohort_for_facilitator(request.user, cohort_id)
+    scope = scope_for_facilitator(request.user, cohort_id)
+    cohort = scope.cohort
     assessment = get_object_or_404(
         Assessment.objects.submitted().select_related("program__organization", "framework"),
         pk=assessment_id,
     )
-    member = cohort.members.sharing().filter(organization=assessment.program.organization).first()
-    if member is None or not member.shares_answers:
+    member = cohort.members.sharing_answers().filter(organization=assessment.program.organization)
+    member = member.select_related("organization").first()
+    if member is None:
         raise Http404
-    check_two_factor(request.user, member)
+    check_two_factor(scope, member)
     answers = assessment.answers.select_related("indicator__dimension").order_by(
         "indicator__dimension__order", "indicator__order"
     )
@@ -306,10 +313,11 @@ def cohort_goals(request: HttpRequest, cohort_id) -> HttpResponse:
 
 
 def _render_goals(request, cohort, goal_form, workgroup_form, status=200) -> HttpResponse:
+    scope = session_scope(request.user, cohort)
     context = {
         "cohort": cohort,
         "goals": cohort.goals.annotate(
-            steps=Count("links", filter=poster.shared_links(cohort), distinct=True)
+            steps=Count("links", filter=poster.shared_links(scope), distinct=True)
         ).order_by("order", "created_at"),
         "workgroups": cohort.workgroups.select_related("goal").prefetch_related("organizations"),
         "goal_form": goal_form,
@@ -401,9 +409,10 @@ def _remove_part(request, cohort, part, removed: str) -> HttpResponse:
 
 @login_required
 def cohort_scorecard(request: HttpRequest, cohort_id) -> HttpResponse:
-    cohort = cohort_for_facilitator(request.user, cohort_id)
-    card = data.scorecard(cohort, timezone.localdate())
-    return render(request, "cohorts/scorecard.html", {"cohort": cohort, "card": card})
+    scope = scope_for_facilitator(request.user, cohort_id)
+    card = data.scorecard(scope, timezone.localdate())
+    context = {"cohort": scope.cohort, "card": card, "left_out": scope.left_out()}
+    return render(request, "cohorts/scorecard.html", context)
 
 
 # --- Exports ------------------------------------------------------------------------------------
@@ -413,13 +422,14 @@ def cohort_scorecard(request: HttpRequest, cohort_id) -> HttpResponse:
 def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> HttpResponse:
     """The dashboard's tables as CSV (programs) or Excel (programs, organizations, spreads,
     change), with the dashboard's filters; or the scorecard."""
-    cohort = cohort_for_facilitator(request.user, cohort_id)
-    if table not in ("levels", "scorecard") or fmt not in ("csv", "xlsx"):
+    scope = scope_for_facilitator(request.user, cohort_id)
+    cohort = scope.cohort
+    if table not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
         raise Http404
     if table == "levels":
-        sheets = _level_sheets(dashboard.dashboard(cohort, request.GET))
+        sheets = _level_sheets(dashboard.dashboard(scope, request.GET))
     else:
-        card = data.scorecard(cohort, timezone.localdate())
+        card = data.scorecard(scope, timezone.localdate())
         sheets = [exports.Sheet(_("Scorecard"), *scorecard_rows(card))]
     name = f"{slugify(cohort.name) or 'cohort'}-{table}.{fmt}"
     if fmt == "csv":
@@ -441,14 +451,63 @@ def _level_sheets(board: dashboard.Dashboard) -> list[exports.Sheet]:
 @login_required
 def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
     """The cohort's one-page poster for a convening: counts only, no member names."""
-    cohort = cohort_for_facilitator(request.user, cohort_id)
+    scope = scope_for_facilitator(request.user, cohort_id)
     size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
     if size is None:
         raise Http404
-    cycles = data.cycles(cohort)
+    cycles = data.cycles(scope)
     cycle = request.GET.get("cycle") if request.GET.get("cycle") in cycles else None
     content = poster.cohort_poster_pdf(
-        cohort=cohort, size=size, today=timezone.localdate(), cycle=cycle
+        scope=scope, size=size, today=timezone.localdate(), cycle=cycle
     )
-    name = poster.cohort_poster_filename(cohort, size.key)
+    name = poster.cohort_poster_filename(scope.cohort, size.key)
     return exports.attachment(content, "application/pdf", name)
+
+
+# --- Members' posters (zip) -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def poster_batch_start(request: HttpRequest, cohort_id) -> HttpResponse:
+    scope = scope_for_facilitator(request.user, cohort_id)
+    size = poster_size(request)
+    if size is None:
+        return redirect("cohorts:dashboard", scope.cohort.pk)
+    batch = batches.member_batch_start(scope=scope, size_key=size, by=request.user)
+    return redirect("cohorts:poster_batch", scope.cohort.pk, batch.pk)
+
+
+def _member_batch(request: HttpRequest, cohort_id, batch_id):
+    scope = scope_for_facilitator(request.user, cohort_id)
+    batch = get_object_or_404(scope.cohort.poster_batches.select_related("cohort"), pk=batch_id)
+    return scope, batch
+
+
+@login_required
+def poster_batch(request: HttpRequest, cohort_id, batch_id) -> HttpResponse:
+    scope, batch = _member_batch(request, cohort_id, batch_id)
+    context = {
+        "batch": batch,
+        "current": batches.batch_is_current(batch, scope),
+        "left_out": scope.left_out(),
+        "download_url": reverse("cohorts:poster_batch_download", args=[scope.cohort.pk, batch.pk]),
+        "back_url": reverse("cohorts:dashboard", args=[scope.cohort.pk]),
+    }
+    return render(request, "cohorts/poster_batch.html", context)
+
+
+@login_required
+def poster_batch_download(request: HttpRequest, cohort_id, batch_id) -> HttpResponse:
+    scope, batch = _member_batch(request, cohort_id, batch_id)
+    if not batches.batch_is_current(batch, scope):
+        messages.error(
+            request,
+            _(
+                "This zip holds posters that are no longer shared with you: a member changed "
+                "what it shares, or requires two-factor sign-in you have not used. Build the "
+                "zip again."
+            ),
+        )
+        return redirect("cohorts:poster_batch", scope.cohort.pk, batch.pk)
+    return batch_file(batch)

@@ -10,11 +10,6 @@ urlpatterns = [
         batch_views.poster_batch_start,
         name="start",
     ),
-    path(
-        "cohorts/<uuid:cohort_id>/posters/",
-        batch_views.cohort_poster_batch_start,
-        name="cohort_start",
-    ),
     path("poster-batches/<uuid:batch_id>/", batch_views.poster_batch, name="batch"),
     path(
         "poster-batches/<uuid:batch_id>/download/",

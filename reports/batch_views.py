@@ -7,24 +7,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments.access import Need, organization_for_user
-from cohorts.access import cohort_for_facilitator
 from reports import batches, documents
-from reports.models import PosterBatch
+from reports.models import PosterBatch, PosterBatchBase
 
 
 def _batch_for_user(user, batch_id) -> PosterBatch:
-    """An organization's batch is its leaders'; a cohort's, its facilitators'."""
-    batch = PosterBatch.objects.select_related("organization", "cohort").filter(pk=batch_id).first()
+    """An organization's batch is its leaders'."""
+    batch = PosterBatch.objects.select_related("organization").filter(pk=batch_id).first()
     if batch is None:
         raise Http404
-    if batch.cohort_id:
-        cohort_for_facilitator(user, batch.cohort_id)
-    else:
-        organization_for_user(user, batch.organization_id, Need.LEAD)
+    organization_for_user(user, batch.organization_id, Need.LEAD)
     return batch
 
 
-def _size(request: HttpRequest) -> str | None:
+def poster_size(request: HttpRequest) -> str | None:
+    """The size a batch is asked for; None, with a message, when it is not one we print."""
     size = request.POST.get("size", "tabloid")
     if size not in documents.poster_sizes():
         messages.error(request, _("Choose a poster size."))
@@ -32,17 +29,11 @@ def _size(request: HttpRequest) -> str | None:
     return size
 
 
-def _back_url(batch: PosterBatch) -> str:
-    if batch.cohort_id:
-        return reverse("cohorts:dashboard", args=[batch.cohort_id])
-    return reverse("scorecards:organization", args=[batch.organization_id])
-
-
 @login_required
 @require_POST
 def poster_batch_start(request: HttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
-    size = _size(request)
+    size = poster_size(request)
     if size is None:
         return redirect("scorecards:organization", organization.pk)
     batch = batches.batch_start(organization=organization, size_key=size, by=request.user)
@@ -50,27 +41,24 @@ def poster_batch_start(request: HttpRequest, organization_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
-def cohort_poster_batch_start(request: HttpRequest, cohort_id) -> HttpResponse:
-    cohort = cohort_for_facilitator(request.user, cohort_id)
-    size = _size(request)
-    if size is None:
-        return redirect("cohorts:dashboard", cohort.pk)
-    batch = batches.batch_start(cohort=cohort, size_key=size, by=request.user)
-    return redirect("posters:batch", batch.pk)
-
-
-@login_required
 def poster_batch(request: HttpRequest, batch_id) -> HttpResponse:
     batch = _batch_for_user(request.user, batch_id)
-    return render(
-        request, "reports/poster_batch.html", {"batch": batch, "back_url": _back_url(batch)}
-    )
+    context = {
+        "batch": batch,
+        "download_url": reverse("posters:download", args=[batch.pk]),
+        "back_url": reverse("scorecards:organization", args=[batch.organization_id]),
+    }
+    return render(request, "reports/poster_batch.html", context)
 
 
 @login_required
 def poster_batch_download(request: HttpRequest, batch_id) -> HttpResponse:
     batch = _batch_for_user(request.user, batch_id)
+    return batch_file(batch)
+
+
+def batch_file(batch: PosterBatchBase) -> FileResponse:
+    """The built zip, as a download; 404 until it is built."""
     if batch.status != PosterBatch.Status.DONE or not batch.archive:
         raise Http404
     return FileResponse(

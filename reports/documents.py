@@ -232,7 +232,12 @@ def poster_curve(data: Scored) -> go.Figure:
     return charts.curve_figure(curve_markers(data), height=POSTER_CHART_SIZE[1], legend=False)
 
 
-def poster_context(assessment: Assessment, *, size: PosterSize, today: date) -> dict:
+def poster_context(
+    assessment: Assessment, *, size: PosterSize, today: date, disparity: bool
+) -> dict:
+    """`disparity`: whether the poster carries the program's disparity panel. Every caller
+    decides: the organization's own poster does; a poster made for anyone else does only
+    with the organization's consent to share its outcome indices."""
     data = scored(assessment)
     organization = assessment.program.organization
     statement = organization.commitment_statement
@@ -246,7 +251,7 @@ def poster_context(assessment: Assessment, *, size: PosterSize, today: date) -> 
         "profile": data.profile,
         "columns": poster_columns(data, plan_steps(assessment)),
         "curve_image": pdf.figure_data_uri(poster_curve(data), *POSTER_CHART_SIZE),
-        "disparity": poster_disparity(assessment),
+        "disparity": poster_disparity(assessment) if disparity else [],
     }
 
 
@@ -266,26 +271,32 @@ def report_pdf(assessment: Assessment, *, spread: dict, today: date) -> bytes:
 
 
 def poster_pdf(
-    assessment: Assessment, *, size: PosterSize, today: date, cache: dict | None = None
+    assessment: Assessment,
+    *,
+    size: PosterSize,
+    today: date,
+    disparity: bool,
+    cache: dict | None = None,
 ) -> bytes:
     """One poster. A batch passes one `cache` dict to all, so images are decoded once."""
-    context = poster_context(assessment, size=size, today=today)
+    context = poster_context(assessment, size=size, today=today, disparity=disparity)
     html = render_to_string("reports/print/poster.html", {**context, "for_pdf": True})
     return pdf.html_to_pdf(html, cache=cache)
 
 
 def poster_batch(
-    assessments: list[Assessment], *, size: PosterSize, today: date
+    assessments: list[Assessment], *, size: PosterSize, today: date, disparity: list[bool]
 ) -> Iterator[bytes]:
-    """The posters in order. Chromium draws the next posters' charts (on the other core)
-    while WeasyPrint lays out this one, and all share one image cache."""
+    """The posters in order, `disparity` saying for each whether it carries the disparity
+    panel. Chromium draws the next posters' charts (on the other core) while WeasyPrint lays
+    out this one, and all share one image cache."""
     figures = [poster_curve(scored(a)) for a in assessments]
     cache: dict = {}
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poster-charts")
     try:
         drawn = [pool.submit(pdf.figure_data_uri, f, *POSTER_CHART_SIZE) for f in figures]
-        for assessment, chart in zip(assessments, drawn, strict=True):
+        for assessment, chart, panel in zip(assessments, drawn, disparity, strict=True):
             chart.result()  # now in the SVG cache
-            yield poster_pdf(assessment, size=size, today=today, cache=cache)
+            yield poster_pdf(assessment, size=size, today=today, disparity=panel, cache=cache)
     finally:
         pool.shutdown(cancel_futures=True)

@@ -6,12 +6,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
-from cohorts.models import Cohort
 
 
-class PosterBatch(models.Model):
-    """A zip of posters, built by a background task: an organization's, or for a convening,
-    those of a cohort's members that share their action plans. It belongs to one of the two."""
+class PosterBatchBase(models.Model):
+    """A zip of posters built by a background task (reports.batches): its progress and file.
+    An organization's batch is `PosterBatch`; a cohort's members' posters have their own model
+    in cohorts, on the same base."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -20,12 +20,6 @@ class PosterBatch(models.Model):
         FAILED = "failed", _("Failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="poster_batches"
-    )
-    cohort = models.ForeignKey(
-        Cohort, null=True, blank=True, on_delete=models.CASCADE, related_name="poster_batches"
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -39,25 +33,32 @@ class PosterBatch(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        abstract = True
         ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=(
-                    models.Q(organization__isnull=False, cohort__isnull=True)
-                    | models.Q(organization__isnull=True, cohort__isnull=False)
-                ),
-                name="poster_batch_of_organization_or_cohort",
-            )
-        ]
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
     @property
-    def owner_name(self) -> str:
-        return self.cohort.name if self.cohort_id else self.organization.name
-
-    @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def owner_name(self) -> str:
+        raise NotImplementedError
+
+
+class PosterBatch(PosterBatchBase):
+    """A zip of an organization's posters, one per program, for its own leaders."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="poster_batches"
+    )
+
+    class Meta(PosterBatchBase.Meta):
+        pass
+
+    @property
+    def owner_name(self) -> str:
+        return self.organization.name

@@ -33,7 +33,7 @@ def program_scorecard(request: HttpRequest, program_id) -> HttpResponse:
             Prefetch("plan_steps", queryset=PlanStep.objects.select_related("dimension")),
             "framework__dimensions",
         )
-        .order_by("created_at")
+        .in_cycle_order()
     )
     today = timezone.localdate()
     cards = [
@@ -53,25 +53,22 @@ def program_scorecard(request: HttpRequest, program_id) -> HttpResponse:
 @login_required
 def organization_scorecard(request: HttpRequest, organization_id) -> HttpResponse:
     organization, membership = organization_for_user(request.user, organization_id)
-    latest: dict = {}
-    submitted = (
-        Assessment.objects.submitted()
+    latest = list(
+        Assessment.objects.latest_per_program()
         .filter(program__organization=organization)
         .select_related("program", "framework")
         .prefetch_related(
             Prefetch("plan_steps", queryset=PlanStep.objects.select_related("dimension")),
             "framework__dimensions",
         )
-        .order_by("created_at")
+        .order_by("program__name")
     )
-    for assessment in submitted:
-        latest[assessment.program_id] = assessment
-    rows = [r for a in latest.values() for r in _rows(a.plan_steps.all(), a.program.name)]
-    names = _dimension_names(next(iter(latest.values()))) if latest else []
+    rows = [r for a in latest for r in _rows(a.plan_steps.all(), a.program.name)]
+    names = _dimension_names(latest[0]) if latest else []
     context = {
         "organization": organization,
         "membership": membership,
         "card": build_scorecard(rows, names, timezone.localdate()),
-        "programs": sorted(latest.values(), key=lambda a: a.program.name),
+        "programs": latest,
     }
     return render(request, "reports/organization_scorecard.html", context)

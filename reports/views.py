@@ -92,5 +92,8 @@ def assessment_poster_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     if size is None:
         raise Http404
     assessment, _membership = assessment_for_user(request.user, assessment_id)
-    content = documents.poster_pdf(assessment, size=size, today=timezone.localdate())
+    # The organization's own people: the poster carries its disparity panel.
+    content = documents.poster_pdf(
+        assessment, size=size, today=timezone.localdate(), disparity=True
+    )
     return _pdf_response(content, documents.document_filename(assessment, f"poster-{size.key}"))

@@ -552,7 +552,7 @@ def test_a_member_that_stops_sharing_plans_takes_its_posters_out_of_stored_zips(
 ):
     from django.core.files.base import ContentFile
 
-    from reports.models import PosterBatch
+    from cohorts.models import MemberPosterBatch as PosterBatch
 
     settings.MEDIA_ROOT = tmp_path
     org = add_member_org(cohort, framework, "Planner", 2, sharing=Sharing.PLANS)

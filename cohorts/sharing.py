@@ -1,0 +1,73 @@
+"""What one session sees of a cohort: the single path from members' consent to every output.
+
+Every cohort page, export, document, zip and cache key is built from a `Scope`: the cohort and
+whether the session looking at it is two-factor verified. The rules themselves are the
+`CohortMemberQuerySet` methods (levels, plans, answers, outcome indices, two-factor) and
+`AssessmentQuerySet.latest_per_program`; this module only combines them, so no output can
+ask for a member's data another way.
+
+Two-factor: a member organization that requires two-factor sign-in of its own people shares
+nothing with a session that is not two-factor verified. It is left out of every output of that
+session (dashboard, drill-down, benchmarks, exports, posters, scorecard, aggregates), and the
+pages say how many members are left out and why.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from assessments.models import Assessment, AssessmentQuerySet
+from cohorts.models import Cohort, CohortMemberQuerySet
+
+
+@dataclass(frozen=True)
+class Scope:
+    cohort: Cohort
+    verified: bool  # the session signed in with two-factor
+
+    def members(self) -> CohortMemberQuerySet:
+        """Members whose levels this session may see: sharing, and seen by the session."""
+        return self.cohort.members.sharing().seen_by(verified=self.verified)
+
+    def plan_members(self) -> CohortMemberQuerySet:
+        return self.members().sharing_plans()
+
+    def answer_members(self) -> CohortMemberQuerySet:
+        return self.members().sharing_answers()
+
+    def outcome_members(self) -> CohortMemberQuerySet:
+        return self.members().sharing_outcome_indices()
+
+    def left_out(self) -> int:
+        """Sharing members this session does not see, because they require two-factor:
+        counted when the cohort was loaded (`Cohort.objects.with_hidden_members`), or now."""
+        counted = getattr(self.cohort, "hidden_members", None)
+        if counted is not None:
+            return counted
+        return self.cohort.members.hidden_from(verified=self.verified).count()
+
+    def assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
+        """The submitted assessments of these members (by default all the session sees)."""
+        return Assessment.objects.submitted().filter(program__organization__in=_orgs(self, members))
+
+    def latest_assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
+        """Each program's latest submitted assessment, of these members."""
+        return Assessment.objects.latest_per_program().filter(
+            program__organization__in=_orgs(self, members)
+        )
+
+    def cache_key(self, *parts: object) -> str:
+        """Keyed by the cohort's data version (it goes up with every change of what members
+        share or submit) and by the session's two-factor state, which changes what is seen.
+        Parts such as a cycle or filters are user text: hashed, so the key stays safe."""
+        digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+        seen = "verified" if self.verified else "unverified"
+        return f"cohort:{self.cohort.pk}:{self.cohort.data_version}:{seen}:{digest}"
+
+
+def _orgs(scope: Scope, members: CohortMemberQuerySet | None):
+    return (scope.members() if members is None else members).values("organization")
+
+
+def session_scope(user, cohort: Cohort) -> Scope:
+    """The scope of a signed-in user's session (django-otp marks verified sessions)."""
+    return Scope(cohort, verified=bool(user.is_verified()))
