@@ -760,19 +760,26 @@ def _points(rate: float, reference: float, decimals: int) -> float:
     return round(round(100 * rate, decimals) - round(100 * reference, decimals), decimals)
 
 
+def _points_text(points: float, decimals: int) -> str:
+    """ "15 points lower", "1 point higher"."""
+    count = abs(points) if decimals else int(abs(points))
+    values = {"points": _number(abs(points), decimals)}
+    if points > 0:
+        return ngettext("%(points)s point higher", "%(points)s points higher", count) % values
+    return ngettext("%(points)s point lower", "%(points)s points lower", count) % values
+
+
 def _gap_clause(rate: float, reference: float) -> str:
     decimals = percent_decimals(rate, reference)
     points = _points(rate, reference, decimals)
     values = {
         "rate": _number(100 * rate, decimals) + "%",
         "reference_rate": _number(100 * reference, decimals) + "%",
-        "points": _number(abs(points), decimals),
     }
-    if points > 0:
-        return gettext("%(rate)s against %(reference_rate)s, %(points)s points higher") % values
-    if points < 0:
-        return gettext("%(rate)s against %(reference_rate)s, %(points)s points lower") % values
-    return gettext("%(rate)s against %(reference_rate)s, about the same") % values
+    if points == 0:
+        return gettext("%(rate)s against %(reference_rate)s, about the same") % values
+    values["gap"] = _points_text(points, decimals)
+    return gettext("%(rate)s against %(reference_rate)s, %(gap)s") % values
 
 
 @dataclass(frozen=True)
@@ -849,24 +856,16 @@ def headline(metrics: Metrics, period, *, population_noun: str, hidden: Iterable
         "group": _group_phrase(subject.key, population_noun),
         "reference_rate": _number(100 * reference.rate, decimals) + "%",
         "reference": _reference_phrase(reference.key, population_noun),
-        "points": _number(abs(points), decimals),
+        "gap": gettext("about the same"),
     }
-    if points == 0:
-        text = gettext(
-            "In %(period)s, %(rate)s of %(group)s vs %(reference_rate)s of "
-            "%(reference)s: about the same."
+    if points != 0:
+        values["gap"] = _points_text(points, decimals)
+    text = (
+        gettext(
+            "In %(period)s, %(rate)s of %(group)s vs %(reference_rate)s of %(reference)s: %(gap)s."
         )
-    elif points > 0:
-        text = gettext(
-            "In %(period)s, %(rate)s of %(group)s vs %(reference_rate)s of "
-            "%(reference)s: %(points)s points higher."
-        )
-    else:
-        text = gettext(
-            "In %(period)s, %(rate)s of %(group)s vs %(reference_rate)s of "
-            "%(reference)s: %(points)s points lower."
-        )
-    text %= values
+        % values
+    )
     _difference, low, high = rate_difference(
         [subject.events], [subject.population], [reference.events], [reference.population]
     )
@@ -945,10 +944,7 @@ def _overall_sentence(row, any_significant: bool, **words) -> str | None:
 def adverse_framing_note(favorable: bool) -> str:
     """Which rate the relative indices are computed on, in words."""
     if favorable:
-        return gettext(
-            "computed on the adverse rate: the share without this favorable outcome "
-            "(100% minus the rate)"
-        )
+        return gettext("computed on the share without this favorable outcome (100% minus its rate)")
     return gettext("computed on the rate of this adverse outcome")
 
 

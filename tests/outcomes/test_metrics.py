@@ -704,7 +704,7 @@ def test_no_reliable_group_means_no_best_reference():
 @settings(max_examples=80, deadline=None)
 @given(tables, st.sampled_from([REFERENCE_TOTAL, REFERENCE_BEST, "black"]))
 def test_the_indices_do_not_depend_on_which_side_of_the_outcome_is_recorded(table, reference):
-    """"Housed" recorded as favorable and "not housed" as adverse are the same facts."""
+    """ "Housed" recorded as favorable and "not housed" as adverse are the same facts."""
     complement = {group: (n, n - e) for group, (n, e) in table.items()}
     housed = summary(measure_metrics(counts(table), favorable=True, reference=reference))
     not_housed = summary(measure_metrics(counts(complement), favorable=False, reference=reference))
