@@ -415,6 +415,33 @@ def test_the_trend_of_many_programs_takes_one_query(program, org, django_assert_
     assert re_referral["index_of_disparity"].iloc[-1] < re_referral["index_of_disparity"].iloc[0]
 
 
+def test_the_trend_of_many_programs_reads_every_measure_alike(program):
+    """Whatever reference a measure's page uses and whichever side of the outcome it records,
+    the cohort compares the same definition: adverse rates against the best-off group."""
+    rows = {"white": (400, 300), "black": (300, 150), "hispanic": (250, 150)}
+    for name, direction, reference, side in (
+        ("Housed", "favorable", "white", lambda n, e: e),
+        ("Not housed", "adverse", "total", lambda n, e: n - e),
+    ):
+        measure = OutcomeMeasure.objects.create(
+            program=program,
+            name=name,
+            direction=direction,
+            denominator="families",
+            reference=reference,
+        )
+        OutcomeCount.objects.bulk_create(
+            OutcomeCount(measure=measure, period="2026", group=g, population=n, events=side(n, e))
+            for g, (n, e) in rows.items()
+        )
+    trend = programs_disparity_trend([program.pk]).set_index("measure_name")
+    assert set(trend["reference"]) == {"best"}
+    # Not housed: White 25% (the best), Black 50%, Hispanic 40%: mean gap 20 points, 80% of 25.
+    assert trend.loc["Housed", "index_of_disparity"] == pytest.approx(80.0)
+    assert trend.loc["Not housed", "index_of_disparity"] == pytest.approx(80.0)
+    assert trend.loc["Housed", "maximal_rate_ratio"] == pytest.approx(0.5 / 0.25)
+
+
 def test_the_trend_of_programs_without_counts_is_empty(program):
     assert programs_disparity_trend([program.pk]).empty
 
