@@ -126,10 +126,13 @@ def measure_detail(request: HttpRequest, measure_id) -> HttpResponse:
 def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
     rows = summary.period_rows(analysis, period)
     compared = [row for row in rows if row.compared]
-    total = rows[-1]
     period_summary = analysis.period_summary(period)
     summaries = _summary_rows(analysis)
-    total_text = _("All: %(rate)s%%") % {"rate": _one_decimal(total.rate_percent)}
+    # The dashed line is the groups compared, together: the "total" reference, which leaves
+    # out unknown and hidden people (the row "All" counts them).
+    pooled = summary.number(period_summary["compared_rate"]) if period_summary else None
+    pooled_percent = None if pooled is None else 100 * pooled
+    pooled_text = _("Groups compared: %(rate)s%%") % {"rate": _one_decimal(pooled_percent)}
     return {
         "analysis": analysis,
         "period": period,
@@ -144,7 +147,7 @@ def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
         "summaries": summaries,
         "trend": _trend_rows(analysis),
         "rates_chart": charts.figure_json(
-            charts.rates_figure(_points(compared, "rate"), total.rate, total_text, _("Rate (%)"))
+            charts.rates_figure(_points(compared, "rate"), pooled, pooled_text, _("Rate (%)"))
         ),
         "ratios_chart": charts.figure_json(
             charts.ratios_figure(
