@@ -133,7 +133,7 @@ import numpy as np
 import pandas as pd
 from django.utils import formats
 from django.utils.translation import gettext, ngettext
-from scipy import stats
+from scipy import special, stats
 
 from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, UNKNOWN, group_label
 
@@ -260,19 +260,33 @@ def clopper_pearson_interval(
     return np.where(empty, np.nan, low), np.where(empty, np.nan, high)
 
 
-def reliable_rate(events, population) -> np.ndarray:
-    """True where events / population meets the NCHS 2017 standard for proportions."""
-    e, n = np.asarray(events, float), np.asarray(population, float)
-    low, high = clopper_pearson_interval(e, n)
-    width = high - low
-    # The relative width against the rate and against its complement (the smaller of the two):
-    # a rate is then reliable or not whichever side of the outcome a measure records.
-    smaller = np.minimum(e, n - e)
-    relative = np.where(smaller > 0, _divide(width, _divide(smaller, n)), np.inf)
-    with np.errstate(invalid="ignore"):
-        narrow = width <= EXEMPT_WIDTH
-        acceptable = (width < MAX_WIDTH) & (relative <= MAX_RELATIVE_WIDTH)
-        return (n >= MIN_POPULATION) & (narrow | acceptable)
+def reliable_rate(events, population, confidence: float = CONFIDENCE) -> np.ndarray:
+    """True where events / population meets the NCHS 2017 standard for proportions.
+
+    The interval may be at most `allowed` wide: 5 points always, else under 30 points and
+    within 130% of the rate or of its complement (the smaller: a rate is then reliable or not
+    whichever side of the outcome a measure records). Rather than both Clopper-Pearson bounds,
+    it finds the lower one and asks whether the upper one lies below lower + allowed (a beta
+    CDF, three times cheaper than a quantile): the same test, exactly, at half the cost."""
+    e, n = np.broadcast_arrays(np.asarray(events, float), np.asarray(population, float))
+    reliable = np.zeros(e.shape, bool)
+    big = n >= MIN_POPULATION
+    e, n = e[big], n[big]
+    alpha = 1 - confidence
+    smaller = np.minimum(e, n - e) / n
+    widest = np.nextafter(MAX_WIDTH, 0)  # "30 points or more" is unreliable
+    allowed = np.maximum(EXEMPT_WIDTH, np.minimum(MAX_RELATIVE_WIDTH * smaller, widest))
+    low = np.zeros_like(e)
+    some = e > 0
+    low[some] = special.betaincinv(e[some], n[some] - e[some] + 1, alpha / 2)
+    ceiling = low + allowed
+    fits = ceiling >= 1  # the upper bound is at most 1
+    check = ~fits & (e < n)
+    fits[check] = (
+        special.betainc(e[check] + 1, n[check] - e[check], ceiling[check]) >= 1 - alpha / 2
+    )
+    reliable[big] = fits
+    return reliable
 
 
 def rate_ratio(events, population, ref_events, ref_population, z: float = Z):
@@ -428,7 +442,11 @@ def _analyse(table: _Table, reference: str) -> _Analysis:
     valid = table.population > 0
     reliable = valid & reliable_rate(table.events, table.population)
     code, ref_population, ref_events = _reference_columns(table, rate, reliable, reference)
-    ref_reliable = reliable_rate(ref_events, ref_population)
+    # The reference's reliability: a group's, read from the table, or the pool's.
+    rows, columns = np.arange(len(code)), np.clip(code, 0, None)
+    ref_reliable = np.where(code >= 0, reliable[rows, columns], False)
+    pooled = code == _REF_POOLED
+    ref_reliable[pooled] = reliable_rate(ref_events[pooled], ref_population[pooled])
     analysis = _Analysis(
         table, rate, valid, reliable, code, ref_population, ref_events, ref_reliable, pd.DataFrame()
     )

@@ -645,6 +645,21 @@ def test_reliability_follows_the_nchs_standard_for_proportions(events, populatio
     assert bool(reliable_rate([events], [population])[0]) is reliable
 
 
+def test_the_reliability_test_agrees_with_both_bounds_for_every_count_up_to_400():
+    # reliable_rate finds one bound and tests the other with a CDF: check it against the
+    # definition (both Clopper-Pearson bounds, then the widths) on every (events, people).
+    n = np.repeat(np.arange(401), np.arange(401) + 1)
+    e = np.concatenate([np.arange(k + 1) for k in range(401)])
+    low, high = clopper_pearson_interval(e, n)
+    width = high - low
+    smaller = np.minimum(e, n - e) / np.maximum(n, 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = np.where(smaller > 0, width / smaller, np.inf)
+    expected = (n >= 30) & ((width <= 0.05) | ((width < 0.30) & (relative <= 1.30)))
+    assert (reliable_rate(e, n) == expected).all()
+    assert expected.sum() > 50_000  # most of them are reliable: the test is not vacuous
+
+
 def test_a_ratio_built_on_an_unreliable_rate_is_flagged_and_not_read():
     # 21 of 22 against 8 of 1000: "119.3 times as likely" from 22 people.
     table = {"black": (22, 21), "white": (1000, 8), "hispanic": (500, 30)}
