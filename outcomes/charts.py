@@ -8,6 +8,7 @@ escaping beyond json_script's.
 
 import json
 import math
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -49,12 +50,18 @@ def _error_bars(points: list[GroupPoint], scale: float) -> dict:
     }
 
 
+def _wrapped(label: str, width: int = 18) -> str:
+    """A long group name on two or three lines, so that a phone's narrow chart keeps room
+    for the dots ("American Indian or<br>Alaska Native")."""
+    return "<br>".join(textwrap.wrap(label, width)) or label
+
+
 def _group_trace(points: list[GroupPoint], scale: float, unit: str) -> go.Scatter:
     """Groups top to bottom as given; an unreliable rate is drawn hollow and grey."""
     points = list(reversed(points))
     return go.Scatter(
         x=[p.value * scale for p in points],
-        y=[p.label + (" *" if p.unreliable else "") for p in points],
+        y=[_wrapped(p.label + (" *" if p.unreliable else "")) for p in points],
         mode="markers",
         marker={
             "size": 12,
@@ -67,7 +74,20 @@ def _group_trace(points: list[GroupPoint], scale: float, unit: str) -> go.Scatte
     )
 
 
-def _reference_line(x: float, text: str) -> dict:
+def _label_side(x: float, points: list[GroupPoint], scale: float, log: bool = False) -> str:
+    """How the line's label sits on the line: away from the nearer edge of the plot, since
+    plotly clips it there (on a phone a long label would be cut)."""
+    ends = [v * scale for p in points for v in (p.low, p.value, p.high) if _usable(v) and v > 0]
+    if not ends:
+        return "left"
+    low, high = (min(ends), max(ends)) if log else (0.0, max(ends))
+    if log:
+        x, low, high = math.log(x), math.log(low), math.log(high)
+    where = (x - low) / (high - low) if high > low else 0.5
+    return "left" if where < 0.3 else "right" if where > 0.7 else "center"
+
+
+def _reference_line(x: float, text: str, side: str = "left") -> dict:
     return {
         "type": "line",
         "x0": x,
@@ -80,6 +100,7 @@ def _reference_line(x: float, text: str) -> dict:
             "text": text,
             "textangle": 0,
             "textposition": "end",
+            "xanchor": side,
             "yanchor": "bottom",
             "font": {"color": REFERENCE_COLOR, "size": 13},
         },
@@ -101,7 +122,9 @@ def rates_figure(
         yaxis={"automargin": True},
         margin={"l": 10, "r": 20, "t": 40, "b": 50},
         height=_height(len(points)),
-        shapes=[_reference_line(total * 100, total_text)] if _usable(total) else [],
+        shapes=[_reference_line(total * 100, total_text, _label_side(total * 100, points, 100))]
+        if _usable(total)
+        else [],
     )
     return fig
 
@@ -118,7 +141,7 @@ def ratios_figure(points: list[GroupPoint], reference_text: str, axis_title: str
         yaxis={"automargin": True},
         margin={"l": 10, "r": 20, "t": 40, "b": 50},
         height=_height(len(points)),
-        shapes=[_reference_line(1, reference_text)],
+        shapes=[_reference_line(1, reference_text, _label_side(1, points, 1, log=True))],
     )
     return fig
 

@@ -79,8 +79,8 @@ def period_error(period: str, granularity: str) -> str | None:
 
 
 REFERENCE_CHOICES = [
-    (REFERENCE_TOTAL, _("All groups together (the total)")),
-    (REFERENCE_BEST, _("The best-off group in each period")),
+    (REFERENCE_TOTAL, _("All groups compared, together (unknown race and hidden groups left out)")),
+    (REFERENCE_BEST, _("The best-off group with a reliable rate, in each period")),
     *[(key, label) for key, label in groups.GROUPS if key in groups.COMPARED_GROUPS],
 ]
 

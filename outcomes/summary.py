@@ -25,11 +25,15 @@ from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
 from outcomes.privacy import hidden_pairs, suppress
 
 COUNT_COLUMNS = ["period", "group", "population", "events"]
-REFERENCE_TOTAL, REFERENCE_BEST, TOTAL = (
+REFERENCE_TOTAL, REFERENCE_BEST, TOTAL, POOLED = (
     metrics.REFERENCE_TOTAL,
     metrics.REFERENCE_BEST,
     metrics.TOTAL,
+    metrics.POOLED,
 )
+# The cohort compares every member's measures on one definition: the index of disparity on the
+# adverse rate (metrics' relative indices always are) against the best-off reliable group.
+COHORT_REFERENCE = REFERENCE_BEST
 
 
 def counts_frame(counts: Iterable[OutcomeCount]) -> pd.DataFrame:
@@ -43,10 +47,15 @@ def outcome_phrase(measure: OutcomeMeasure) -> str:
 
 
 def reference_label(reference: str, population_noun: str) -> str:
-    if reference == REFERENCE_TOTAL:
-        return _("all %(population)s") % {"population": population_noun}
+    """The reference, as a choice (`total`, `best`, a group) or a period's reference group
+    (POOLED, a group)."""
+    if reference in (REFERENCE_TOTAL, POOLED):
+        return _(
+            "all %(population)s in the groups compared, together (people of unknown race and "
+            "groups hidden for privacy left out)"
+        ) % {"population": population_noun}
     if reference == REFERENCE_BEST:
-        return _("the best-off group")
+        return _("the best-off group with a reliable rate")
     return group_label(reference)
 
 
@@ -62,6 +71,11 @@ class MeasureAnalysis:
     hidden: set[tuple[str, str]] = field(default_factory=set)  # (period, group)
     standard_1997: set[str] = field(default_factory=set)  # periods recorded under 1997
 
+    def headline(self, period: str) -> str:
+        return metrics.headline(
+            self.metrics, period, population_noun=self.measure.denominator, hidden=self.hidden
+        )
+
     def reading(self, period: str) -> list[str]:
         sentences = metrics.reading(
             self.metrics,
@@ -74,10 +88,12 @@ class MeasureAnalysis:
         if hidden:
             sentences.append(
                 ngettext(
-                    "%(count)d group is left out of the comparison: its counts are between "
-                    "1 and 10 (or could reveal such counts), so they are not shown.",
-                    "%(count)d groups are left out of the comparison: their counts are between "
-                    "1 and 10 (or could reveal such counts), so they are not shown.",
+                    "%(count)d group is left out of the comparison: it is hidden to protect a "
+                    "small count, because 10 people or fewer could be recognised by someone "
+                    "who knows the program.",
+                    "%(count)d groups are left out of the comparison: they are hidden to "
+                    "protect small counts, because 10 people or fewer could be recognised by "
+                    "someone who knows the program.",
                     hidden,
                 )
                 % {"count": hidden}
@@ -106,8 +122,10 @@ class GroupRow:
     hidden: bool = False
     compared: bool = False
     is_total: bool = False
+    is_pooled: bool = False  # the compared groups together, the "total" reference
     is_reference: bool = False
     unreliable: bool = False
+    ratio_unreliable: bool = False
     rate: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -181,6 +199,7 @@ def every_period_rows(analysis: MeasureAnalysis) -> dict[str, list[GroupRow]]:
 
 
 def _period_rows(analysis, period: str, counts: pd.DataFrame, rates: pd.DataFrame) -> list:
+    """The groups, then (when it is the reference) the compared groups together, then all."""
     cells = counts.set_index("group").to_dict("index")
     stats = rates.set_index("group").to_dict("index")
     summary = analysis.period_summary(period)
@@ -204,12 +223,27 @@ def _period_rows(analysis, period: str, counts: pd.DataFrame, rates: pd.DataFram
         "events_hidden": total_hidden,
         "hidden": total_hidden,
     }
+    if reference == POOLED and POOLED in stats:
+        rows.append(_pooled_row(stats[POOLED]))
     label = _("All %(population)s") % {"population": analysis.measure.denominator}
     total_stats = None if total_hidden else stats.get(TOTAL)
-    rows.append(
-        _group_row(TOTAL, label, total, total_stats, is_reference=reference == TOTAL, is_total=True)
-    )
+    rows.append(_group_row(TOTAL, label, total, total_stats, is_total=True))
     return rows
+
+
+def _pooled_row(stats: dict) -> "GroupRow":
+    """The compared groups together: the sums of the rows shown above it, so it reveals
+    nothing they do not."""
+    cell = {
+        "population": stats["population"],
+        "events": stats["events"],
+        "population_hidden": False,
+        "events_hidden": False,
+        "hidden": False,
+    }
+    label = _("Groups compared, together")
+    row = _group_row(POOLED, label, cell, stats, is_reference=True)
+    return replace(row, compared=False, is_pooled=True)
 
 
 def _group_row(key, label, cell, stats, *, is_reference=False, is_total=False) -> GroupRow:
@@ -217,6 +251,7 @@ def _group_row(key, label, cell, stats, *, is_reference=False, is_total=False) -
     if stats is not None:
         values = {name: number(stats[name]) for name in STATISTICS}
         values["unreliable"] = bool(stats["unreliable"])
+        values["ratio_unreliable"] = bool(stats["ratio_unreliable"])
     return GroupRow(
         key=key,
         label=label,
@@ -300,12 +335,11 @@ class MeasureSummary:
     favorable: bool
     # The latest period with statistics (else with counts); None: no counts yet.
     period: str | None
-    reference_label: str = ""
-    index_of_disparity: float | None = None
-    summary_rate_ratio: float | None = None
+    # The gap in percent and points that every output leads with (metrics.headline).
+    headline: str = ""
+    index_of_disparity: float | None = None  # on the adverse rate, see outcomes.metrics
+    maximal_rate_ratio: float | None = None
     cramers_v: float | None = None
-    worst_group_label: str | None = None
-    worst_ratio: float | None = None  # None when unreliable or not defined
     reading: list[str] = field(default_factory=list)
     standard_1997: bool = False
 
@@ -344,45 +378,16 @@ def measure_summary(
         return MeasureSummary(**base, period=period, standard_1997=period in analysis.standard_1997)
     period = str(compared.iloc[-1])
     row = analysis.period_summary(period)
-    worst = row["worst_group"]
-    reference_text = _reference_of_period(row, measure.denominator)
-    worst_ratio = _reliable_ratio(analysis, period, worst)
-    if worst is not None and worst == row["reference_group"]:
-        # The worst-off group is the reference itself: compare it with the best-off group.
-        best, ratio = row["best_group"], number(row["summary_rate_ratio"])
-        reference_text = reference_label(best, measure.denominator) if best else ""
-        worst_ratio = (
-            None if ratio is None or not best else (1 / ratio if measure.favorable else ratio)
-        )
     return MeasureSummary(
         **base,
         period=period,
-        reference_label=reference_text,
+        headline=analysis.headline(period),
         index_of_disparity=number(row["index_of_disparity"]),
-        summary_rate_ratio=number(row["summary_rate_ratio"]),
+        maximal_rate_ratio=number(row["maximal_rate_ratio"]),
         cramers_v=number(row["cramers_v"]),
-        worst_group_label=group_label(worst) if worst else None,
-        worst_ratio=worst_ratio,
         reading=analysis.reading(period),
         standard_1997=period in analysis.standard_1997,
     )
-
-
-def _reference_of_period(row: dict, population_noun: str) -> str:
-    group = row["reference_group"]
-    if group is None:
-        return ""
-    return reference_label(REFERENCE_TOTAL if group == TOTAL else group, population_noun)
-
-
-def _reliable_ratio(analysis: MeasureAnalysis, period: str, group: str | None) -> float | None:
-    if group is None:
-        return None
-    rates = analysis.metrics.rates
-    row = rates[(rates["period"] == period) & (rates["group"] == group)]
-    if row.empty or bool(row["unreliable"].iloc[0]):
-        return None
-    return number(row["ratio"].iloc[0])
 
 
 def number(value) -> float | None:
@@ -401,41 +406,39 @@ TREND_COLUMNS = [
     "period",
     "cramers_v",
     "index_of_disparity",
-    "summary_rate_ratio",
+    "maximal_rate_ratio",
 ]
 
 
 def programs_disparity_trend(program_ids: Iterable) -> pd.DataFrame:
     """Per measure and period of these programs, the disparity summary; one query.
 
-    `measure` and `program` are ids (text and UUID); each measure is read against its own
-    reference, as its page shows it by default. Periods too small to compare are left out."""
+    Comparable across measures and organizations: every measure is read against the same
+    reference definition (COHORT_REFERENCE, the best-off reliable group, whatever the
+    measure's own page shows by default), and the relative indices are on the adverse rate
+    whether the measure is favorable or adverse. `measure` and `program` are ids (text and
+    UUID). Periods too small to compare are left out."""
     rows = list(
         OutcomeCount.objects.filter(measure__program_id__in=list(program_ids)).values_list(
             "measure_id",
             "measure__name",
             "measure__program_id",
             "measure__direction",
-            "measure__reference",
             *COUNT_COLUMNS,
         )
     )
     if not rows:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:5], *COUNT_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:4], *COUNT_COLUMNS])
     frame["measure"] = frame["measure"].astype(str)
+    frame["reference"] = COHORT_REFERENCE
     measures = frame.drop_duplicates("measure").set_index("measure")[TREND_COLUMNS[1:5]]
     counts = _comparable_counts(frame[["measure", "program", *COUNT_COLUMNS]])
-    parts = []
-    for reference, ids in measures.groupby("reference").groups.items():
-        chosen = counts[counts["measure"].isin(ids)]
-        if chosen.empty:
-            continue
-        favorable = measures.loc[ids, "direction"].eq(Direction.FAVORABLE).to_dict()
-        parts.append(metrics.many_measures(chosen, favorable=favorable, reference=reference))
-    if not parts:
+    if counts.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    result = pd.concat(parts, ignore_index=True).join(measures, on="measure")
+    favorable = measures["direction"].eq(Direction.FAVORABLE).to_dict()
+    result = metrics.many_measures(counts, favorable=favorable, reference=COHORT_REFERENCE)
+    result = result.join(measures, on="measure")
     order = ["program", "measure_name", "measure", "period"]
     return result[TREND_COLUMNS].sort_values(order, ignore_index=True)
 

@@ -20,7 +20,7 @@ from outcomes import charts, services, summary
 from outcomes.access import outcome_measure_for_user
 from outcomes.forms import CountsEntryForm, CountsImportForm, MeasureForm
 from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, STANDARD_1997_NOTE, group_label
-from outcomes.metrics import TREND_METRICS, UNRELIABLE_EVENTS
+from outcomes.metrics import MIN_POPULATION, TREND_METRICS, adverse_framing_note
 from outcomes.models import (
     REFERENCE_CHOICES,
     Granularity,
@@ -112,7 +112,8 @@ def measure_detail(request: HttpRequest, measure_id) -> HttpResponse:
         "membership": membership,
         "reference": reference,
         "reference_choices": REFERENCE_CHOICES,
-        "unreliable_events": UNRELIABLE_EVENTS,
+        "min_population": MIN_POPULATION,
+        "framing_note": adverse_framing_note(measure.favorable),
     }
     if analysis is not None:
         period = request.GET.get("period")
@@ -125,10 +126,13 @@ def measure_detail(request: HttpRequest, measure_id) -> HttpResponse:
 def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
     rows = summary.period_rows(analysis, period)
     compared = [row for row in rows if row.compared]
-    total = rows[-1]
     period_summary = analysis.period_summary(period)
     summaries = _summary_rows(analysis)
-    total_text = _("All: %(rate)s%%") % {"rate": _one_decimal(total.rate_percent)}
+    # The dashed line is the groups compared, together: the "total" reference, which leaves
+    # out unknown and hidden people (the row "All" counts them).
+    pooled = summary.number(period_summary["compared_rate"]) if period_summary else None
+    pooled_percent = None if pooled is None else 100 * pooled
+    pooled_text = _("Groups compared: %(rate)s%%") % {"rate": _one_decimal(pooled_percent)}
     return {
         "analysis": analysis,
         "period": period,
@@ -136,17 +140,20 @@ def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
         "compared": compared,
         "period_summary": period_summary,
         "reference_group_label": _reference_group_label(period_summary, analysis),
+        "headline": analysis.headline(period) if period_summary else "",
         "reading": analysis.reading(period) if period_summary else [],
         "reference_missing": _reference_missing(analysis.reference, rows),
         "standard_1997_note": STANDARD_1997_NOTE if period in analysis.standard_1997 else "",
         "summaries": summaries,
         "trend": _trend_rows(analysis),
         "rates_chart": charts.figure_json(
-            charts.rates_figure(_points(compared, "rate"), total.rate, total_text, _("Rate (%)"))
+            charts.rates_figure(_points(compared, "rate"), pooled, pooled_text, _("Rate (%)"))
         ),
         "ratios_chart": charts.figure_json(
             charts.ratios_figure(
-                _points(compared, "ratio"), _("1: same rate"), _("Rate ratio (log scale)")
+                _points(compared, "ratio"),
+                _("1: same rate"),
+                _("Rate ratio of the outcome as recorded (log scale)"),
             )
         ),
         "cramers_chart": charts.figure_json(
@@ -160,8 +167,11 @@ def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
 
 
 def _reference_missing(reference: str, rows: list[summary.GroupRow]) -> str:
-    """The label of a group chosen as the reference that the period does not compare."""
-    if reference not in COMPARED_GROUPS or any(r.key == reference and r.compared for r in rows):
+    """The label of a group chosen as the reference that the period does not compare (its
+    counts are hidden, missing, or count nobody)."""
+    if reference not in COMPARED_GROUPS or any(
+        r.key == reference and r.rate is not None for r in rows
+    ):
         return ""
     return group_label(reference)
 
@@ -173,20 +183,22 @@ def _one_decimal(value: float | None) -> str:
 def _reference_group_label(period_summary: dict | None, analysis) -> str:
     if not period_summary or period_summary["reference_group"] is None:
         return ""
-    group = period_summary["reference_group"]
-    reference = summary.REFERENCE_TOTAL if group == summary.TOTAL else group
-    return summary.reference_label(reference, analysis.measure.denominator)
+    return summary.reference_label(period_summary["reference_group"], analysis.measure.denominator)
 
 
 def _points(rows, value: str) -> list[charts.GroupPoint]:
     """Chart points of a statistic (`rate` or `ratio`) and its interval (`*_low`, `*_high`)."""
     if value == "rate":
-        low, high = "ci_low", "ci_high"
+        low, high, flag = "ci_low", "ci_high", "unreliable"
     else:
-        low, high = f"{value}_low", f"{value}_high"
+        low, high, flag = f"{value}_low", f"{value}_high", "ratio_unreliable"
     return [
         charts.GroupPoint(
-            row.label, getattr(row, value), getattr(row, low), getattr(row, high), row.unreliable
+            row.label,
+            getattr(row, value),
+            getattr(row, low),
+            getattr(row, high),
+            getattr(row, flag),
         )
         for row in rows
         if getattr(row, value) is not None
@@ -196,7 +208,7 @@ def _points(rows, value: str) -> list[charts.GroupPoint]:
 SUMMARY_FIELDS = (
     "total_rate",
     "index_of_disparity",
-    "summary_rate_ratio",
+    "maximal_rate_ratio",
     "between_group_variance",
     "theil",
     "chi2",
@@ -218,16 +230,16 @@ def _summary_rows(analysis: summary.MeasureAnalysis) -> list[dict]:
 
 
 TREND_LABELS = {
-    "index_of_disparity": gettext_lazy("Index of disparity (%)"),
-    "summary_rate_ratio": gettext_lazy("Summary rate ratio"),
+    "index_of_disparity": gettext_lazy("Index of disparity (%, adverse rate)"),
+    "maximal_rate_ratio": gettext_lazy("Maximal rate ratio (adverse rate)"),
     "between_group_variance": gettext_lazy("Between-group variance"),
-    "theil": gettext_lazy("Theil index"),
+    "theil": gettext_lazy("Theil index (adverse rate)"),
     "cramers_v": gettext_lazy("Cramér's V"),
     "total_rate": gettext_lazy("Rate of all (%)"),
 }
 TREND_DECIMALS = {
     "index_of_disparity": 1,
-    "summary_rate_ratio": 2,
+    "maximal_rate_ratio": 2,
     "between_group_variance": 5,
     "theil": 4,
     "cramers_v": 3,
@@ -462,6 +474,10 @@ def _blank(value) -> str | float | int:
 def _note(row: summary.GroupRow) -> str:
     if row.hidden:
         return _("suppressed (1–10)")
+    if row.is_reference and row.rate is None:
+        return _("reference with no one counted: no ratios")
     if row.unreliable:
-        return _("unreliable (fewer than 20 events)")
+        return _("unreliable rate (NCHS standard for proportions)")
+    if row.ratio_unreliable and row.ratio is not None and not row.is_reference:
+        return _("unreliable ratio: the reference's rate is unreliable")
     return ""

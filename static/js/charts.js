@@ -11,3 +11,12 @@
     });
   });
 })();
+// A chart drawn inside a closed <details> has no width yet: fit it when the details open.
+document.querySelectorAll("details").forEach(function (details) {
+  details.addEventListener("toggle", function () {
+    if (!details.open || !window.Plotly) return;
+    details.querySelectorAll("[data-chart]").forEach(function (element) {
+      window.Plotly.Plots.resize(element);
+    });
+  });
+});

@@ -23,6 +23,14 @@ PERIOD = {
     "mena": (57, 4),
     "unknown": (31, 9),
 }
+# A period with no cell to hide.
+NO_SMALL_COUNTS = {
+    "white": (400, 100),
+    "black": (300, 150),
+    "hispanic": (250, 80),
+    "asian": (60, 12),
+    "unknown": (31, 15),
+}
 
 
 def add_period(measure, period: str, counts: dict = PERIOD) -> None:
@@ -119,8 +127,12 @@ def test_the_program_page_lists_each_measure_with_its_latest_disparity(client, v
     assert "Re-referral within 6 months" in html
     assert "Lower is better" in html and "Higher is better" in html
     assert "No counts yet" in html
-    assert "worst off: Black or African American" in html
-    assert "Cramér&#x27;s V" in html or "Cramér's V" in html
+    # The same headline as the measure page, in percent and points; no statistic names.
+    assert (
+        "In 2026, 50% of families served recorded as Black or African American vs 34% of all "
+        "families served in the groups compared: 16 points higher." in html
+    )
+    assert "Cramér" not in html
 
 
 def test_a_leader_adds_a_measure(client, leader, program):
@@ -212,13 +224,55 @@ def test_the_measure_page_reads_the_latest_period_in_plain_language(client, view
     html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
     assert "Lower is better" in html
     assert "Rates by group in 2026" in html
-    # Black: 50% against 357/1104 = 32.3% of all families.
+    # Black: 50% against the shown groups together, 342 of 1010 (33.9%), not 357 of 1104
+    # (everyone, with the unknown and hidden cells).
+    assert (
+        '<p class="lead fw-semibold" id="headline">In 2026, 50% of families served recorded as '
+        "Black or African American vs 34% of all families served in the groups compared: 16 "
+        "points higher.</p>" in html
+    )
     assert (
         "In 2026, families served recorded as Black or African American were 1.5 times as likely "
-        "as all families served to be referred again." in html
+        "as all families served in the groups compared to be referred again (95% interval 1.3 to "
+        "1.7): 50% against 34%, 16 points higher." in html
     )
+    assert cell(html, "compared", 1) == "1010" and cell(html, "compared", 2) == "342"
+    assert cell(html, "compared", 4) == "1.00"
+    assert cell(html, "total", 4) == "–"  # everyone is shown, compared with no one
     assert "groups are left out of the comparison" in html
     assert "What each figure means" in html
+
+
+def test_the_headline_comes_first_and_the_indices_sit_behind_technical_details(
+    client, viewer, measure
+):
+    html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
+    main = html.split('id="main"')[-1] if 'id="main"' in html else html
+    headline, chart = main.index('id="headline"'), main.index('data-chart="rates-chart"')
+    details = main.index('<details class="mb-4 technical-details"')
+    assert headline < chart < main.index('id="rates-table"') < details
+    technical = main[details : main.index("</details>", details)]
+    for name in ("Theil index", "Between-group variance", "Chi-square", "Cramér", "summary-table"):
+        assert name in technical and name not in main[:details], name
+    assert "<summary>" in technical and "Technical details" in technical
+    assert "computed on the rate of this adverse outcome" in technical
+
+
+def test_a_favorable_measure_says_its_indices_use_the_share_without_the_outcome(
+    client, viewer, measure
+):
+    OutcomeMeasure.objects.filter(pk=measure.pk).update(direction="favorable")
+    html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
+    assert "computed on the share without this favorable outcome (100% minus its rate)" in html
+    assert "Index of disparity (%, adverse rate)" in html
+
+
+def test_a_hidden_cell_says_why_in_one_sentence(client, viewer, measure):
+    html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
+    assert cell(html, "nhpi", 3) == (
+        "Hidden to protect a small count: 10 people or fewer could be recognised by someone who "
+        "knows the program, so this count, and any figure that would reveal it, is not shown."
+    )
 
 
 def test_the_period_and_the_reference_are_chosen_in_the_query(client, viewer, measure):
@@ -255,11 +309,16 @@ def test_suppressed_counts_appear_nowhere_on_the_page(client, viewer, measure):
     assert all("Middle Eastern" not in c and "Native Hawaiian" not in c for c in charts)
 
 
-def test_a_rate_from_fewer_than_20_events_is_flagged_unreliable(client, viewer, measure):
+def test_a_rate_from_too_few_people_is_flagged_unreliable(client, viewer, measure):
+    # 14 of 25: fewer than 30 people (NCHS); 12 of 60 Asian families is reliable (20%, 10.8% to
+    # 32.3%, within 130% of the rate), though it has fewer than 20 events.
+    add_period(measure, "2027", NO_SMALL_COUNTS | {"aian": (25, 14)})
     html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
-    assert "unreliable (fewer than 20 events)" in cell(html, "asian", 3)
+    assert "unreliable: too few people" in cell(html, "aian", 3)
+    assert "unreliable" not in cell(html, "asian", 3)
     assert "unreliable" not in cell(html, "black", 3)
-    assert "Asian were" not in html  # the reading leaves it out
+    assert "American Indian or Alaska Native were" not in html  # the reading leaves it out
+    assert "Asian were 0.5" in html
 
 
 def test_a_favorable_measure_says_higher_is_better(client, viewer, measure):
@@ -375,7 +434,40 @@ def test_the_export_blanks_and_marks_suppressed_cells(client, viewer, measure):
     assert (mena["population"], mena["events"], mena["ratio"]) == ("57", "", "")
     assert (black["population"], black["events"], float(black["rate"])) == ("300", "150", 0.5)
     assert float(rows["2026", "total"]["rate"]) == pytest.approx(357 / 1104, abs=1e-6)
-    assert rows["2026", "asian"]["note"] == "unreliable (fewer than 20 events)"
+    assert rows["2026", "asian"]["note"] == ""  # 12 of 60: reliable under the NCHS standard
+    assert rows["2026", "compared"]["reference"] == "compared"
+    assert (rows["2026", "compared"]["population"], rows["2026", "compared"]["ratio"]) == (
+        "1010",
+        "1.0",
+    )
+    assert rows["2026", "total"]["ratio"] == ""
+
+
+def test_the_export_marks_unreliable_rates_and_ratios(client, viewer, measure):
+    add_period(measure, "2027", NO_SMALL_COUNTS | {"aian": (25, 14), "asian": (28, 14)})
+    OutcomeMeasure.objects.filter(pk=measure.pk).update(reference="asian")
+    rows = {
+        (r["period"], r["group"]): r
+        for r in read_csv(page(client, viewer, "outcomes:counts_export", measure.pk))
+    }
+    assert rows["2027", "aian"]["note"] == "unreliable rate (NCHS standard for proportions)"
+    assert rows["2027", "white"]["note"] == "unreliable ratio: the reference's rate is unreliable"
+
+
+def test_a_named_reference_with_nobody_counted_has_no_ratio_in_the_page_or_the_export(
+    client, viewer, measure
+):
+    add_period(measure, "2027", NO_SMALL_COUNTS | {"aian": (0, 0)})
+    OutcomeMeasure.objects.filter(pk=measure.pk).update(reference="aian")
+    html = page(client, viewer, "outcomes:measure", measure.pk).content.decode()
+    assert "nobody counted" in cell(html, "aian", 3)
+    assert "No group is compared with American Indian or Alaska Native in 2027" in html
+    rows = {
+        (r["period"], r["group"]): r
+        for r in read_csv(page(client, viewer, "outcomes:counts_export", measure.pk))
+    }
+    assert rows["2027", "aian"]["ratio"] == ""
+    assert rows["2027", "aian"]["note"] == "reference with no one counted: no ratios"
 
 
 def test_the_export_neutralises_formulas_in_text(client, viewer, measure):
