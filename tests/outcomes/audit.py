@@ -113,7 +113,12 @@ class _Model:
         self.truth: list[int] = []
         self.variables: dict[tuple, int] = {}
         self.rows: list[tuple[dict[int, float], float, float]] = []
-        self.releases = [_published(data.rule, frame) for frame in data.releases]
+        self.inputs: list[pd.DataFrame] = []
+        self.releases: list[tuple[pd.DataFrame, dict]] = []
+        for frame in data.releases:
+            previous = self.releases[-1][0] if self.releases else None
+            self.inputs.append(_remembering(frame, previous))
+            self.releases.append(_published(data.rule, self.inputs[-1]))
         self.hidden = [
             flags.set_index(KEY)[["population_hidden", "events_hidden"]].to_dict("index")
             for flags, _totals in self.releases
@@ -258,7 +263,7 @@ class _Model:
         return result.x if result.status == 0 else None
 
     def reproduces(self, values: np.ndarray) -> bool:
-        for release, frame in enumerate(self.data.releases):
+        for release, frame in enumerate(self.inputs):
             candidate = frame.copy().set_index(KEY)
             for (cell, version, kind), variable in self.variables.items():
                 if self.versions[release].get(cell) == version:
@@ -278,10 +283,20 @@ class _Model:
         return True
 
 
+def _remembering(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
+    """The counts of a download with what the app kept hidden from the one before (the
+    attacker knows it: it follows from what that download showed)."""
+    frame = frame[[*KEY, "population", "events"]]
+    if previous is None or "kept_hidden" not in previous.columns:
+        return frame
+    kept = previous[[*KEY, "kept_hidden"]]
+    return frame.merge(kept, on=KEY, how="left")  # NaN: a count the earlier one did not have
+
+
 def _published(rule, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The rule's flags per cell (in the frame's order), and per (measure, period) the shown
     total (population, events), or None where the total is hidden."""
-    flagged = rule(frame[[*KEY, "population", "events"]]).reset_index(drop=True)
+    flagged = rule(frame).reset_index(drop=True)
     totals = {}
     for measure, cells in flagged.groupby("measure", sort=False):
         hidden = hidden_pairs(cells.drop(columns="measure"))

@@ -2,7 +2,6 @@
 the auditor (tests/outcomes/audit.py) replays it from what the app publishes (no database)."""
 
 import pandas as pd
-import pytest
 
 from outcomes.privacy import suppress
 from tests.outcomes.audit import ProgramData, audit
@@ -42,7 +41,6 @@ def test_the_auditor_recovers_a_cell_hidden_without_a_complement():
     assert (recovered.low, recovered.high, recovered.possible) == (4, 4, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="the complement is the smallest other cell")
 def test_the_complement_does_not_tell_which_hidden_cell_is_the_small_one():
     # Black's 10 is hidden with American Indian's 11, the smallest other population (a tie
     # with Asian's 11, broken by group order): knowing that, the total gives 10 back.
@@ -50,19 +48,16 @@ def test_the_complement_does_not_tell_which_hidden_cell_is_the_small_one():
     assert_safe(audit(ProgramData([counts])))
 
 
-@pytest.mark.xfail(strict=True, reason="hidden cells that add up to 2 are each 1")
 def test_hidden_cells_adding_up_to_a_small_number_are_not_pinned():
     counts = table({"asian": (1, 1), "black": (1, 0)} | LARGE)
     assert_safe(audit(ProgramData([counts])))
 
 
-@pytest.mark.xfail(strict=True, reason="the hidden events add up to 0: both rates are 0%")
 def test_a_hidden_groups_rate_is_not_pinned_to_zero():
     counts = table({"asian": (6, 0), "black": (5, 0)} | LARGE)
     assert_safe(audit(ProgramData([counts])))
 
 
-@pytest.mark.xfail(strict=True, reason="events are not linked across measures")
 def test_measures_on_the_same_people_do_not_subtract_to_a_hidden_count():
     people = {"black": 100, "asian": 200, **{g: n for g, (n, _e) in LARGE.items()}}
     housing = {"black": 4, "asian": 60, "hispanic": 100, "white": 200}
@@ -92,13 +87,11 @@ def year_and_quarters(first_quarter: tuple) -> pd.DataFrame:
     return program(*rows)
 
 
-@pytest.mark.xfail(strict=True, reason="a year and its quarters subtract to the hidden quarter")
 def test_a_year_and_its_quarters_do_not_subtract_to_a_hidden_quarter():
     data = ProgramData([year_and_quarters((6, 0))], nested=(("yearly", "quarterly"),))
     assert_safe(audit(data))
 
 
-@pytest.mark.xfail(strict=True, reason="the complement moves after a correction")
 def test_a_correction_between_two_downloads_does_not_reveal_a_cell():
     before = table({"asian": (20, 0), "black": (5, 2), "hispanic": (30, 15), "white": (400, 100)})
     after = before.copy()
