@@ -108,15 +108,14 @@ class _Cells:
 
     @classmethod
     def of(cls, frame: pd.DataFrame, link: str | None) -> "_Cells":
-        year = frame["period"].astype(str).str[:4].rename("year")
+        year = frame["period"].astype(str).str[:4]
         owner = [link] if link else (["measure"] if "measure" in frame.columns else [])
         unit_keys = [frame[c] for c in owner] + [year]
-        unit = pd.MultiIndex.from_arrays(unit_keys).factorize()[0] if owner else year.factorize()[0]
-        block = pd.MultiIndex.from_arrays([unit, frame["group"]]).factorize()[0]
+        unit = _codes(*unit_keys)
         return cls(
-            table=frame.groupby(_slice_keys(frame), sort=False).ngroup().to_numpy(),
+            table=_codes(*(frame[c] for c in _slice_keys(frame))),
             unit=unit,
-            block=block,
+            block=_codes(unit, frame["group"]),
             priority=_priority(frame["group"].to_numpy(), unit, unit_keys),
             is_group=(frame["group"] != TOTAL).to_numpy(),
             population=frame["population"].to_numpy(np.int64),
@@ -145,11 +144,21 @@ class _Cells:
         return np.bincount(self.unit, weights=weights, minlength=self.unit.max() + 1)[self.unit] > 0
 
 
+def _codes(*columns) -> np.ndarray:
+    """One number per distinct combination of the columns' values, row by row."""
+    code = np.zeros(len(columns[0]), np.int64)
+    for column in columns:
+        values, _uniques = pd.factorize(np.asarray(column))
+        code = pd.factorize(code * (values.max(initial=0) + 1) + values)[0]
+    return code
+
+
 def _priority(groups: np.ndarray, unit: np.ndarray, unit_keys: list[pd.Series]) -> np.ndarray:
     """Per row, its group's place in its unit's order: unknown first, then the other groups
     rotated by a number drawn from the unit's own keys (never from the counts)."""
     _units, first = np.unique(unit, return_index=True)
-    names = ["|".join(str(key.iloc[i]) for key in unit_keys) for i in first]
+    keys = [key.to_numpy()[first] for key in unit_keys]
+    names = ["|".join(str(value) for value in values) for values in zip(*keys, strict=True)]
     shift = np.array([zlib.crc32(name.encode()) % len(_ROTATION) for name in names], int)
     place = pd.Series(groups).map({g: i for i, g in enumerate(_ROTATION)}).to_numpy()
     rotated = (np.nan_to_num(place, nan=0).astype(int) + shift[unit]) % len(_ROTATION)

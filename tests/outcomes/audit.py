@@ -21,7 +21,7 @@ value with no witness found counts as impossible, which can only make the attack
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -64,6 +64,9 @@ class Target:
     low: int
     high: int
     possible: int  # values with a witness, up to ENOUGH (or all of them when fewer)
+    # Corrected since a download that showed it: the two totals give the change, so the new
+    # value is known to whoever knows which count was corrected (no pattern can prevent it).
+    revealed_by_correction: bool = False
 
     @property
     def exact(self) -> bool:
@@ -80,21 +83,26 @@ class Audit:
     tables: int = 0
 
     @property
+    def protected(self) -> list[Target]:
+        """The hidden counts suppression has to protect (see `revealed_by_correction`)."""
+        return [t for t in self.targets if not t.revealed_by_correction]
+
+    @property
     def exact_recoveries(self) -> list[Target]:
-        return [t for t in self.targets if t.small and t.exact]
+        return [t for t in self.protected if t.small and t.exact]
 
     @property
     def narrowed(self) -> list[Target]:
-        return [t for t in self.targets if t.small and t.possible < ENOUGH]
+        return [t for t in self.protected if t.small and t.possible < ENOUGH]
 
     @property
     def pinned_rates(self) -> list[Target]:
         """Hidden groups whose events (rate 0%) or non-events (100%) can only be 0."""
-        return [t for t in self.targets if t.truth == 0 and t.kind != "population" and t.exact]
+        return [t for t in self.protected if t.truth == 0 and t.kind != "population" and t.exact]
 
     @property
     def fewest_possible(self) -> int | None:
-        small = [t.possible for t in self.targets if t.small]
+        small = [t.possible for t in self.protected if t.small]
         return min(small) if small else None
 
     def find(self, cell: tuple, kind: str, release: int | None = None) -> Target:
@@ -110,6 +118,9 @@ class _Model:
 
     def __init__(self, data: ProgramData):
         self.data = data
+        self._place_cache: dict[int, dict] = {}
+        self._base: tuple | None = None
+        self.witnesses: list[np.ndarray] = []  # full assignments that reproduce everything
         self.truth: list[int] = []
         self.variables: dict[tuple, int] = {}
         self.rows: list[tuple[dict[int, float], float, float]] = []
@@ -205,17 +216,33 @@ class _Model:
             else:
                 first[key] = population
 
+    def _places(self, release: int) -> dict:
+        if release not in self._place_cache:
+            self._place_cache[release] = _places_of(self, release)
+        return self._place_cache[release]
+
     # --- solving -----------------------------------------------------------------------
 
     def constraints(self, extra: list | None = None) -> list[LinearConstraint]:
-        rows = self.rows + (extra or [])
-        if not rows:
-            return []
+        rows = extra or []
+        matrix, low, high = self._matrix(rows)
+        if self._base is None:
+            self._base = self._matrix(self.rows)
+        base, base_low, base_high = self._base
+        return [
+            LinearConstraint(
+                np.vstack([base, matrix]),
+                np.concatenate([base_low, low]),
+                np.concatenate([base_high, high]),
+            )
+        ]
+
+    def _matrix(self, rows: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         matrix = np.zeros((len(rows), len(self.truth)))
         for i, (coefficients, _low, _high) in enumerate(rows):
             for variable, weight in coefficients.items():
                 matrix[i, variable] = weight
-        return [LinearConstraint(matrix, [r[1] for r in rows], [r[2] for r in rows])]
+        return matrix, np.array([r[1] for r in rows], float), np.array([r[2] for r in rows], float)
 
     def optimum(self, objective: np.ndarray, fixed: dict | None = None) -> float | None:
         extra = [({v: 1.0}, value, value) for v, value in (fixed or {}).items()]
@@ -233,10 +260,14 @@ class _Model:
         fixed = [(expression, value, value)]
         # Nearest to the truth in L1: variables x then distances d, d >= |x - truth|.
         objectives = [np.concatenate([np.zeros(n), np.ones(n)])]
-        objectives += [np.concatenate([rng.uniform(-1, 1, n), np.zeros(n)]) for _ in range(2)]
+        objectives.append(np.concatenate([rng.uniform(-1, 1, n), np.zeros(n)]))
         for objective in objectives:
             solution = self._solve_with_distance(objective, fixed)
-            if solution is not None and self.reproduces(np.round(solution[:n]).astype(int)):
+            if solution is None:
+                return False  # no assignment at all has this value
+            values = np.round(solution[:n]).astype(int)
+            if self.reproduces(values):
+                self.witnesses.append(values)
                 return True
         return False
 
@@ -264,11 +295,11 @@ class _Model:
 
     def reproduces(self, values: np.ndarray) -> bool:
         for release, frame in enumerate(self.inputs):
-            candidate = frame.copy().set_index(KEY)
-            for (cell, version, kind), variable in self.variables.items():
-                if self.versions[release].get(cell) == version:
-                    candidate.loc[cell, kind] = values[variable]
-            candidate = candidate.reset_index()
+            candidate = frame.copy()
+            for kind, (rows, variables) in self._places(release).items():
+                column = candidate[kind].to_numpy(np.int64).copy()
+                column[rows] = values[variables]
+                candidate[kind] = column
             if (candidate["events"] > candidate["population"]).any():
                 return False
             flags, totals = _published(self.data.rule, candidate)
@@ -281,6 +312,18 @@ class _Model:
             }:
                 return False
         return True
+
+
+def _places_of(model: "_Model", release: int) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per kind, the rows of a release's input that are unknowns, and their variables."""
+    frame = model.inputs[release]
+    position = {cell: i for i, cell in enumerate(zip(*(frame[k] for k in KEY), strict=True))}
+    places: dict[str, tuple[list, list]] = {"population": ([], []), "events": ([], [])}
+    for (cell, version, kind), variable in model.variables.items():
+        if model.versions[release].get(cell) == version:
+            places[kind][0].append(position[cell])
+            places[kind][1].append(variable)
+    return {kind: (np.array(r, int), np.array(v, int)) for kind, (r, v) in places.items()}
 
 
 def _remembering(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
@@ -297,16 +340,23 @@ def _published(rule, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The rule's flags per cell (in the frame's order), and per (measure, period) the shown
     total (population, events), or None where the total is hidden."""
     flagged = rule(frame).reset_index(drop=True)
-    totals = {}
-    for measure, cells in flagged.groupby("measure", sort=False):
-        hidden = hidden_pairs(cells.drop(columns="measure"))
-        for period, table in cells.groupby("period", sort=False):
-            if "total_hidden" in table.columns:
-                shown = not table["total_hidden"].any()
-            else:  # the rule's own reading of which totals it hides
-                shown = (period, TOTAL) not in hidden
-            sums = (int(table["population"].sum()), int(table["events"].sum()))
-            totals[(measure, period)] = sums if shown else None
+    if "total_hidden" in flagged.columns:
+        dark = set(zip(*(flagged.loc[flagged["total_hidden"], k] for k in KEY[:2]), strict=True))
+    else:  # a rule without the column: its own reading of which totals it hides
+        dark = {
+            (measure, period)
+            for measure, cells in flagged.groupby("measure", sort=False)
+            for period, group in hidden_pairs(cells.drop(columns="measure"))
+            if group == TOTAL
+        }
+    sums: dict[tuple, list[int]] = {}
+    for measure, period, population, events in zip(
+        *(flagged[k] for k in ("measure", "period", "population", "events")), strict=True
+    ):
+        total = sums.setdefault((measure, period), [0, 0])
+        total[0] += int(population)
+        total[1] += int(events)
+    totals = {key: None if key in dark else tuple(total) for key, total in sums.items()}
     return flagged, totals
 
 
@@ -348,8 +398,21 @@ def audit(data: ProgramData, seed: int = 0) -> Audit:
                 if truth > SMALL_MAX or key in seen:
                     continue
                 seen.add(key)
-                result.targets.append(_target(model, release, cell, kind, expression, truth, rng))
+                target = _target(model, release, cell, kind, expression, truth, rng)
+                if _shown_before_correction(model, release, cell, kind):
+                    target = replace(target, revealed_by_correction=True)
+                result.targets.append(target)
     return result
+
+
+def _shown_before_correction(model: _Model, release: int, cell: tuple, kind: str) -> bool:
+    version = model.versions[release][cell]
+    kinds = ("population", "events") if kind == "non-events" else (kind,)
+    return any(
+        model.versions[earlier].get(cell) == version - 1
+        and not all(model.hidden[earlier][cell][f"{k}_hidden"] for k in kinds)
+        for earlier in range(release)
+    )
 
 
 def _difference(population, events):
@@ -366,10 +429,14 @@ def _target(model: _Model, release, cell, kind, expression, truth: int, rng) -> 
         objective[variable] = weight
     low = round(model.optimum(objective)) + constant
     high = -round(model.optimum(-objective)) + constant
-    candidates = sorted(range(int(low), int(high) + 1), key=lambda v: (abs(v - truth), v))
+    steps = (truth + d * sign for d in range(TRIES) for sign in ((1,) if d == 0 else (-1, 1)))
+    candidates = [v for v in steps if low <= v <= high]
+    known = {truth} | {
+        round(sum(w * values[v] for v, w in terms.items()) + constant) for values in model.witnesses
+    }
     possible = 0
     for value in candidates[:TRIES]:
-        if value == truth or model.witness(terms, value - constant, rng):
+        if value in known or model.witness(terms, value - constant, rng):
             possible += 1
             if possible >= ENOUGH:
                 break

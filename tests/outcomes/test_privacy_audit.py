@@ -2,9 +2,11 @@
 the auditor (tests/outcomes/audit.py) replays it from what the app publishes (no database)."""
 
 import pandas as pd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from outcomes.privacy import suppress
-from tests.outcomes.audit import ProgramData, audit
+from tests.outcomes.audit import ENOUGH, ProgramData, audit
 
 LARGE = {"hispanic": (300, 100), "white": (500, 200)}
 
@@ -108,3 +110,83 @@ def test_the_auditor_reads_what_the_rule_publishes():
     black = result.find(("exits", "2024", "black"), "events")
     assert black.truth == 4 and black.low <= 4 <= black.high
     assert result.tables == 1
+
+
+# --- Generated programs: several measures, a year and its quarters, corrections ------------
+
+GROUPS = ("asian", "black", "white", "unknown")
+count = st.one_of(st.just(0), st.integers(1, 10), st.integers(11, 90))
+share = st.sampled_from([0.0, 0.05, 0.2, 0.5, 0.8, 0.95, 1.0])
+cell = st.tuples(count, share).map(lambda c: (c[0], round(c[0] * c[1])))
+
+
+def quarters_and_year(quarters: list[dict]) -> pd.DataFrame:
+    """A quarterly measure and the yearly one that adds its quarters up (the same people)."""
+    rows = [table(q, measure="quarterly", period=f"2024-Q{i}") for i, q in enumerate(quarters, 1)]
+    year = {g: tuple(sum(q[g][k] for q in quarters) for k in (0, 1)) for g in quarters[0]}
+    return program(*rows, table(year, measure="yearly"))
+
+
+def three_exits(people: dict, housing: dict, shelter: dict) -> pd.DataFrame:
+    """Exits to housing, to shelter, and any exit, counted on the same people."""
+    any_exit = {g: housing[g] + shelter[g] for g in people}
+    return program(
+        table({g: (people[g], housing[g]) for g in people}, measure="housing"),
+        table({g: (people[g], shelter[g]) for g in people}, measure="shelter"),
+        table({g: (people[g], any_exit[g]) for g in people}, measure="any exit"),
+    )
+
+
+@st.composite
+def nested_programs(draw) -> ProgramData:
+    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=3, max_size=4, unique=True))
+    quarters = [{g: draw(cell) for g in groups} for _q in range(4)]
+    releases = [quarters_and_year(quarters)]
+    if draw(st.booleans()):  # a correction of one quarter's group, downloaded again
+        q, group = draw(st.integers(0, 3)), draw(st.sampled_from(groups))
+        corrected = [dict(c) for c in quarters]
+        corrected[q][group] = draw(cell)
+        releases.append(quarters_and_year(corrected))
+    return ProgramData(releases, nested=(("yearly", "quarterly"),))
+
+
+@st.composite
+def linked_programs(draw) -> ProgramData:
+    groups = draw(st.lists(st.sampled_from(GROUPS), min_size=3, max_size=4, unique=True))
+    people = {g: draw(count) for g in groups}
+    shares = {g: sorted([draw(share), draw(share)]) for g in groups}
+    housing = {g: round(people[g] * shares[g][0]) for g in groups}
+    shelter = {g: round(people[g] * shares[g][1]) - housing[g] for g in groups}
+    releases = [three_exits(people, housing, shelter)]
+    if draw(st.booleans()):
+        group = draw(st.sampled_from(groups))
+        releases.append(three_exits(people, housing | {group: 0}, shelter))
+    sums = (("any exit", "housing", "shelter"),)
+    return ProgramData(releases, same_people=True, event_sums=sums)
+
+
+FIGURES = {"programs": 0, "tables": 0, "hidden small counts": 0, "fewest possible": ENOUGH}
+
+
+def record(result) -> None:
+    FIGURES["programs"] += 1
+    FIGURES["tables"] += result.tables
+    FIGURES["hidden small counts"] += sum(t.small for t in result.protected)
+    if result.fewest_possible is not None:
+        FIGURES["fewest possible"] = min(FIGURES["fewest possible"], result.fewest_possible)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(nested_programs())
+def test_no_hidden_count_of_a_year_and_its_quarters_can_be_worked_out(data):
+    result = audit(data)
+    record(result)
+    assert_safe(result)
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(linked_programs())
+def test_no_hidden_count_of_measures_on_the_same_people_can_be_worked_out(data):
+    result = audit(data)
+    record(result)
+    assert_safe(result)
