@@ -23,21 +23,23 @@ not the smallest group (the smallest would tell the attacker its value is near t
 shown one): it is the first helpful group in an order fixed per program and year that does not
 depend on the counts (the unknown group first, since it is compared with no one, then the
 groups in a rotation drawn from the program and year), so the pattern says nothing about the
-hidden values and a correction of one group leaves the other groups' pattern as it was unless
-it crosses a threshold. Where even hiding every group leaves a table short of the margin (a
-rare outcome, a single group), the program's year is dark: every group's counts and every
-total of that year are hidden.
+hidden values. Where even hiding every group leaves a table short of the margin (a rare
+outcome, a single group), the program's year is dark: every group's counts and every total of
+that year are hidden.
 
 Corrections: what was hidden stays hidden. The result says, per count, what to keep hidden
-(`kept_hidden`, stored with the counts each time they change); given back, it hides at least
-as much again, so a download after a correction hides everything a download before it hid,
-and the two cannot be compared to reveal a cell.
+(`kept_hidden`, stored with the counts by outcomes.services before and after each change);
+given back, it hides at least as much again, so a download after a correction hides everything
+a download before it hid. A count shown before is known to the attacker even when hidden now,
+so only counts not shown before (hidden then, or new) count towards the margin; a year whose
+margin a correction breaks goes dark rather than lean on cells that were published.
 
 Zero is not a small count: a 0 is shown unless its block is hidden. An input row whose group is
 "total" is flagged with its table; the rules use the sum of the groups. Limits: an attacker who
 knows that exactly one count was corrected between two downloads learns the change from the
-two totals (and so the new count, if the old one was shown); summary statistics computed from
-all counts (index of disparity, Cramér's V) should be shown rounded.
+two totals (and so the new count, if the old one was shown); a period deleted and entered again
+is new to the rule unless the group stays hidden in another of the year's counts; summary
+statistics computed from all counts (index of disparity, Cramér's V) should be shown rounded.
 """
 
 import zlib
@@ -101,26 +103,45 @@ class _Cells:
     table: np.ndarray
     unit: np.ndarray
     block: np.ndarray
-    priority: np.ndarray  # the order complements are taken in, within a unit
+    group: np.ndarray  # codes of `groups`
+    groups: np.ndarray
+    unit_keys: list  # per row, the values that name its unit
     is_group: np.ndarray  # False for a "total" row
     population: np.ndarray
     events: np.ndarray
 
     @classmethod
     def of(cls, frame: pd.DataFrame, link: str | None) -> "_Cells":
-        year = frame["period"].astype(str).str[:4]
+        period, periods = pd.factorize(frame["period"].to_numpy())
+        years = np.array([str(p)[:4] for p in periods], dtype=object)
+        group, groups = pd.factorize(frame["group"].to_numpy())
         owner = [link] if link else (["measure"] if "measure" in frame.columns else [])
-        unit_keys = [frame[c] for c in owner] + [year]
-        unit = _codes(*unit_keys)
+        owners = [frame[c].to_numpy() for c in owner]
+        unit = _codes(*(pd.factorize(o)[0] for o in owners), pd.factorize(years)[0][period])
+        table_keys = [pd.factorize(frame["measure"].to_numpy())[0]] if "measure" in frame else []
         return cls(
-            table=_codes(*(frame[c] for c in _slice_keys(frame))),
+            table=_codes(*table_keys, period),
             unit=unit,
-            block=_codes(unit, frame["group"]),
-            priority=_priority(frame["group"].to_numpy(), unit, unit_keys),
-            is_group=(frame["group"] != TOTAL).to_numpy(),
+            block=_codes(unit, group),
+            group=group,
+            groups=np.asarray(groups),
+            unit_keys=[*owners, years[period]],
+            is_group=(groups != TOTAL)[group],
             population=frame["population"].to_numpy(np.int64),
             events=frame["events"].to_numpy(np.int64),
         )
+
+    def priority(self, rows: np.ndarray) -> np.ndarray:
+        """The rows' places in their units' order of complements: unknown first, then the
+        other groups rotated by a number drawn from the unit's own keys (never the counts)."""
+        units, first = np.unique(self.unit[rows], return_index=True)
+        keys = [key[rows[first]] for key in self.unit_keys]
+        names = ("|".join(str(value) for value in values) for values in zip(*keys, strict=True))
+        shift = np.array([zlib.crc32(name.encode()) % len(_ROTATION) for name in names], int)
+        rotation = {g: i for i, g in enumerate(_ROTATION)}
+        place = np.array([rotation.get(g, 0) for g in self.groups], int)[self.group[rows]]
+        rotated = (place + shift[np.searchsorted(units, self.unit[rows])]) % len(_ROTATION)
+        return np.where(self.groups[self.group[rows]] == UNKNOWN, -1, rotated)
 
     def per_table(self, values) -> np.ndarray:
         """Sum of `values` over the group rows of each table."""
@@ -144,25 +165,12 @@ class _Cells:
         return np.bincount(self.unit, weights=weights, minlength=self.unit.max() + 1)[self.unit] > 0
 
 
-def _codes(*columns) -> np.ndarray:
-    """One number per distinct combination of the columns' values, row by row."""
+def _codes(*columns: np.ndarray) -> np.ndarray:
+    """One number per distinct combination of the columns' codes (integers from 0), row by row."""
     code = np.zeros(len(columns[0]), np.int64)
     for column in columns:
-        values, _uniques = pd.factorize(np.asarray(column))
-        code = pd.factorize(code * (values.max(initial=0) + 1) + values)[0]
+        code = pd.factorize(code * (column.max(initial=0) + 1) + column)[0]
     return code
-
-
-def _priority(groups: np.ndarray, unit: np.ndarray, unit_keys: list[pd.Series]) -> np.ndarray:
-    """Per row, its group's place in its unit's order: unknown first, then the other groups
-    rotated by a number drawn from the unit's own keys (never from the counts)."""
-    _units, first = np.unique(unit, return_index=True)
-    keys = [key.to_numpy()[first] for key in unit_keys]
-    names = ["|".join(str(value) for value in values) for values in zip(*keys, strict=True)]
-    shift = np.array([zlib.crc32(name.encode()) % len(_ROTATION) for name in names], int)
-    place = pd.Series(groups).map({g: i for i, g in enumerate(_ROTATION)}).to_numpy()
-    rotated = (np.nan_to_num(place, nan=0).astype(int) + shift[unit]) % len(_ROTATION)
-    return np.where(groups == UNKNOWN, -1, rotated)
 
 
 def _shortfalls(cells: _Cells, hidden: np.ndarray, parts: tuple) -> tuple[np.ndarray, list]:
@@ -189,7 +197,7 @@ def _protect(
         candidates = np.flatnonzero(cells.is_group & ~hidden & unknown & helpful)
         if not len(candidates):
             break
-        ranked = candidates[np.lexsort((cells.priority[candidates], cells.unit[candidates]))]
+        ranked = candidates[np.lexsort((cells.priority(candidates), cells.unit[candidates]))]
         _units, first = np.unique(cells.unit[ranked], return_index=True)
         hidden = hidden | np.isin(cells.block, cells.block[ranked[first]])
     few, short = _shortfalls(cells, hidden & unknown, parts)

@@ -27,9 +27,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from outcomes.privacy import SMALL_MAX, SMALL_MIN, hidden_pairs, suppress
+from outcomes.privacy import SMALL_MAX, SMALL_MIN, suppress
 
-TOTAL = "total"
 KEY = ["measure", "period", "group"]
 UPPER = 10**6  # no count is larger in the tests' programs
 ENOUGH = 5  # a hidden small count needs at least this many possible values
@@ -340,15 +339,7 @@ def _published(rule, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """The rule's flags per cell (in the frame's order), and per (measure, period) the shown
     total (population, events), or None where the total is hidden."""
     flagged = rule(frame).reset_index(drop=True)
-    if "total_hidden" in flagged.columns:
-        dark = set(zip(*(flagged.loc[flagged["total_hidden"], k] for k in KEY[:2]), strict=True))
-    else:  # a rule without the column: its own reading of which totals it hides
-        dark = {
-            (measure, period)
-            for measure, cells in flagged.groupby("measure", sort=False)
-            for period, group in hidden_pairs(cells.drop(columns="measure"))
-            if group == TOTAL
-        }
+    dark = set(zip(*(flagged.loc[flagged["total_hidden"], k] for k in KEY[:2]), strict=True))
     sums: dict[tuple, list[int]] = {}
     for measure, period, population, events in zip(
         *(flagged[k] for k in ("measure", "period", "population", "events")), strict=True
