@@ -155,7 +155,11 @@ class OutcomeCount(models.Model):
     standard = models.CharField(
         _("standard"), max_length=4, choices=Standard, default=Standard.SPD_2024
     )
-    history = HistoricalRecords()
+    # What of this count stays hidden because pages showed it hidden before (levels of
+    # outcomes.privacy.KEPT_*); None until it is first suppressed. Kept by outcomes.services
+    # so that a download after a correction cannot be compared with one before it.
+    kept_hidden = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["kept_hidden"])
 
     class Meta:
         ordering = ["period", "group"]

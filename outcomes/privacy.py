@@ -1,38 +1,48 @@
 """Small-number suppression for outcome counts, so that shown tables do not identify people.
 
 Public-health practice hides counts of 1 to 10 (SMALL_MIN..SMALL_MAX) and any count that could be
-worked out from what is shown. `suppress` applies these rules to counts shaped like those of
-`outcomes.metrics` (period, group, population, events, and optionally measure), separately for
-each (measure, period), since each is a table with its own total:
+worked out from what is shown. The rule is public, so it is built for an attacker who knows it
+and sees everything the app publishes about a program over time: every measure and period,
+totals, rates and intervals, each download before and after a correction. Such an attacker
+solves for the hidden cells with every linear relation it knows (groups add up to the total;
+measures on the same people share populations and their events can add up; a year is the sum
+of its quarters). `suppress` takes counts shaped like those of `outcomes.metrics` (period, group,
+population, events, and optionally measure); a table is one (measure, period).
 
-Primary rules, cell by cell:
-1. events of 1-10 are hidden;
-2. a population of 1-10 is hidden, and then its events too (they are at most the population);
-3. non-events (population - events) of 1-10 hide the events too, since subtracting them from
-   the shown population would give the small count.
-Zero is not a small count: a 0 is shown.
+The method, in a paragraph. Cells are hidden a whole block at a time: a block is one group in
+one year of a program (every measure passed with the same `link` value, every period of that
+year: the year, its quarters and months), so no measure or overlapping period shows what another
+hides, and nothing can be subtracted across them. A group's population is hidden in its block
+when it is 1-10 in any of the block's tables; its events (so its rate) when its population is
+hidden, or its events or non-events (population - events) are 1-10 anywhere in the block.
+Complements are then added, a whole block at a time, until every table's hidden cells add up to
+at least MARGIN people, MARGIN events and MARGIN non-events over at least two groups: what an
+attacker can subtract from a total then leaves each hidden count at least five possible values
+(a protection interval) and every hidden rate strictly between 0% and 100%. The complement is
+not the smallest group (the smallest would tell the attacker its value is near the smallest
+shown one): it is the first helpful group in an order fixed per program and year that does not
+depend on the counts (the unknown group first, since it is compared with no one, then the
+groups in a rotation drawn from the program and year), so the pattern says nothing about the
+hidden values. Where even hiding every group leaves a table short of the margin (a rare
+outcome, a single group), the program's year is dark: every group's counts and every total of
+that year are hidden.
 
-Secondary (complementary) rule: the total of each (measure, period) is shown, so a single hidden
-cell could be recovered by subtraction. When exactly one group's population is hidden, the
-smallest other population is hidden too. When exactly one group's events are hidden, the events
-of a group whose population is already hidden are hidden too (its rate is gone anyway), else of
-the smallest other group with events above 0 (or, if none has events, of another group with a
-population, the first in group order). Every table then
-has no hidden cell or at least two of them, for events, populations and non-events alike.
+Corrections: what was hidden stays hidden. The result says, per count, what to keep hidden
+(`kept_hidden`, stored with the counts by outcomes.services before and after each change);
+given back, it hides at least as much again, so a download after a correction hides everything
+a download before it hid. A count shown before is known to the attacker even when hidden now,
+so only counts not shown before (hidden then, or new) count towards the margin; a year whose
+margin a correction breaks goes dark rather than lean on cells that were published.
 
-The total: it is shown, and only hidden when all groups' counts are hidden, when a lone hidden
-cell could not be paired (a table with a single group), or when the total itself is a small
-count (events, population or non-events of 1-10: it is a cell like any other). An input row whose
-group is "total" is flagged by these rules; the rules use the sum of the groups.
-
-Linked measures: a program's measures may count the same people, and each table's complement
-could hide a different group; comparing two measures would then reveal a small population.
-`suppress(..., link="program")` hides a population hidden in one of a program's measures in all
-of them for that period (see `suppress`). Limits: periods that add up to a published yearly
-figure can still be combined to recover a cell. Summary statistics computed from all counts
-(index of disparity, Cramér's V) should be shown rounded.
+Zero is not a small count: a 0 is shown unless its block is hidden. An input row whose group is
+"total" is flagged with its table; the rules use the sum of the groups. Limits: an attacker who
+knows that exactly one count was corrected between two downloads learns the change from the
+two totals (and so the new count, if the old one was shown); a period deleted and entered again
+is new to the rule unless the group stays hidden in another of the year's counts; summary
+statistics computed from all counts (index of disparity, Cramér's V) should be shown rounded.
 """
 
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,7 +80,6 @@ COMPARISON_COLUMNS = (
     "difference_high",
 )
 SHARE_COLUMNS = ("share_population", "share_events", "disproportionality")
-_ORDER = {key: i for i, key in enumerate(GROUP_KEYS)}
 
 
 def is_small(values) -> np.ndarray:
@@ -82,25 +91,57 @@ def _slice_keys(frame: pd.DataFrame) -> list[str]:
     return ["measure", "period"] if "measure" in frame.columns else ["period"]
 
 
+MARGIN = 15
+_ROTATION = [key for key in GROUP_KEYS if key != UNKNOWN]
+
+
 @dataclass(frozen=True)
 class _Cells:
-    """The counts as arrays: one entry per input row, `table` numbering its (measure, period)."""
+    """The counts as arrays: one entry per input row. `table` numbers its (measure, period),
+    `unit` its (link or measure, year), `block` its (unit, group)."""
 
     table: np.ndarray
+    unit: np.ndarray
+    block: np.ndarray
+    group: np.ndarray  # codes of `groups`
+    groups: np.ndarray
+    unit_keys: list  # per row, the values that name its unit
     is_group: np.ndarray  # False for a "total" row
-    order: np.ndarray  # position in GROUP_KEYS, for ties
     population: np.ndarray
     events: np.ndarray
 
     @classmethod
-    def of(cls, frame: pd.DataFrame) -> "_Cells":
+    def of(cls, frame: pd.DataFrame, link: str | None) -> "_Cells":
+        period, periods = pd.factorize(frame["period"].to_numpy())
+        years = np.array([str(p)[:4] for p in periods], dtype=object)
+        group, groups = pd.factorize(frame["group"].to_numpy())
+        owner = [link] if link else (["measure"] if "measure" in frame.columns else [])
+        owners = [frame[c].to_numpy() for c in owner]
+        unit = _codes(*(pd.factorize(o)[0] for o in owners), pd.factorize(years)[0][period])
+        table_keys = [pd.factorize(frame["measure"].to_numpy())[0]] if "measure" in frame else []
         return cls(
-            table=frame.groupby(_slice_keys(frame), sort=False).ngroup().to_numpy(),
-            is_group=(frame["group"] != TOTAL).to_numpy(),
-            order=frame["group"].map(_ORDER).fillna(len(_ORDER)).to_numpy(int),
+            table=_codes(*table_keys, period),
+            unit=unit,
+            block=_codes(unit, group),
+            group=group,
+            groups=np.asarray(groups),
+            unit_keys=[*owners, years[period]],
+            is_group=(groups != TOTAL)[group],
             population=frame["population"].to_numpy(np.int64),
             events=frame["events"].to_numpy(np.int64),
         )
+
+    def priority(self, rows: np.ndarray) -> np.ndarray:
+        """The rows' places in their units' order of complements: unknown first, then the
+        other groups rotated by a number drawn from the unit's own keys (never the counts)."""
+        units, first = np.unique(self.unit[rows], return_index=True)
+        keys = [key[rows[first]] for key in self.unit_keys]
+        names = ("|".join(str(value) for value in values) for values in zip(*keys, strict=True))
+        shift = np.array([zlib.crc32(name.encode()) % len(_ROTATION) for name in names], int)
+        rotation = {g: i for i, g in enumerate(_ROTATION)}
+        place = np.array([rotation.get(g, 0) for g in self.groups], int)[self.group[rows]]
+        rotated = (place + shift[np.searchsorted(units, self.unit[rows])]) % len(_ROTATION)
+        return np.where(self.groups[self.group[rows]] == UNKNOWN, -1, rotated)
 
     def per_table(self, values) -> np.ndarray:
         """Sum of `values` over the group rows of each table."""
@@ -108,83 +149,107 @@ class _Cells:
         weights = np.asarray(values, float)[self.is_group]
         return np.bincount(self.table[self.is_group], weights=weights, minlength=size)
 
-
-def _complement(cells: _Cells, hidden, values, eligible, prefer=None) -> np.ndarray:
-    """Hide one more cell in each table where exactly one group cell is hidden: the smallest
-    positive value among the eligible others, else the first eligible other in group order.
-    Groups in `prefer` come first: a group whose population is already hidden has no rate to
-    show, so hiding its events too costs nothing more."""
-    lonely = cells.per_table(cells.is_group & hidden) == 1
-    candidates = np.flatnonzero(cells.is_group & ~hidden & eligible & lonely[cells.table])
-    if not len(candidates):
-        return hidden
-    value = values[candidates]
-    preferred = np.zeros(len(candidates), bool) if prefer is None else prefer[candidates]
-    ranked = candidates[
-        np.lexsort(
-            (cells.order[candidates], value, value <= 0, ~preferred, cells.table[candidates])
+    def in_block(self, flags: np.ndarray) -> np.ndarray:
+        """Per row: whether any row of its block is flagged."""
+        return (
+            np.bincount(self.block, weights=flags, minlength=self.block.max() + 1)[self.block] > 0
         )
-    ]
-    _tables, first = np.unique(cells.table[ranked], return_index=True)
-    hidden = hidden.copy()
-    hidden[ranked[first]] = True
-    return hidden
+
+    def in_unit(self, table_flags: np.ndarray) -> np.ndarray:
+        """Per row: whether any table of its unit is flagged."""
+        return self.unit_has(table_flags[self.table])
+
+    def unit_has(self, flags: np.ndarray) -> np.ndarray:
+        """Per row: whether any row of its unit is flagged."""
+        weights = flags.astype(float)
+        return np.bincount(self.unit, weights=weights, minlength=self.unit.max() + 1)[self.unit] > 0
 
 
-def _totals_hidden(cells: _Cells, population_hidden, events_hidden):
-    """Per table: whether its total's population, and its events, are hidden."""
-    count = cells.per_table(np.ones(len(cells.table)))
-    population, events = cells.per_table(cells.population), cells.per_table(cells.events)
-
-    def lonely_or_all(hidden) -> np.ndarray:
-        hidden_count = cells.per_table(hidden)
-        return (hidden_count == 1) | ((count > 0) & (hidden_count == count))
-
-    population_total = is_small(population) | lonely_or_all(population_hidden)
-    events_total = is_small(population) | is_small(events) | is_small(population - events)
-    return population_total, events_total | lonely_or_all(events_hidden)
+def _codes(*columns: np.ndarray) -> np.ndarray:
+    """One number per distinct combination of the columns' codes (integers from 0), row by row."""
+    code = np.zeros(len(columns[0]), np.int64)
+    for column in columns:
+        code = pd.factorize(code * (column.max(initial=0) + 1) + column)[0]
+    return code
 
 
-LINK_ROUNDS = 10
+def _shortfalls(cells: _Cells, hidden: np.ndarray, parts: tuple) -> tuple[np.ndarray, list]:
+    """Per table: whether fewer than two groups are hidden (with some hidden), and per part
+    whether the hidden cells add up to less than MARGIN."""
+    count = cells.per_table(hidden & cells.is_group)
+    any_hidden = count > 0
+    short = [any_hidden & (cells.per_table(np.where(hidden, part, 0)) < MARGIN) for part in parts]
+    return any_hidden & (count < 2), short
+
+
+def _protect(
+    cells: _Cells, hidden: np.ndarray, parts: tuple, unknown: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Hidden blocks grown until every table is protected (see the module docstring), one
+    complement block per unit and round; and per table, whether it still falls short. Only
+    `unknown` rows (not shown before) count towards the protection: a count an earlier
+    download showed is known whether or not it is hidden now."""
+    for _round in range(len(GROUP_KEYS) + 1):
+        few, short = _shortfalls(cells, hidden & unknown, parts)
+        helpful = few[cells.table] & (cells.population > 0)
+        for part, part_short in zip(parts, short, strict=True):
+            helpful |= part_short[cells.table] & (part > 0)
+        candidates = np.flatnonzero(cells.is_group & ~hidden & unknown & helpful)
+        if not len(candidates):
+            break
+        ranked = candidates[np.lexsort((cells.priority(candidates), cells.unit[candidates]))]
+        _units, first = np.unique(cells.unit[ranked], return_index=True)
+        hidden = hidden | np.isin(cells.block, cells.block[ranked[first]])
+    few, short = _shortfalls(cells, hidden & unknown, parts)
+    return hidden, few | np.logical_or.reduce(short)
+
+
+# What stays hidden of a count because it was hidden before (`kept_hidden`), in rising order.
+KEPT_NOTHING, KEPT_EVENTS, KEPT_POPULATION, KEPT_YEAR = 0, 1, 2, 3
 
 
 def suppress(counts: pd.DataFrame, link: str | None = None) -> pd.DataFrame:
-    """A copy of `counts` with boolean columns population_hidden, events_hidden and hidden
-    (either), by the rules in the module docstring.
+    """A copy of `counts` with boolean columns population_hidden, events_hidden, hidden
+    (either) and total_hidden (its table's total is hidden), by the rules in the module
+    docstring, and kept_hidden: what of the row to keep hidden from now on (KEPT_*).
 
     `link` names a column (such as the program) whose measures may count the same people:
-    a group's population hidden in one of its measures is hidden in all of them for that
-    period, so that comparing two measures cannot reveal it (each measure's own complement
-    could otherwise differ). Complements are then chosen again until nothing changes."""
+    they are suppressed together, year by year; without it each measure is on its own. An
+    input column kept_hidden (from an earlier call, as stored with the counts) hides at least
+    as much again: its block, or its whole year for KEPT_YEAR."""
     frame = counts.copy()
-    cells = _Cells.of(frame)
+    if frame.empty:
+        for column in ("population_hidden", "events_hidden", "hidden", "total_hidden"):
+            frame[column] = pd.Series(dtype=bool)
+        frame["kept_hidden"] = pd.Series(dtype=int)
+        return frame
+    cells = _Cells.of(frame, link)
     groups, population, events = cells.is_group, cells.population, cells.events
-    population_hidden = groups & is_small(population)
-    for _round in range(LINK_ROUNDS):
-        population_hidden = _complement(cells, population_hidden, population, eligible=groups)
-        if link is None:
-            break
-        linked = groups & _any_in_link(frame, population_hidden, link)
-        if (linked == population_hidden).all():
-            break
-        population_hidden = linked
-    events_hidden = groups & (is_small(events) | population_hidden | is_small(population - events))
-    has_people = population_hidden | (population > 0)
-    events_hidden = _complement(
-        cells, events_hidden, events, eligible=has_people, prefer=population_hidden
+    # What an earlier call kept hidden; NaN (or no column): counts not published before.
+    kept = frame.get("kept_hidden", pd.Series(np.nan, index=frame.index)).to_numpy(float)
+    new, kept = np.isnan(kept), np.nan_to_num(kept)
+    unknown_population = new | (kept >= KEPT_POPULATION)
+    unknown_events = new | (kept >= KEPT_EVENTS)
+    population_hidden = cells.in_block((groups & is_small(population)) | (kept >= KEPT_POPULATION))
+    population_hidden, population_short = _protect(
+        cells, population_hidden, (population,), unknown_population
     )
-    total_population, total_events = _totals_hidden(cells, population_hidden, events_hidden)
-    frame["population_hidden"] = population_hidden | (~groups & total_population[cells.table])
-    frame["events_hidden"] = events_hidden | (~groups & total_events[cells.table])
+    small_events = groups & (is_small(events) | is_small(population - events))
+    events_hidden = population_hidden | cells.in_block(small_events | (kept >= KEPT_EVENTS))
+    events_hidden, events_short = _protect(
+        cells, events_hidden, (events, population - events), unknown_events
+    )
+    dark = cells.in_unit(population_short | events_short) | cells.unit_has(kept >= KEPT_YEAR)
+    frame["population_hidden"] = (population_hidden & groups) | dark
+    frame["events_hidden"] = (events_hidden & groups) | dark
     frame["hidden"] = frame["population_hidden"] | frame["events_hidden"]
+    frame["total_hidden"] = dark
+    frame["kept_hidden"] = np.select(
+        [dark, frame["population_hidden"], frame["events_hidden"]],
+        [KEPT_YEAR, KEPT_POPULATION, KEPT_EVENTS],
+        KEPT_NOTHING,
+    )
     return frame
-
-
-def _any_in_link(frame: pd.DataFrame, hidden: np.ndarray, link: str) -> np.ndarray:
-    """Whether the same group is hidden in any table of the same link value and period."""
-    keys = [frame[link].to_numpy(), frame["period"].to_numpy(), frame["group"].to_numpy()]
-    marked = pd.Series(hidden, index=pd.MultiIndex.from_arrays(keys))
-    return marked.groupby(level=[0, 1, 2]).transform("any").to_numpy(bool)
 
 
 def hidden_pairs(suppressed: pd.DataFrame) -> set[tuple]:
@@ -193,16 +258,10 @@ def hidden_pairs(suppressed: pd.DataFrame) -> set[tuple]:
     for `mask` and `outcomes.metrics.reading`."""
     if "measure" in suppressed.columns and suppressed["measure"].nunique() > 1:
         raise ValueError("hidden_pairs takes one measure's counts; filter them first.")
-    frame = suppressed.drop(columns="measure", errors="ignore")
-    hidden = frame[frame["hidden"].to_numpy(bool)]
+    hidden = suppressed[suppressed["hidden"].to_numpy(bool)]
     pairs = set(zip(hidden["period"], hidden["group"], strict=True))
-    cells = _Cells.of(frame)
-    population_total, events_total = _totals_hidden(
-        cells, frame["population_hidden"].to_numpy(bool), frame["events_hidden"].to_numpy(bool)
-    )
-    period_of = dict(zip(cells.table, frame["period"], strict=True))
-    pairs |= {(period_of[t], TOTAL) for t in np.flatnonzero(population_total | events_total)}
-    return pairs
+    dark = suppressed.loc[suppressed["total_hidden"].to_numpy(bool), "period"]
+    return pairs | {(period, TOTAL) for period in dark}
 
 
 def mask(rates: pd.DataFrame, hidden: Iterable[tuple]) -> pd.DataFrame:

@@ -2,12 +2,14 @@
 
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from outcomes import signals
 from outcomes.imports import CountRow
 from outcomes.models import OutcomeCount, OutcomeMeasure, Standard
+from outcomes.privacy import suppress
 
 COUNT_FIELDS = ["population", "events", "standard"]
 BATCH = 1000
@@ -42,6 +44,8 @@ def measure_delete(*, measure: OutcomeMeasure, by) -> None:
 @transaction.atomic
 def counts_import(*, measure: OutcomeMeasure, rows: list[CountRow], by) -> CountsSaved:
     """Add the rows' counts; a (period, group) the measure already has takes the new values."""
+    # What pages show now is kept hidden after the change too (outcomes.privacy).
+    suppression_remember(program_id=measure.program_id)
     existing = {
         (c.period, c.group): c
         for c in measure.counts.filter(period__in={r.period for r in rows}).select_for_update()
@@ -68,7 +72,35 @@ def counts_import(*, measure: OutcomeMeasure, rows: list[CountRow], by) -> Count
 
 
 def _changed(measure: OutcomeMeasure) -> None:
+    suppression_remember(program_id=measure.program_id)
     signals.outcomes_changed.send(sender=OutcomeMeasure, program_id=measure.program_id)
+
+
+def suppression_remember(*, program_id) -> int:
+    """Store with each of the program's counts what of it stays hidden from now on: the
+    program's measures suppressed together, hiding at least what they hid before. Returns
+    how many counts changed."""
+    columns = ["pk", "measure", "period", "group", "population", "events", "kept_hidden"]
+    rows = OutcomeCount.objects.filter(measure__program_id=program_id).values_list(
+        "pk", "measure_id", "period", "group", "population", "events", "kept_hidden"
+    )
+    frame = pd.DataFrame(list(rows), columns=columns)
+    if frame.empty:
+        return 0
+    before = pd.to_numeric(frame["kept_hidden"], errors="coerce").fillna(-1).to_numpy(int)
+    kept = suppress(frame.assign(program=0), link="program")["kept_hidden"].to_numpy(int)
+    changed = [
+        (int(level), int(pk))
+        for level, pk, old in zip(kept, frame["pk"], before, strict=True)
+        if level != old
+    ]
+    if changed:
+        quote, meta = connection.ops.quote_name, OutcomeCount._meta
+        column = quote(meta.get_field("kept_hidden").column)
+        sql = f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {quote(meta.pk.column)} = %s"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, changed)
+    return len(changed)
 
 
 def _values(count: OutcomeCount) -> tuple[int, int, str]:

@@ -25,6 +25,8 @@ from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
 from outcomes.privacy import hidden_pairs, suppress
 
 COUNT_COLUMNS = ["period", "group", "population", "events"]
+# What suppression reads: the counts and what of them was kept hidden (outcomes.privacy).
+SUPPRESSION_COLUMNS = [*COUNT_COLUMNS, "kept_hidden"]
 REFERENCE_TOTAL, REFERENCE_BEST, TOTAL, POOLED = (
     metrics.REFERENCE_TOTAL,
     metrics.REFERENCE_BEST,
@@ -37,8 +39,8 @@ COHORT_REFERENCE = REFERENCE_BEST
 
 
 def counts_frame(counts: Iterable[OutcomeCount]) -> pd.DataFrame:
-    rows = [(c.period, c.group, c.population, c.events, c.standard) for c in counts]
-    return pd.DataFrame(rows, columns=[*COUNT_COLUMNS, "standard"])
+    rows = [(c.period, c.group, c.population, c.events, c.kept_hidden, c.standard) for c in counts]
+    return pd.DataFrame(rows, columns=[*SUPPRESSION_COLUMNS, "standard"])
 
 
 def outcome_phrase(measure: OutcomeMeasure) -> str:
@@ -300,11 +302,13 @@ def analyse(
 
 def _suppressed_with_siblings(frame: pd.DataFrame, siblings: Iterable[OutcomeCount]):
     """This measure's counts flagged, its populations linked with the sibling measures'."""
-    others = [(c.measure_id, c.period, c.group, c.population, c.events) for c in siblings]
-    own = frame[COUNT_COLUMNS].assign(measure="this")
-    columns = ["measure", *COUNT_COLUMNS]
+    others = [
+        (c.measure_id, c.period, c.group, c.population, c.events, c.kept_hidden) for c in siblings
+    ]
+    own = frame[SUPPRESSION_COLUMNS].assign(measure="this")
+    columns = ["measure", *SUPPRESSION_COLUMNS]
     if not others:
-        return suppress(frame[COUNT_COLUMNS]).reset_index(drop=True)
+        return suppress(frame[SUPPRESSION_COLUMNS]).reset_index(drop=True)
     linked = pd.concat([own[columns], pd.DataFrame(others, columns=columns)], ignore_index=True)
     flagged = suppress(linked.assign(program=0), link="program")
     mine = flagged[flagged["measure"] == "this"].drop(columns=["measure", "program"])
@@ -424,16 +428,16 @@ def programs_disparity_trend(program_ids: Iterable) -> pd.DataFrame:
             "measure__name",
             "measure__program_id",
             "measure__direction",
-            *COUNT_COLUMNS,
+            *SUPPRESSION_COLUMNS,
         )
     )
     if not rows:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:4], *COUNT_COLUMNS])
+    frame = pd.DataFrame(rows, columns=[*TREND_COLUMNS[:4], *SUPPRESSION_COLUMNS])
     frame["measure"] = frame["measure"].astype(str)
     frame["reference"] = COHORT_REFERENCE
     measures = frame.drop_duplicates("measure").set_index("measure")[TREND_COLUMNS[1:5]]
-    counts = _comparable_counts(frame[["measure", "program", *COUNT_COLUMNS]])
+    counts = _comparable_counts(frame[["measure", "program", *SUPPRESSION_COLUMNS]])
     if counts.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
     favorable = measures["direction"].eq(Direction.FAVORABLE).to_dict()

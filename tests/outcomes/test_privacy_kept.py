@@ -1,0 +1,95 @@
+"""What was hidden stays hidden: the suppression pattern stored with the counts each time they
+change, so that downloads before and after a correction cannot be compared."""
+
+import csv
+import io
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from outcomes import services
+from outcomes.models import OutcomeCount, OutcomeMeasure
+from outcomes.privacy import KEPT_EVENTS, KEPT_NOTHING, KEPT_POPULATION
+from outcomes.summary import analyse
+from tests.outcomes.audit import KEY, published_rule
+
+BEFORE = {
+    "asian": (20, 0),
+    "black": (5, 2),
+    "hispanic": (300, 150),
+    "white": (400, 100),
+    "aian": (200, 60),
+}
+
+
+@pytest.fixture
+def measure(program, leader):
+    return OutcomeMeasure.objects.create(
+        program=program, name="Exits", direction="favorable", denominator="people"
+    )
+
+
+def save(measure, values, by):
+    services.counts_save_period(measure=measure, period="2024", values=values, by=by)
+
+
+def hidden_groups(measure) -> set[str]:
+    analysis = analyse(measure, measure.counts.all())
+    flagged = analysis.counts
+    return set(flagged.loc[flagged["hidden"], "group"])
+
+
+def test_saving_counts_stores_what_pages_hide(measure, leader):
+    save(measure, BEFORE, leader)
+    kept = dict(measure.counts.values_list("group", "kept_hidden"))
+    assert kept["black"] == KEPT_POPULATION
+    hidden = hidden_groups(measure)
+    assert "black" in hidden and len(hidden) >= 2
+    for group, level in kept.items():
+        assert (level > KEPT_NOTHING) == (group in hidden)
+
+
+def test_a_correction_does_not_show_what_was_hidden_before(measure, leader):
+    save(measure, BEFORE, leader)
+    before = hidden_groups(measure)
+    # Black's 5 corrected to 50: nothing is small any more, but showing the groups hidden
+    # before would let a reader subtract them from the earlier download's total.
+    save(measure, BEFORE | {"black": (50, 20)}, leader)
+    assert hidden_groups(measure) >= before
+    assert OutcomeCount.objects.get(measure=measure, group="black").kept_hidden >= KEPT_EVENTS
+
+
+def test_remembering_again_changes_nothing(measure, leader):
+    save(measure, BEFORE, leader)
+    assert services.suppression_remember(program_id=measure.program_id) == 0
+
+
+def test_the_export_publishes_exactly_what_the_auditor_reads(client, viewer, measure, leader):
+    """The auditor's view of a download (shown counts and totals, nothing of a hidden cell)
+    is the CSV's: the rates and intervals add nothing a hidden cell could be solved from."""
+    other = OutcomeMeasure.objects.create(
+        program=measure.program, name="Other", direction="adverse", denominator="people"
+    )
+    save(measure, BEFORE, leader)
+    save(other, {g: (n, n // 4) for g, (n, _e) in BEFORE.items()}, leader)
+    client.force_login(viewer)
+    response = client.get(reverse("outcomes:counts_export", args=[measure.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    frame = pd.DataFrame(
+        OutcomeCount.objects.filter(measure__program=measure.program).values_list(
+            "measure__name", "period", "group", "population", "events"
+        ),
+        columns=KEY + ["population", "events"],
+    )
+    flags = published_rule(frame).set_index(KEY)
+    for row in rows:
+        if row["group"] == "total":
+            dark = flags.loc[(measure.name, row["period"])]["total_hidden"].any()
+            assert (row["population"] == "") == dark
+            continue
+        cell = flags.loc[(measure.name, row["period"], row["group"])]
+        assert (row["population"] == "") == cell["population_hidden"]
+        assert (row["events"] == "") == cell["events_hidden"]
+        if cell["hidden"]:
+            assert row["rate"] == row["rate_ci_low"] == row["ratio"] == ""
