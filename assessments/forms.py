@@ -19,6 +19,7 @@ from assessments.models import (
 )
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
+from valuecurve.forms import ModelStaleSaveCheck
 
 MAX_EVIDENCE = 5000
 FIELD_NAME = re.compile(r"^i-(?P<key>.+)-(?:level|evidence|confidence)$")
@@ -242,7 +243,7 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
     return forms_
 
 
-class PlanStepForm(forms.ModelForm):
+class PlanStepForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = PlanStep
         fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
@@ -289,7 +290,7 @@ class NewPlanStepForm(PlanStepForm):
         return data
 
 
-class StatementsForm(forms.ModelForm):
+class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["commitment_statement", "vision", "theory_of_change"]
