@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import plans
-from assessments.models import Organization, PlanStep
+from assessments.models import PlanStep
 from cohorts.models import Cohort, Facilitator, SharedGoal, Workgroup
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
@@ -70,19 +70,22 @@ def plan_step_case(plan_step, leader) -> Case:
     )
 
 
-def statements_case(org, leader) -> Case:
-    def theirs():
-        Organization.objects.filter(pk=org.pk).update(vision="Their vision")
-
+def field_case(url: str, user, obj, field: str) -> Case:
+    """Someone else changes one field of `obj` (saved directly) while this person edits it."""
+    rows = type(obj).objects.filter(pk=obj.pk)
     return Case(
-        reverse("assessments:statements", args=[org.pk]),
-        leader,
-        {"vision": "My vision"},
-        theirs,
-        lambda: Organization.objects.get(pk=org.pk).vision,
-        "Their vision",
-        "My vision",
+        url,
+        user,
+        {field: f"My {field}"},
+        lambda: rows.update(**{field: f"Their {field}"}),
+        lambda: rows.values_list(field, flat=True).get(),
+        f"Their {field}",
+        f"My {field}",
     )
+
+
+def statements_case(org, leader) -> Case:
+    return field_case(reverse("assessments:statements", args=[org.pk]), leader, org, "vision")
 
 
 @pytest.fixture
@@ -97,28 +100,14 @@ def cohort_parts(db):
 
 def goal_case(cohort_parts) -> Case:
     facilitator, cohort, goal, _workgroup = cohort_parts
-    return Case(
-        reverse("cohorts:goal_edit", args=[cohort.pk, goal.pk]),
-        facilitator,
-        {"title": "My title"},
-        lambda: SharedGoal.objects.filter(pk=goal.pk).update(title="Their title"),
-        lambda: SharedGoal.objects.get(pk=goal.pk).title,
-        "Their title",
-        "My title",
-    )
+    url = reverse("cohorts:goal_edit", args=[cohort.pk, goal.pk])
+    return field_case(url, facilitator, goal, "title")
 
 
 def workgroup_case(cohort_parts) -> Case:
     facilitator, cohort, _goal, workgroup = cohort_parts
-    return Case(
-        reverse("cohorts:workgroup_edit", args=[cohort.pk, workgroup.pk]),
-        facilitator,
-        {"name": "My name"},
-        lambda: Workgroup.objects.filter(pk=workgroup.pk).update(name="Their name"),
-        lambda: Workgroup.objects.get(pk=workgroup.pk).name,
-        "Their name",
-        "My name",
-    )
+    url = reverse("cohorts:workgroup_edit", args=[cohort.pk, workgroup.pk])
+    return field_case(url, facilitator, workgroup, "name")
 
 
 @pytest.fixture
@@ -133,15 +122,8 @@ def measure(program, leader):
 
 
 def measure_case(measure, leader) -> Case:
-    return Case(
-        reverse("outcomes:measure_edit", args=[measure.pk]),
-        leader,
-        {"description": "Mine"},
-        lambda: OutcomeMeasure.objects.filter(pk=measure.pk).update(description="Theirs"),
-        lambda: OutcomeMeasure.objects.get(pk=measure.pk).description,
-        "Theirs",
-        "Mine",
-    )
+    url = reverse("outcomes:measure_edit", args=[measure.pk])
+    return field_case(url, leader, measure, "description")
 
 
 def counts_case(measure, leader) -> Case:
