@@ -190,6 +190,8 @@ def answers_save(
         )
     }
     seen = seen or {}
+    if max([expected_version, *seen.values()]) > owner.version:
+        raise AssessmentError(_("This page is not one this assessment showed. Reload the page."))
     conflicts = [
         answer
         for indicator, new in values.items()

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from assessments import levels
 from assessments.models import Answer, Assessment, Indicator
-from assessments.services import AnswerValues, StaleVersion, answers_save
+from assessments.services import AnswerValues, AssessmentError, StaleVersion, answers_save
 from tests.conftest import make_user
 
 
@@ -174,3 +174,15 @@ def test_a_stale_page_does_not_revert_an_answer_it_did_not_change(
     # The contributor's page still holds the empty first answer, and posts it.
     assert autosave(other, draft, answer(theirs, second, 2, "Theirs")).json()["saved"]
     assert Answer.objects.get(indicator=first).evidence == "Leader's"
+
+
+def test_a_page_claiming_a_version_the_assessment_never_had_is_refused(draft, governance, leader):
+    with pytest.raises(AssessmentError, match="Reload"):
+        answers_save(
+            assessment=draft,
+            values={governance[0]: value(1)},
+            expected_version=1,
+            by=leader,
+            seen={governance[0].pk: 99},
+        )
+    assert not Answer.objects.exists()
