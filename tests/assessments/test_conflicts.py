@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from assessments import levels
-from assessments.models import Answer, Assessment, Indicator
+from assessments.models import Answer, Assessment, Indicator, Membership, Role
 from assessments.services import AnswerValues, AssessmentError, StaleVersion, answers_save
 from tests.conftest import make_user
 
@@ -106,8 +106,8 @@ def answer(data: dict, indicator, level: int, evidence: str) -> dict:
     }
 
 
-def autosave(client, assessment, data):
-    url = reverse("assessments:dimension", args=[assessment.pk, "governance"])
+def autosave(client, assessment, data, dimension: str = "governance"):
+    url = reverse("assessments:dimension", args=[assessment.pk, dimension])
     return client.post(url, data, headers={"X-Autosave": "1"})
 
 
@@ -186,3 +186,34 @@ def test_a_page_claiming_a_version_the_assessment_never_had_is_refused(draft, go
             seen={governance[0].pk: 99},
         )
     assert not Answer.objects.exists()
+
+
+def test_eight_browsers_that_loaded_their_pages_together_all_save(draft, org):
+    """Eight people open their pages at once (all at version 1), then save one after the
+    other, each their own indicator: none is refused; a ninth on a taken indicator is."""
+    from django.test import Client
+
+    dimensions = list(draft.framework.dimensions.order_by("order"))
+    browsers = []
+    for n in range(8):
+        person = make_user(f"person{n}")
+        Membership.objects.create(user=person, organization=org, role=Role.CONTRIBUTOR)
+        browser = Client()
+        browser.force_login(person)
+        dimension = dimensions[n % len(dimensions)]
+        indicator = list(dimension.indicators.all())[n // len(dimensions)]
+        browsers.append(
+            (browser, dimension.key, indicator, loaded_page(browser, draft, dimension.key))
+        )
+    codes = [
+        autosave(b, draft, answer(data, indicator, 2, f"by {n}"), key).status_code
+        for n, (b, key, indicator, data) in enumerate(browsers)
+    ]
+    assert codes == [200] * 8
+    assert Answer.objects.count() == 8
+    # The first browser's page, loaded before everyone saved, now changes an indicator of
+    # its dimension that another person saved meanwhile.
+    first, key, _indicator, data = browsers[0]
+    taken = browsers[len(dimensions)][2]
+    response = autosave(first, draft, answer(data, taken, 4, "mine"), key)
+    assert response.status_code == 409
