@@ -310,7 +310,9 @@ class _Restorer:
             found = self.ids.get(label, {}).get(str(value))
             if found is not None:
                 return found
-            if f.null and part.history_of is None:
+            # A historical record's references may all be empty: ask the model it records.
+            original = (part.history_of or part).model._meta.get_field(f.name)
+            if original.null:
                 self.not_restored[f"{part.label}.{f.name}: emptied, not in this database"] += 1
                 return None
             raise _Skip(f"refers to a {f.related_model._meta.verbose_name} not in this database")

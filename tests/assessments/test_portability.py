@@ -281,6 +281,21 @@ def test_a_cohort_not_in_the_database_leaves_out_the_membership_and_says_so(ever
     assert result.organization.programs.count() == 1
 
 
+def test_a_database_without_the_framework_gets_it_and_loses_only_the_library_links(everything):
+    from assessments.models import Framework
+
+    exported = organization_export(everything)
+    steps = PlanStep.objects.count()
+    _wipe(everything)
+    Framework.objects.all().delete()  # and its action-step library
+    result = organization_import(exported)
+    assert Framework.objects.get().dimensions.count() == 4
+    assert PlanStep.objects.count() == steps
+    assert not PlanStep.objects.filter(action_step__isnull=False).exists()
+    assert PlanStep.history.count() > steps, "the history of the steps is kept"
+    assert result.not_restored["assessments.planstep.action_step: emptied, not in this database"]
+
+
 def test_the_import_command_restores_and_reports(tmp_path, everything):
     path = tmp_path / "export.json"
     path.write_text(json.dumps(organization_export(everything)), encoding="utf-8")
