@@ -160,10 +160,10 @@ class _Selection:
         live on in the history, and so do their history's references)."""
         part = OWNED[label]
         found = Q(**{f"{lookup}__in": self.rows(part).values("pk")})
-        historical = getattr(part.model, "history", None)
-        if historical is not None:
-            found |= Q(**{f"{lookup}__in": self.rows(OWNED[historical.model._meta.label_lower])
-                          .values("id")})  # fmt: skip
+        history = getattr(part.model, "history", None)
+        if history is not None:
+            records = self.rows(OWNED[history.model._meta.label_lower])
+            found |= Q(**{f"{lookup}__in": records.values("id")})
         return found
 
 
@@ -261,7 +261,11 @@ class _Restorer:
         self._next_free: dict[str, int] = {}
 
     def restore(self, part: Owned, table: dict[str, Any]) -> None:
-        fields = [part.model._meta.get_field(name) for name in table["fields"]]
+        known = {f.attname: f for f in part.model._meta.concrete_fields}
+        unknown = [name for name in table["fields"] if name not in known]
+        if unknown:
+            raise OrganizationImportError(f"{part.label} has no field {', '.join(unknown)}.")
+        fields = [known[name] for name in table["fields"]]
         objects, rows, exported_pks = [], [], []
         for row in table["rows"]:
             try:

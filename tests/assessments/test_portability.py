@@ -323,3 +323,27 @@ def test_an_export_of_the_first_format_is_refused_with_a_reason(tmp_path, org):
     path.write_text(json.dumps({"format": "valuecurve-organization", "format_version": 1}))
     with pytest.raises(CommandError, match="format 2"):
         call_command("import_organization", str(path))
+
+
+def test_a_tampered_file_is_refused_with_a_reason_and_nothing_is_imported(tmp_path, everything):
+    exported = organization_export(everything)
+    _wipe(everything)
+    exported["tables"]["assessments.program"]["fields"][1] = "no_such_field"
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    with pytest.raises(CommandError, match="no field no_such_field"):
+        call_command("import_organization", str(path))
+    assert not Organization.objects.exists()
+
+
+def test_counts_that_break_a_rule_are_refused_and_nothing_is_imported(tmp_path, everything):
+    exported = organization_export(everything)
+    _wipe(everything)
+    table = exported["tables"]["outcomes.outcomecount"]
+    events = table["fields"].index("events")
+    table["rows"][0][events] = 10**6  # more events than people
+    path = tmp_path / "export.json"
+    path.write_text(json.dumps(exported), encoding="utf-8")
+    with pytest.raises(CommandError, match="was not imported"):
+        call_command("import_organization", str(path))
+    assert not Organization.objects.exists()

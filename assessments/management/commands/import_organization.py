@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from assessments.portability import OrganizationImportError, organization_import
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {exc}") from None
         try:
             result = organization_import(data)
-        except (OrganizationImportError, KeyError, TypeError, ValueError) as exc:
+        except (OrganizationImportError, DatabaseError, KeyError, TypeError, ValueError) as exc:
             raise CommandError(f"{path} was not imported: {exc}") from None
         for label, count in sorted(result.restored.items()):
             self.stdout.write(f"{label}: {count}")
