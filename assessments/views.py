@@ -170,7 +170,8 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
 
 
 def _acknowledged(data, indicators, scope, stale: services.StaleVersion) -> list:
-    """The person's input again, now knowing the other answers: saving again keeps theirs."""
+    """The person's input again, now knowing the other answers: saving again replaces
+    theirs with it, knowingly."""
     data = data.copy()
     for answer in stale.changed:
         data[f"i-{answer.indicator.key}-seen"] = answer.changed_in_version

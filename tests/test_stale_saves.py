@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments import plans
-from assessments.models import PlanStep
+from assessments.models import Organization, PlanStep
 from cohorts.models import Cohort, Facilitator, SharedGoal, Workgroup
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
@@ -186,3 +186,12 @@ def test_a_save_with_nothing_saved_meanwhile_goes_through(case):
     data = page_data(client.get(case.url).context["form"]) | case.mine
     assert client.post(case.url, data).status_code == 302
     assert str(case.stored()) == case.my_value
+
+
+def test_a_save_of_what_someone_else_saved_meanwhile_goes_through(org, leader):
+    client = Client()
+    client.force_login(leader)
+    url = reverse("assessments:statements", args=[org.pk])
+    data = page_data(client.get(url).context["form"]) | {"vision": "Shared vision"}
+    Organization.objects.filter(pk=org.pk).update(vision="Shared vision")
+    assert client.post(url, data).status_code == 302

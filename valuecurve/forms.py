@@ -54,8 +54,9 @@ class StaleSaveCheck:
     name. The page carries their fingerprint (the hidden `loaded` field); when it no longer
     matches, the form is invalid with a message, `stale_changes` lists each changed field
     with their value and yours, the person's input stays in the form, and the fingerprint
-    is brought up to date, so saving again keeps theirs knowingly replaced. A post without a
-    fingerprint (not from the page) is not checked."""
+    is brought up to date, so saving again replaces theirs knowingly. A post without a
+    fingerprint (not from the page) is not checked; nor is a form whose every value already
+    matches what was saved meanwhile."""
 
     stale_message = _(
         "Someone saved this after you opened the page. Nothing of yours was saved yet: "
@@ -96,6 +97,8 @@ class StaleSaveCheck:
             if name in self.fields
             and _plain(theirs) != _plain(yours := self.cleaned_data.get(name))
         ]
+        if not self.stale_changes:
+            return  # what they saved is what this person sends: nothing is lost
         self.data = self.data.copy()
         self.data[self.add_prefix("loaded")] = fingerprint(saved)
         raise forms.ValidationError(self.stale_message, code="stale")
