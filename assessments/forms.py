@@ -18,7 +18,8 @@ from assessments.models import (
     Role,
 )
 from assessments.plans import StepValues
-from assessments.services import AnswerValues
+from assessments.services import AnswerValues, answer_digest, answer_values
+from valuecurve.forms import ModelStaleSaveCheck
 
 MAX_EVIDENCE = 5000
 FIELD_NAME = re.compile(r"^i-(?P<key>.+)-(?:level|evidence|confidence)$")
@@ -49,6 +50,11 @@ class IndicatorAnswerForm(forms.Form):
         required=False,
     )
 
+    # What the page was showing: the version of the answer it loaded, and a fingerprint of
+    # the answer, so a save writes only what the person changed and conflicts per indicator.
+    seen = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    loaded = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
     def __init__(self, *args, indicator, **kwargs):
         self.indicator = indicator
         super().__init__(*args, prefix=f"i-{indicator.key}", **kwargs)
@@ -60,8 +66,16 @@ class IndicatorAnswerForm(forms.Form):
             confidence=self.cleaned_data["confidence"],
         )
 
+    def touched(self) -> bool:
+        """Whether the person changed this answer on the page (a page that does not say
+        counts as changed)."""
+        loaded = self.cleaned_data.get("loaded")
+        return not loaded or loaded != answer_digest(self.values())
 
-def indicator_forms(indicators, answers: dict[int, Answer], data=None) -> list[IndicatorAnswerForm]:
+
+def indicator_forms(
+    indicators, answers: dict[int, Answer], data=None, version: int | None = None
+) -> list[IndicatorAnswerForm]:
     forms_ = []
     for indicator in indicators:
         answer = answers.get(indicator.pk)
@@ -70,8 +84,20 @@ def indicator_forms(indicators, answers: dict[int, Answer], data=None) -> list[I
             if answer
             else {}
         )
+        initial |= {"seen": version, "loaded": answer_digest(answer_values(answer))}
         forms_.append(IndicatorAnswerForm(data, indicator=indicator, initial=initial))
     return forms_
+
+
+def touched_answers(forms_) -> tuple[dict, dict[int, int]]:
+    """The answers the person changed, and the version the page had of each."""
+    touched = [form for form in forms_ if form.touched()]
+    seen = {
+        f.indicator.pk: f.cleaned_data["seen"]
+        for f in touched
+        if f.cleaned_data["seen"] is not None
+    }
+    return {form.indicator: form.values() for form in touched}, seen
 
 
 def unknown_indicator_keys(data, indicators) -> set[str]:
@@ -217,7 +243,7 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
     return forms_
 
 
-class PlanStepForm(forms.ModelForm):
+class PlanStepForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = PlanStep
         fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
@@ -264,7 +290,7 @@ class NewPlanStepForm(PlanStepForm):
         return data
 
 
-class StatementsForm(forms.ModelForm):
+class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["commitment_statement", "vision", "theory_of_change"]

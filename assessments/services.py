@@ -1,5 +1,7 @@
 """The multi-step writes on assessments: each one function, atomic, keyword-only arguments."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -27,15 +29,30 @@ class AssessmentError(Exception):
 
 
 class StaleVersion(AssessmentError):
-    def __init__(self, current_version: int, changed: list[Answer]):
+    """Someone saved an answer this page changes after the page loaded it.
+
+    `changed` holds their answers (what they saved), `yours` what this page tried to save
+    for the same indicators, by indicator id."""
+
+    def __init__(
+        self,
+        current_version: int,
+        changed: list[Answer],
+        yours: dict[int, "AnswerValues"] | None = None,
+    ):
         super().__init__(
             _(
-                "Someone saved this assessment after you opened the page. "
+                "Someone saved an answer you changed after you opened the page. "
                 "Nothing of yours was saved yet."
             )
         )
         self.current_version = current_version
         self.changed = changed
+        self.yours = yours or {}
+
+    @property
+    def pairs(self) -> list[tuple[Answer, "AnswerValues | None"]]:
+        return [(answer, self.yours.get(answer.indicator_id)) for answer in self.changed]
 
 
 @dataclass(frozen=True)
@@ -44,6 +61,20 @@ class AnswerValues:
     evidence: str
     confidence: str
     note: str = ""  # the leader's reason, on a consensus answer
+
+
+def answer_digest(values: AnswerValues) -> str:
+    """A short fingerprint of an answer as a page showed it: a page posts it back, so a
+    save can tell the answers the person changed from those they only had on screen."""
+    text = json.dumps([values.level, values.evidence, values.confidence, values.note])
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def answer_values(answer: Answer | RespondentAnswer | None) -> AnswerValues:
+    if answer is None:
+        return AnswerValues(level=None, evidence="", confidence="")
+    note = getattr(answer, "consensus_note", "")
+    return AnswerValues(answer.level, answer.evidence, answer.confidence, note)
 
 
 # --- Reading -----------------------------------------------------------------------------------
@@ -133,13 +164,16 @@ def answers_save(
     expected_version: int,
     by,
     respondent: Respondent | None = None,
+    seen: dict[int, int] | None = None,
 ) -> int:
-    """Save the changed answers of one page; return the new version of what was saved.
+    """Save the answers a page changed; return the new version of what was saved.
 
     Without `respondent` this saves the assessment's scored answers (one respondent, or
-    the leader's consensus); with it, that respondent's own answers. The page carries the
-    version it was loaded at: if anyone saved since, nothing is written and StaleVersion
-    lists the answers that changed in between.
+    the leader's consensus); with it, that respondent's own answers. Conflicts are per
+    indicator: `seen` gives, by indicator id, the version the page had of each answer
+    (`expected_version`, the page's, when it does not say). If anyone saved one of the
+    answers this page changes since then, and differently, nothing is written and
+    StaleVersion lists theirs and yours. People saving other indicators never conflict.
     """
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_draft(current)
@@ -149,11 +183,25 @@ def answers_save(
         owner = Respondent.objects.select_for_update().get(pk=respondent.pk)
         _check_respondent_can_answer(current, owner)
         model, link = RespondentAnswer, {"respondent": owner}
-    answers = model.objects.filter(**link)
-    if owner.version != expected_version:
-        changed = answers.filter(changed_in_version__gt=expected_version)
-        raise StaleVersion(owner.version, list(changed.select_related("indicator", "answered_by")))
-    existing = {a.indicator_id: a for a in answers.filter(indicator__in=values)}
+    existing = {
+        a.indicator_id: a
+        for a in model.objects.filter(**link, indicator__in=values).select_related(
+            "indicator", "answered_by"
+        )
+    }
+    seen = seen or {}
+    if max([expected_version, *seen.values()]) > owner.version:
+        raise AssessmentError(_("This page is not one this assessment showed. Reload the page."))
+    conflicts = [
+        answer
+        for indicator, new in values.items()
+        if (answer := existing.get(indicator.pk)) is not None
+        and answer.changed_in_version > seen.get(indicator.pk, expected_version)
+        and _differs(answer, new)
+    ]
+    if conflicts:
+        yours = {a.indicator_id: values[a.indicator] for a in conflicts}
+        raise StaleVersion(owner.version, conflicts, yours)
     changes = [(i, new) for i, new in values.items() if _differs(existing.get(i.pk), new)]
     if not changes:
         return owner.version

@@ -14,6 +14,7 @@ from assessments.forms import (
     StartAssessmentForm,
     VersionForm,
     indicator_forms,
+    touched_answers,
     unknown_indicator_keys,
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
@@ -125,7 +126,7 @@ def assessment_dimension(request: HttpRequest, assessment_id, dimension_key: str
         "read_only": not scope.writable,
     }
     if request.method != "POST":
-        page["forms"] = indicator_forms(indicators, scope.answers)
+        page["forms"] = indicator_forms(indicators, scope.answers, version=scope.version)
         page["version_form"] = VersionForm(initial={"version": scope.version})
         return render(request, "assessments/dimension.html", page)
     return _save_dimension(request, page, indicators, scope)
@@ -142,7 +143,7 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
         error = _("Each respondent answers on their own here; the leader sets the consensus.")
     if error:
         return _refuse(request, page, error, autosave)
-    values = {form.indicator: form.values() for form in forms_}
+    values, seen = touched_answers(forms_)
     try:
         version = services.answers_save(
             assessment=assessment,
@@ -150,16 +151,34 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
             expected_version=version_form.cleaned_data["version"],
             by=request.user,
             respondent=scope.respondent if scope.team else None,
+            seen=seen,
         )
     except services.StaleVersion as stale:
         page["conflict"] = stale
+        page["forms"] = _acknowledged(request.POST, indicators, scope, stale)
         page["version_form"] = VersionForm(initial={"version": stale.current_version})
         return _refuse(request, page, str(stale), autosave, status=409)
     except services.AssessmentError as exc:
         return _refuse(request, page, str(exc), autosave, status=409)
     if autosave:
-        return JsonResponse({"saved": True, "version": version})
+        saved = {
+            f"i-{indicator.key}": {"seen": version, "loaded": services.answer_digest(new)}
+            for indicator, new in values.items()
+        }
+        return JsonResponse({"saved": True, "version": version, "answers": saved})
     return redirect(_after_save_url(request, page))
+
+
+def _acknowledged(data, indicators, scope, stale: services.StaleVersion) -> list:
+    """The person's input again, now knowing the other answers: saving again replaces
+    theirs with it, knowingly."""
+    data = data.copy()
+    for answer in stale.changed:
+        data[f"i-{answer.indicator.key}-seen"] = answer.changed_in_version
+    forms_ = indicator_forms(indicators, scope.answers, data=data)
+    for form in forms_:
+        form.is_valid()
+    return forms_
 
 
 def _dimension_post_error(request, assessment, indicators, forms_, version_form) -> str | None:

@@ -7,7 +7,7 @@ class CohortsConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments.models import Assessment, Organization, Program
-        from assessments.signals import scores_changed
+        from assessments.signals import organization_imported, scores_changed
         from cohorts import services
         from cohorts.models import CohortMember
         from outcomes.signals import outcomes_changed
@@ -27,6 +27,25 @@ class CohortsConfig(AppConfig):
             services.assessment_deleted, sender=Assessment, dispatch_uid="cohorts-assessment"
         )
         outcomes_changed.connect(services.outcomes_changed, dispatch_uid="cohorts-outcomes")
+        organization_imported.connect(
+            services.organization_imported, dispatch_uid="cohorts-organization-imported"
+        )
         post_delete.connect(
             services.member_deleted, sender=CohortMember, dispatch_uid="cohorts-member"
         )
+        register_exports()
+
+
+def register_exports() -> None:
+    """An organization's export holds its memberships of cohorts and their consent, its
+    steps' ties to shared goals and its places in workgroups; the cohorts themselves are
+    referred to by id, never exported with it."""
+    from assessments import portability
+    from cohorts.models import Cohort, CohortMember, GoalLink, SharedGoal, Workgroup
+
+    portability.by_id_reference(Cohort, "name")
+    portability.by_id_reference(SharedGoal, "title")
+    portability.by_id_reference(Workgroup, "name")
+    portability.register_owned(CohortMember, "organization")
+    portability.register_owned(GoalLink, "plan_step__assessment__program__organization")
+    portability.register_owned(Workgroup.organizations.through, "organization")

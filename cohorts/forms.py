@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
 from cohorts.models import Cohort, SharedGoal, Sharing, Workgroup
+from valuecurve.forms import ModelStaleSaveCheck
 
 YEAR_HELP = _("The year the cohort means to reach it, such as 2030.")
 
@@ -48,7 +49,7 @@ class SharingForm(forms.Form):
     )
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = SharedGoal
         fields = ["title", "description", "target_year"]
@@ -62,7 +63,7 @@ class GoalForm(forms.ModelForm):
         return year
 
 
-class WorkgroupForm(forms.ModelForm):
+class WorkgroupForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = Workgroup
         fields = ["name", "goal", "organizations"]

@@ -210,3 +210,8 @@ def record_save(obj, by) -> None:
 def record_delete(obj, by) -> None:
     obj._history_user = by
     obj.delete()
+
+
+def organization_imported(sender, organization, **kwargs) -> None:
+    """An organization restored from its export brings its memberships back."""
+    _organization_data_changed(organization.pk)

@@ -15,9 +15,10 @@ from outcomes.models import (
     normalize_period,
     period_error,
 )
+from valuecurve.forms import ModelStaleSaveCheck, StaleSaveCheck
 
 
-class MeasureForm(forms.ModelForm):
+class MeasureForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = OutcomeMeasure
         fields = [
@@ -80,7 +81,7 @@ def unknown_groups(data) -> set[str]:
     return posted - set(GROUP_KEYS)
 
 
-class CountsEntryForm(forms.Form):
+class CountsEntryForm(StaleSaveCheck, forms.Form):
     """One period's counts: people and events for each group."""
 
     period = forms.CharField(label=_("Period"), max_length=20)
@@ -92,8 +93,8 @@ class CountsEntryForm(forms.Form):
     )
 
     def __init__(self, *args, measure: OutcomeMeasure, **kwargs):
+        self.measure = measure  # before the stale-save check reads the saved counts
         super().__init__(*args, **kwargs)
-        self.measure = measure
         for key in GROUP_KEYS:
             label = group_label(key)
             self.fields[f"population_{key}"] = _count_field(
@@ -102,6 +103,20 @@ class CountsEntryForm(forms.Form):
             self.fields[f"events_{key}"] = _count_field(
                 _("%(group)s: with the outcome") % {"group": label}
             )
+
+    def saved_values(self) -> dict:
+        """The period's counts as saved now: those the page showed, or none for a new one."""
+        if self.is_bound:
+            period = getattr(self, "cleaned_data", {}).get("period")
+        else:
+            period = self.initial.get("period")
+        counts = {c.group: c for c in self.measure.counts.filter(period=period or "")}
+        values = {"standard": next(iter(counts.values())).standard if counts else None}
+        for key in GROUP_KEYS:
+            count = counts.get(key)
+            values[f"population_{key}"] = count.population if count else None
+            values[f"events_{key}"] = count.events if count else None
+        return values
 
     def rows(self) -> list[tuple[str, str, forms.BoundField, forms.BoundField]]:
         return [

@@ -564,8 +564,11 @@ def set_version(assessment, version: int) -> None:
 
 def answer_everything(world, assessment, level: int = levels.COLLABORATIVE) -> None:
     Answer.objects.bulk_create(
-        Answer(assessment=assessment, indicator=i, level=level, evidence="Minutes")
-        for i in world.indicators
+        (
+            Answer(assessment=assessment, indicator=i, level=level, evidence="Minutes")
+            for i in world.indicators
+        ),
+        ignore_conflicts=True,  # an answer someone saved meanwhile stays
     )
 
 
@@ -607,8 +610,18 @@ def build_start(w) -> Request:
     return Request(url("assessments:start", "program")(w), data, w.leader)
 
 
+def saved_meanwhile(w, version: int) -> None:
+    """Someone saved the first indicator at `version`: a page older than that, posting a
+    different answer to it, is stale (conflicts are per indicator)."""
+    indicator = next(i for i in w.indicators if i.key == FIRST)
+    Answer.objects.create(
+        assessment=w.draft, indicator=indicator, level=levels.REGULATIVE, changed_in_version=version
+    )
+
+
 def build_dimension(w) -> Request:
     set_version(w.draft, 3)
+    saved_meanwhile(w, 3)
     data = governance_page(3, level="3", evidence="Minutes", confidence="high")
     return Request(url("assessments:dimension", "draft", "governance")(w), data, w.leader)
 
@@ -645,6 +658,7 @@ def build_close_round(w) -> Request:
 def build_consensus(w) -> Request:
     add_respondent(w, w.contributor, answered=True)
     Assessment.objects.filter(pk=w.draft.pk).update(version=3, round_closed_at=timezone.now())
+    saved_meanwhile(w, 3)
     data = governance_page(3, level="2", evidence="Agreed", confidence="medium", note="Why")
     return Request(url("assessments:consensus", "draft", "governance")(w), data, w.leader)
 

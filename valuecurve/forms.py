@@ -1,5 +1,13 @@
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SignInForm(AuthenticationForm):
@@ -11,3 +19,105 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         field = self.fields["username"]
         field.validators.append(MaxLengthValidator(field.max_length or 150))
+
+
+# --- Stale saves -----------------------------------------------------------------------------
+
+
+def fingerprint(values: Mapping[str, Any]) -> str:
+    """A short digest of saved values, for a page to carry back (never the values)."""
+    text = json.dumps({name: _plain(v) for name, v in values.items()}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _plain(value: Any) -> Any:
+    """One JSON form for a value read from the database and the same value from a form."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(str(_plain(v)) for v in value)
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)  # dates, decimals, UUIDs
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return ", ".join(sorted(str(v) for v in value)) or "–"
+    return "–" if value in (None, "") else str(value)
+
+
+class StaleSaveCheck:
+    """Refuses to save over what someone else saved after the page was loaded.
+
+    Mix it in first; the form gives `saved_values()`, the values in the database now by field
+    name. The page carries their fingerprint (the hidden `loaded` field); when it no longer
+    matches, the form is invalid with a message, `stale_changes` lists each changed field
+    with their value and yours, the person's input stays in the form, and the fingerprint
+    is brought up to date, so saving again replaces theirs knowingly. A post without a
+    fingerprint (not from the page) is not checked; nor is a form whose every value already
+    matches what was saved meanwhile."""
+
+    stale_message = _(
+        "Someone saved this after you opened the page. Nothing of yours was saved yet: "
+        "compare their values with yours below, then save again to keep yours."
+    )
+
+    def saved_values(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["loaded"] = forms.CharField(
+            required=False, max_length=64, widget=forms.HiddenInput
+        )
+        self.stale_changes: list[tuple[str, str, str]] = []
+        if not self.is_bound:
+            self.initial["loaded"] = fingerprint(self.saved_values())
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded")
+        if loaded and not self.errors:
+            saved = self.saved_values()
+            if fingerprint(saved) != loaded:
+                self._refuse_stale(saved)
+        return cleaned
+
+    def _shown(self, name: str, value: Any) -> str:
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+            value = dict(field.choices).get(value, value)
+        return _shown(value)
+
+    def _refuse_stale(self, saved: dict[str, Any]) -> None:
+        self.stale_changes = [
+            (str(self.fields[name].label), self._shown(name, theirs), self._shown(name, yours))
+            for name, theirs in saved.items()
+            if name in self.fields
+            and _plain(theirs) != _plain(yours := self.cleaned_data.get(name))
+        ]
+        if not self.stale_changes:
+            return  # what they saved is what this person sends: nothing is lost
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded")] = fingerprint(saved)
+        raise forms.ValidationError(self.stale_message, code="stale")
+
+
+class ModelStaleSaveCheck(StaleSaveCheck):
+    """For a model form: the saved values are the instance's fields as stored now."""
+
+    def saved_values(self) -> dict[str, Any]:
+        instance = self.instance
+        if instance._state.adding:
+            return {}
+        stored = type(instance)._base_manager.filter(pk=instance.pk).first()
+        if stored is None:
+            return {}
+        values = {}
+        for name in self._meta.fields:
+            f = stored._meta.get_field(name)
+            values[name] = (
+                list(getattr(stored, name).all()) if f.many_to_many else getattr(stored, name)
+            )
+        return values

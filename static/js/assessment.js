@@ -31,6 +31,13 @@
       const body = await response.json();
       if (response.ok && body.saved) {
         versionInput.value = body.version;
+        // The answers just saved are now the ones this page knows.
+        for (const [prefix, known] of Object.entries(body.answers || {})) {
+          const seen = form.querySelector(`input[name="${prefix}-seen"]`);
+          const loaded = form.querySelector(`input[name="${prefix}-loaded"]`);
+          if (seen) seen.value = known.seen;
+          if (loaded) loaded.value = known.loaded;
+        }
         say("saved");
       } else {
         // A conflict or invalid input: stop and let the full save show the details.

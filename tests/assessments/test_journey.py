@@ -90,7 +90,11 @@ def test_autosave_answers_with_json_and_the_new_version(client, contributor, dra
         dimension_post(draft, governance),
         headers={"X-Autosave": "1"},
     )
-    assert response.json() == {"saved": True, "version": 2}
+    body = response.json()
+    assert (body["saved"], body["version"]) == (True, 2)
+    # The page learns the version of each answer it saved, for the next save's checks.
+    assert {known["seen"] for known in body["answers"].values()} == {2}
+    assert len(body["answers"]) == governance.indicators.count()
 
 
 def test_a_stale_page_is_refused_and_shows_what_changed(

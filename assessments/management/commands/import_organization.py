@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from assessments.portability import OrganizationImportError, organization_import
 
@@ -18,7 +19,11 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from None
         try:
-            organization = organization_import(data)
-        except (OrganizationImportError, KeyError, TypeError, ValueError) as exc:
-            raise CommandError(f"{path} was not imported: {exc!r}") from None
-        self.stdout.write(self.style.SUCCESS(f"Imported {organization}."))
+            result = organization_import(data)
+        except (OrganizationImportError, DatabaseError, KeyError, TypeError, ValueError) as exc:
+            raise CommandError(f"{path} was not imported: {exc}") from None
+        for label, count in sorted(result.restored.items()):
+            self.stdout.write(f"{label}: {count}")
+        for what, count in sorted(result.not_restored.items()):
+            self.stdout.write(self.style.WARNING(f"Not restored as it was: {what} ({count})"))
+        self.stdout.write(self.style.SUCCESS(f"Imported {result.organization}."))
