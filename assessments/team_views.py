@@ -53,10 +53,16 @@ def _leader_context(assessment, respondents, scope, can_assign: bool) -> dict:
         "can_remind": assessment.round_is_open and bool(pending),
         "last_reminder": team.last_reminder(respondents),
         "consensus_count": answered if respondents else 0,
-        "prior_count": assessment.prior_answers.count() if respondents else 0,
+        "prior_answers": _prior_answers(assessment) if respondents else [],
         "draft_count": 0 if respondents else answered,
         "viewers": viewer_names(assessment) if can_assign else [],
     }
+
+
+def _prior_answers(assessment) -> list:
+    """The draft before assignment, in the framework's order, for the leader to read."""
+    answers = assessment.prior_answers.select_related("indicator")
+    return list(answers.order_by("indicator__dimension__order", "indicator__order"))
 
 
 def viewer_names(assessment) -> list[str]:

@@ -123,7 +123,7 @@ SHOWN = {
     "dimension_respondent": CONTRIBUTOR | PROGRAM | ANSWER_PAGE | {"respondent_evidence"},
     "home_respondent": LEADER | ORG | PROGRAM,
     "consensus": LEADER | CONTRIBUTOR | CONSENSUS_PAGE | {"draft_evidence"},
-    "review_team": LEADER | CONTRIBUTOR | PROGRAM | {"dimension_name"},
+    "review_team": LEADER | CONTRIBUTOR | PROGRAM | {"dimension_name", "draft_evidence"},
     "results_team": LEADER | CONTRIBUTOR | RESULTS | CONSENSUS,
     "history_team": LEADER | CONTRIBUTOR | HISTORY | CONSENSUS | {"draft_evidence"},
     "members": MEMBERS_PAGE,

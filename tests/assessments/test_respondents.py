@@ -187,7 +187,9 @@ def test_the_drafts_answers_are_kept_beside_the_respondents_and_never_preset(
     assert PriorAnswer.objects.filter(assessment=draft, level=levels.COLLABORATIVE).count() == 24
     event = AssessmentEvent.objects.get(assessment=draft, kind="assigned")
     assert "24 draft answers kept as “Draft before assignment”" in event.note
-    assert "The draft held 24 answers before respondents were assigned" in review(client, draft)
+    page = review(client, draft)
+    assert "The draft held 24 answers before respondents were assigned" in page
+    assert page.count("Last year&#x27;s minutes") == 24  # the leader reads it during the round
     for user in (contributor, leader):
         client.force_login(user)
         answer_everything(client, draft, levels.REGULATIVE, f"{user.username} says basics")
