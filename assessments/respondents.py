@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from assessments.models import (
     Assessment,
     AssessmentEvent,
+    Indicator,
     PriorAnswer,
     Respondent,
 )
@@ -121,6 +122,8 @@ def assignment_notify(*, respondents: list[Respondent], request, by) -> list[Res
     unreachable = []
     now = timezone.now()
     for respondent in respondents:
+        if respondent.user_id == by.pk:
+            continue  # a leader who assigns themselves knows
         if _send(respondent, _assignment_mail(respondent, request, by)):
             Respondent.objects.filter(pk=respondent.pk).update(emailed_at=now)
             respondent.emailed_at = now
@@ -146,9 +149,9 @@ def respondents_remind(*, assessment: Assessment, request, by) -> Reminded:
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not current.round_is_open:
         raise ReminderRefused(_("The round is closed; nobody is waiting to be reminded."))
-    pending = list(current.respondents.not_submitted().select_related("user"))
+    pending = list(current.respondents.not_submitted().exclude(user=by).select_related("user"))
     if not pending:
-        raise ReminderRefused(_("Every respondent has submitted; nobody needs a reminder."))
+        raise ReminderRefused(_("Nobody else is waiting to submit; nobody needs a reminder."))
     now = timezone.now()
     due = [r for r in pending if may_remind(r, now)]
     too_soon = [r for r in pending if not may_remind(r, now)]
@@ -186,12 +189,24 @@ def _refusal(too_soon: list[Respondent], unreachable: list[Respondent]) -> str:
 # --- Reading --------------------------------------------------------------------------------------
 
 
+_indicator_total = (
+    Indicator.objects.filter(dimension__framework=OuterRef("assessment__framework"))
+    .order_by()
+    .values("dimension__framework")
+    .annotate(total=Count("pk"))
+    .values("total")
+)
+
+
 def respondent_to_do(user) -> QuerySet[Respondent]:
     """The home page's to-do: the user's open assignments, with what the page shows."""
     return (
         Respondent.objects.to_do_for(user)
         .select_related("assessment__program__organization", "assigned_by")
-        .annotate(answered=Count("answers", filter=Q(answers__level__isnull=False)))
+        .annotate(
+            answered=Count("answers", filter=Q(answers__level__isnull=False)),
+            indicator_total=Subquery(_indicator_total),
+        )
         .order_by("assigned_at", "pk")
     )
 

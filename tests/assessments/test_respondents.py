@@ -72,6 +72,19 @@ def test_assigning_emails_each_respondent_the_link(client, leader, contributor, 
     assert "emailed the link" in messages_of(response)[0]
 
 
+def test_a_leader_who_assigns_themselves_is_not_emailed_nor_reminded(
+    client, leader, contributor, draft
+):
+    client.force_login(leader)
+    assign(client, draft, leader, contributor)
+    assert [m.to for m in mail.outbox] == [["contributor@example.org"]]
+    assert "assigned themselves" in review(client, draft)
+    Respondent.objects.update(emailed_at=timezone.now() - timedelta(days=2))
+    remind(client, draft)
+    assert [m.to for m in mail.outbox][1:] == [["contributor@example.org"]]
+    assert draft.respondents.get(user=leader).reminded_at is None
+
+
 def test_a_respondent_without_an_email_address_is_named_to_the_leader(client, leader, org, draft):
     silent = make_user("silent")
     silent.email = ""
@@ -92,7 +105,7 @@ def test_the_home_page_lists_the_respondents_open_assignments(client, leader, co
     assert "Answer Family Stability, cycle 2026" in home
     assert "asked by leader on" in home
     assert reverse("assessments:detail", args=[draft.pk]) in home
-    assert "0 indicators answered so far" in home
+    assert "0 of 24 indicators answered" in home
 
 
 def test_the_to_do_leaves_once_submitted_closed_or_no_longer_a_member(
@@ -147,7 +160,7 @@ def test_the_leader_sees_who_submitted_and_reminds_the_others_once_a_day(
     assert draft.respondents.get(user=third).reminded_at is None
     event = AssessmentEvent.objects.get(assessment=draft, kind="reminded")
     assert event.note == "contributor" and event.by == leader
-    assert "The last reminder went on" in review(client, draft)
+    assert "Last reminder sent: " in review(client, draft)
 
     again = remind(client, draft)
     assert "emailed less than a day ago" in messages_of(again)[0]
