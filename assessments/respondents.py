@@ -139,6 +139,11 @@ class Reminded:
     unreachable: list[Respondent]
 
 
+def awaited(respondents, user_id: int) -> list[Respondent]:
+    """Whom a reminder from this user is for: the respondents not submitted, but them."""
+    return [r for r in respondents if not r.has_submitted and r.user_id != user_id]
+
+
 def may_remind(respondent: Respondent, now: datetime) -> bool:
     return respondent.emailed_at is None or respondent.emailed_at <= now - REMIND_INTERVAL
 
@@ -149,7 +154,7 @@ def respondents_remind(*, assessment: Assessment, request, by) -> Reminded:
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if not current.round_is_open:
         raise ReminderRefused(_("The round is closed; nobody is waiting to be reminded."))
-    pending = list(current.respondents.not_submitted().exclude(user=by).select_related("user"))
+    pending = awaited(current.respondents.select_related("user"), by.pk)
     if not pending:
         raise ReminderRefused(_("Nobody else is waiting to submit; nobody needs a reminder."))
     now = timezone.now()

@@ -40,17 +40,16 @@ def team_context(assessment, membership, scope, dimensions) -> dict:
         "consensus_open": lead_may_see and consensus_ready(assessment, respondents),
     }
     if membership.can_lead:
-        context |= _leader_context(assessment, respondents, scope, can_assign)
+        context |= _leader_context(assessment, respondents, scope, can_assign, membership.user_id)
     return context
 
 
-def _leader_context(assessment, respondents, scope, can_assign: bool) -> dict:
+def _leader_context(assessment, respondents, scope, can_assign: bool, user_id: int) -> dict:
     """`scope.answers` are the scored answers here, except for a pending respondent (who
     sees neither the consensus nor the draft's count)."""
-    pending = [r for r in respondents if not r.has_submitted]
     answered = 0 if _is_pending_respondent(scope) else team.answered_count(scope.answers)
     return {
-        "can_remind": assessment.round_is_open and bool(pending),
+        "can_remind": assessment.round_is_open and bool(team.awaited(respondents, user_id)),
         "last_reminder": team.last_reminder(respondents),
         "consensus_count": answered if respondents else 0,
         "prior_answers": _prior_answers(assessment) if respondents else [],

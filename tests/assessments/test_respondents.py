@@ -83,6 +83,11 @@ def test_a_leader_who_assigns_themselves_is_not_emailed_nor_reminded(
     remind(client, draft)
     assert [m.to for m in mail.outbox][1:] == [["contributor@example.org"]]
     assert draft.respondents.get(user=leader).reminded_at is None
+    client.force_login(contributor)
+    answer_everything(client, draft, levels.REGULATIVE, "Done")
+    submit_own(client, draft)
+    client.force_login(leader)
+    assert "Remind those who have not submitted" not in review(client, draft)  # only them left
 
 
 def test_a_respondent_without_an_email_address_is_named_to_the_leader(client, leader, org, draft):
