@@ -15,6 +15,7 @@ from assessments.models import (
     LevelDescriptor,
     Membership,
     Organization,
+    PriorAnswer,
     Program,
     Respondent,
     RespondentAnswer,
@@ -218,8 +219,16 @@ class InvitationAdmin(ReadOnlyHistoryAdmin):
 
 @admin.register(Respondent)
 class RespondentAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["user", "assessment", "assigned_at", "submitted_at"]
+    list_display = ["user", "assessment", "assigned_at", "submitted_at", "reminded_at"]
     list_select_related = ["user", "assessment__program"]
+
+
+@admin.register(PriorAnswer)
+class PriorAnswerAdmin(ReadOnlyHistoryAdmin):
+    """A draft's answers set aside when respondents were first assigned."""
+
+    list_display = ["assessment", "indicator", "level", "answered_by", "answered_at"]
+    list_select_related = ["assessment__program", "indicator", "answered_by"]
 
 
 @admin.register(RespondentAnswer)

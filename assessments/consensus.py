@@ -1,6 +1,8 @@
 """Pure helpers for several respondents: the spread of their answers and a suggested
 consensus. Plain data in, plain data out."""
 
+import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,11 +38,28 @@ def spread(levels: Sequence[int | None]) -> Spread:
 
 
 def suggested_level(levels: Sequence[int | None]) -> int | None:
-    """The lower median of the levels given, a cautious starting point for the consensus.
+    """The median of the levels given, rounded down: a cautious starting point for the
+    consensus (the rule that places an organization from its programs, too).
 
     "Don't know" is suggested only when nobody gave a level.
     """
-    given = sorted(level for level in levels if level is not None and level != DONT_KNOW)
+    given = [level for level in levels if level is not None and level != DONT_KNOW]
     if given:
-        return given[(len(given) - 1) // 2]
+        return math.floor(statistics.median(given))
     return DONT_KNOW if any(level == DONT_KNOW for level in levels) else None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Where the consensus on one indicator starts: the respondents' suggested level, and
+    whether everyone who answered gave that same answer (then it is simply preset)."""
+
+    level: int | None
+    agreed: bool
+    answers: int
+
+
+def suggest(levels: Sequence[int | None]) -> Suggestion:
+    answered = [level for level in levels if level is not None]
+    agreed = len(answered) >= 1 and len(set(answered)) == 1
+    return Suggestion(suggested_level(levels), agreed, len(answered))

@@ -226,10 +226,15 @@ class ConsensusAnswerForm(IndicatorAnswerForm):
 
 
 def consensus_forms(indicators, answers, suggestions, data=None) -> list[ConsensusAnswerForm]:
-    """One form per indicator: the consensus so far, else a suggestion from the respondents."""
+    """One form per indicator: the consensus so far, else the respondents' suggestion.
+
+    `suggestions`: indicator id -> (Suggestion, initial values). Each form keeps its
+    suggestion (`form.suggestion`) so the page marks the suggested level.
+    """
     forms_ = []
     for indicator in indicators:
         answer = answers.get(indicator.pk)
+        suggestion, suggested = suggestions.get(indicator.pk, (None, {}))
         if answer is not None:
             initial = {
                 "level": answer.level,
@@ -238,8 +243,10 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
                 "note": answer.consensus_note,
             }
         else:
-            initial = suggestions.get(indicator.pk, {})
-        forms_.append(ConsensusAnswerForm(data, indicator=indicator, initial=initial))
+            initial = suggested
+        form = ConsensusAnswerForm(data, indicator=indicator, initial=initial)
+        form.suggestion = suggestion
+        forms_.append(form)
     return forms_
 
 

@@ -54,6 +54,10 @@ def answer_entries(assessment: Assessment) -> list[Entry]:
     entries = []
     for record in records:
         state = {name: getattr(record, name) for name in ANSWER_FIELDS}
+        # An answer is deleted only when respondents are first assigned: it is set aside.
+        set_aside = record.history_type == "-"
+        if set_aside:
+            state = dict.fromkeys(ANSWER_FIELDS)
         before = last.get(record.indicator_id, dict.fromkeys(ANSWER_FIELDS))
         changes = [
             (str(label), _shown(name, before[name]), _shown(name, state[name]))
@@ -62,7 +66,8 @@ def answer_entries(assessment: Assessment) -> list[Entry]:
         ]
         last[record.indicator_id] = state
         if changes:
-            what = _("Answer: %s") % record.indicator.statement
+            label = _("Set aside as draft before assignment: %s") if set_aside else _("Answer: %s")
+            what = label % record.indicator.statement
             entries.append(Entry(record.history_date, _name(record.history_user), what, changes))
     return entries
 

@@ -400,6 +400,7 @@ class AssessmentEvent(models.Model):
         STARTED = "started", _("Started")
         ASSIGNED = "assigned", _("Respondents assigned")
         RESPONDENT_SUBMITTED = "respondent_submitted", _("Respondent submitted")
+        REMINDED = "reminded", _("Respondents reminded")
         ROUND_CLOSED = "round_closed", _("Round closed")
         SUBMITTED = "submitted", _("Submitted")
         REOPENED = "reopened", _("Reopened")
@@ -436,6 +437,27 @@ class DimensionScore(models.Model):
 # --- Several respondents ---------------------------------------------------------------------
 
 
+class RespondentQuerySet(models.QuerySet):
+    def not_submitted(self) -> "RespondentQuerySet":
+        return self.filter(submitted_at__isnull=True)
+
+    def to_do_for(self, user) -> "RespondentQuerySet":
+        """The user's open assignments: not submitted, on a draft whose round is open, in an
+        organization where they may still answer."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.not_submitted().filter(
+            user=user,
+            assessment__status=Assessment.Status.DRAFT,
+            assessment__round_closed_at__isnull=True,
+            assessment__program__organization__memberships__user=user,
+            assessment__program__organization__memberships__role__in=[
+                Role.LEADER,
+                Role.CONTRIBUTOR,
+            ],
+        )
+
+
 class Respondent(models.Model):
     """A member asked to answer an assessment on their own, before the consensus."""
 
@@ -448,7 +470,13 @@ class Respondent(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # Optimistic locking of this respondent's own answers.
     version = models.PositiveIntegerField(default=1)
+    # The last email they were sent about it (the assignment or a reminder), and the last
+    # reminder: reminders are limited per respondent, and the leader's page says when.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
+
+    objects = RespondentQuerySet.as_manager()
 
     class Meta:
         ordering = ["assigned_at", "pk"]
@@ -479,6 +507,24 @@ class RespondentAnswer(AnswerFields):
                 | Q(level__gte=levels.DONT_KNOW, level__lte=levels.GENERATIVE),
                 name="respondent_answer_level_in_range",
             ),
+        ]
+
+
+class PriorAnswer(AnswerFields):
+    """An answer the draft held when respondents were first assigned ("draft before
+    assignment"): kept beside the respondents' answers, never preset as the consensus."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="prior_answers"
+    )
+    answered_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="one_prior_answer_per_indicator"
+            )
         ]
 
 

@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from assessments.models import Answer, Assessment, Dimension
 
 
@@ -91,6 +93,8 @@ class RespondentView:
     level: int | None
     evidence: str
     confidence: str
+    # The draft before assignment is shown beside the respondents, not counted with them.
+    counted: bool = True
 
 
 def respondent_answers_by_indicator(respondents) -> dict[int, list[RespondentView]]:
@@ -103,3 +107,14 @@ def respondent_answers_by_indicator(respondents) -> dict[int, list[RespondentVie
                 RespondentView(name, answer.level, answer.evidence, answer.get_confidence_display())
             )
     return table
+
+
+def prior_answer_views(assessment: Assessment) -> dict[int, RespondentView]:
+    """What the draft held before respondents were assigned, per indicator (one query)."""
+    name = _("Draft before assignment")
+    return {
+        a.indicator_id: RespondentView(
+            name, a.level, a.evidence, a.get_confidence_display(), counted=False
+        )
+        for a in assessment.prior_answers.all()
+    }

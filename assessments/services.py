@@ -22,6 +22,7 @@ from assessments.models import (
     RespondentAnswer,
 )
 from assessments.plans import plan_create
+from assessments.respondents import draft_set_aside
 
 
 class AssessmentError(Exception):
@@ -308,11 +309,16 @@ def _check_respondent_can_answer(assessment: Assessment, respondent: Respondent)
 
 @transaction.atomic
 def respondents_assign(*, assessment: Assessment, users: list, by) -> list[Respondent]:
-    """Ask members to answer on their own. Members already assigned are left as they are."""
+    """Ask members to answer on their own. Members already assigned are left as they are.
+
+    The first assignment sets the draft's answers aside ("draft before assignment"): the
+    consensus then starts from the respondents' answers, not from the earlier draft.
+    """
     _check_draft(assessment)
     if not assessment.round_is_open:
         raise AssessmentError(_("The round is closed; no one else can be assigned."))
     taken = set(assessment.respondents.values_list("user_id", flat=True))
+    set_aside = 0 if taken or not users else draft_set_aside(assessment=assessment, by=by)
     added = []
     for user in users:
         if user.pk not in taken:
@@ -322,6 +328,8 @@ def respondents_assign(*, assessment: Assessment, users: list, by) -> list[Respo
             added.append(respondent)
     if added:
         names = ", ".join(r.user.get_full_name() or r.user.username for r in added)
+        if set_aside:
+            names += "; " + _("%d draft answers kept as “Draft before assignment”") % set_aside
         _event(assessment, AssessmentEvent.Kind.ASSIGNED, by, names)
     return added
 

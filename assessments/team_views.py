@@ -11,14 +11,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import consensus, services
+from assessments import respondents as team
 from assessments.access import Need, assessment_for_user
 from assessments.forms import AssignRespondentsForm, VersionForm, consensus_forms
 from assessments.history import assessment_history
-from assessments.models import RespondentAnswer
-from assessments.progress import dimension_steps, respondent_answers_by_indicator
+from assessments.models import Membership, RespondentAnswer, Role
+from assessments.progress import (
+    dimension_steps,
+    prior_answer_views,
+    respondent_answers_by_indicator,
+)
 
 
-def team_context(assessment, membership, scope) -> dict:
+def team_context(assessment, membership, scope, dimensions) -> dict:
     """What the review page shows about respondents and the consensus."""
     respondents = list(
         assessment.respondents.select_related("user").annotate(
@@ -27,11 +32,44 @@ def team_context(assessment, membership, scope) -> dict:
     )
     lead_may_see = membership.can_lead and not _is_pending_respondent(scope)
     can_assign = membership.can_lead and assessment.round_is_open
-    return {
+    context = {
         "respondents": respondents,
+        "indicator_total": sum(len(d.indicators.all()) for d in dimensions),
+        "submitted_count": sum(1 for r in respondents if r.has_submitted),
         "assign_form": AssignRespondentsForm(assessment=assessment) if can_assign else None,
         "consensus_open": lead_may_see and consensus_ready(assessment, respondents),
     }
+    if membership.can_lead:
+        context |= _leader_context(assessment, respondents, scope, can_assign, membership.user_id)
+    return context
+
+
+def _leader_context(assessment, respondents, scope, can_assign: bool, user_id: int) -> dict:
+    """`scope.answers` are the scored answers here, except for a pending respondent (who
+    sees neither the consensus nor the draft's count)."""
+    answered = 0 if _is_pending_respondent(scope) else team.answered_count(scope.answers)
+    return {
+        "can_remind": assessment.round_is_open and bool(team.awaited(respondents, user_id)),
+        "last_reminder": team.last_reminder(respondents),
+        "consensus_count": answered if respondents else 0,
+        "prior_answers": _prior_answers(assessment) if respondents else [],
+        "draft_count": 0 if respondents else answered,
+        "viewers": viewer_names(assessment) if can_assign else [],
+    }
+
+
+def _prior_answers(assessment) -> list:
+    """The draft before assignment, in the framework's order, for the leader to read."""
+    answers = assessment.prior_answers.select_related("indicator")
+    return list(answers.order_by("indicator__dimension__order", "indicator__order"))
+
+
+def viewer_names(assessment) -> list[str]:
+    """The organization's viewers: not offered as respondents, and the page says why."""
+    viewers = Membership.objects.filter(
+        organization_id=assessment.program.organization_id, role=Role.VIEWER
+    ).select_related("user")
+    return sorted(team.person(m.user) for m in viewers)
 
 
 def _is_pending_respondent(scope) -> bool:
@@ -57,13 +95,46 @@ def respondents_assign(request: HttpRequest, assessment_id) -> HttpResponse:
         )
         return redirect("assessments:review", assessment.pk)
     try:
-        services.respondents_assign(
+        added = services.respondents_assign(
             assessment=assessment, users=list(form.cleaned_data["users"]), by=request.user
         )
     except services.AssessmentError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Respondents assigned. Each answers on their own."))
+        return redirect("assessments:review", assessment.pk)
+    unreachable = team.assignment_notify(respondents=added, request=request, by=request.user)
+    messages.success(
+        request, _("Respondents assigned and emailed the link. Each answers on their own.")
+    )
+    _warn_unreachable(request, unreachable)
+    return redirect("assessments:review", assessment.pk)
+
+
+def _warn_unreachable(request, unreachable) -> None:
+    if unreachable:
+        names = ", ".join(team.person(r.user) for r in unreachable)
+        messages.warning(
+            request, _("No email address for %(names)s: tell them yourself.") % {"names": names}
+        )
+
+
+@login_required
+@require_POST
+def respondents_remind(request: HttpRequest, assessment_id) -> HttpResponse:
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.LEAD)
+    try:
+        reminded = team.respondents_remind(assessment=assessment, request=request, by=request.user)
+    except team.ReminderRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:review", assessment.pk)
+    names = ", ".join(team.person(r.user) for r in reminded.sent)
+    messages.success(request, _("Reminder emailed to %(names)s.") % {"names": names})
+    if reminded.too_soon:
+        names = ", ".join(team.person(r.user) for r in reminded.too_soon)
+        messages.info(
+            request,
+            _("Not reminded again, emailed less than a day ago: %(names)s.") % {"names": names},
+        )
+    _warn_unreachable(request, reminded.unreachable)
     return redirect("assessments:review", assessment.pk)
 
 
@@ -120,6 +191,7 @@ def consensus_dimension(request: HttpRequest, assessment_id, dimension_key: str)
         return redirect("assessments:review", assessment.pk)
     answers = services.answers_by_indicator(assessment)
     spread_table = respondent_answers_by_indicator(respondents)
+    prior = prior_answer_views(assessment)
     indicators = list(dimension.indicators.all())
     data = request.POST if request.method == "POST" else None
     forms_ = consensus_forms(indicators, answers, _suggestions(spread_table), data)
@@ -129,9 +201,8 @@ def consensus_dimension(request: HttpRequest, assessment_id, dimension_key: str)
         "dimension": dimension,
         "dimensions": dimensions,
         "steps": dimension_steps(dimensions, answers, current=dimension.key),
-        "rows": [
-            (f, spread_table.get(f.indicator.pk, []), _spread(spread_table, f)) for f in forms_
-        ],
+        "rows": [_row(f, spread_table, prior) for f in forms_],
+        "respondent_count": len(respondents),
         "version_form": VersionForm(data, initial={"version": assessment.version}),
     }
     if data is None:
@@ -139,16 +210,23 @@ def consensus_dimension(request: HttpRequest, assessment_id, dimension_key: str)
     return _save_consensus(request, page, forms_, dimensions)
 
 
-def _spread(table, form) -> consensus.Spread:
-    return consensus.spread([view.level for view in table.get(form.indicator.pk, [])])
+def _row(form, table, prior) -> tuple:
+    """One indicator: its form, every view (the draft before assignment last, not counted)
+    and the spread of the respondents' answers."""
+    views = table.get(form.indicator.pk, [])
+    spread = consensus.spread([view.level for view in views])
+    shown = views + [prior[form.indicator.pk]] if form.indicator.pk in prior else views
+    return form, shown, spread
 
 
-def _suggestions(table) -> dict[int, dict]:
+def _suggestions(table) -> dict[int, tuple[consensus.Suggestion, dict]]:
+    """Per indicator, the respondents' suggestion and the form's starting values."""
     suggestions = {}
     for indicator_id, views in table.items():
         evidence = "\n".join(f"{v.name}: {v.evidence}" for v in views if v.evidence)
-        level = consensus.suggested_level([v.level for v in views])
-        suggestions[indicator_id] = {"level": level, "evidence": evidence[:5000]}
+        suggestion = consensus.suggest([v.level for v in views])
+        initial = {"level": suggestion.level, "evidence": evidence[:5000]}
+        suggestions[indicator_id] = (suggestion, initial)
     return suggestions
 
 

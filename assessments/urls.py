@@ -28,6 +28,11 @@ urlpatterns = [
         name="respondent_submit",
     ),
     path(
+        "assessments/<uuid:assessment_id>/respondents/remind/",
+        team_views.respondents_remind,
+        name="remind_respondents",
+    ),
+    path(
         "assessments/<uuid:assessment_id>/close-round/", team_views.round_close, name="close_round"
     ),
     path(

@@ -19,6 +19,7 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
 from assessments.progress import cycle_rows, dimension_steps
+from assessments.respondents import respondent_to_do
 from assessments.team_views import team_context
 
 
@@ -43,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
     for program in programs:
         by_org[program.organization_id].append(program)
     rows = [(m, by_org[m.organization_id]) for m in memberships]
-    return render(request, "assessments/home.html", {"rows": rows})
+    context = {"rows": rows, "todos": list(respondent_to_do(request.user))}
+    return render(request, "assessments/home.html", context)
 
 
 @login_required
@@ -235,7 +237,7 @@ def _render_review(request, assessment, membership, error: str = "", status=200)
         "review": [(d, profile.dimensions[d.key]) for d in dimensions],
         "complete": not any(r.unanswered for r in profile.dimensions.values()),
         "error": error,
-        **team_context(assessment, membership, scope),
+        **team_context(assessment, membership, scope, dimensions),
     }
     return render(request, "assessments/review.html", context, status=status)
 

@@ -14,6 +14,7 @@ import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -43,6 +44,7 @@ from assessments.models import (
     Invitation,
     Membership,
     Organization,
+    PriorAnswer,
     Program,
     Respondent,
     RespondentAnswer,
@@ -72,6 +74,7 @@ STORED = {
     "newcomer_first": 150,
     "evidence": 5000,
     "respondent_evidence": 5000,
+    "draft_evidence": 5000,
     "consensus_evidence": 5000,
     "consensus_note": 2000,
     "reopen_reason": 1000,
@@ -118,10 +121,11 @@ SHOWN = {
     "results_single": LEADER | RESULTS | SINGLE,
     "history_single": LEADER | HISTORY | SINGLE,
     "dimension_respondent": CONTRIBUTOR | PROGRAM | ANSWER_PAGE | {"respondent_evidence"},
-    "consensus": LEADER | CONTRIBUTOR | CONSENSUS_PAGE,
-    "review_team": LEADER | CONTRIBUTOR | PROGRAM | {"dimension_name"},
+    "home_respondent": LEADER | ORG | PROGRAM,
+    "consensus": LEADER | CONTRIBUTOR | CONSENSUS_PAGE | {"draft_evidence"},
+    "review_team": LEADER | CONTRIBUTOR | PROGRAM | {"dimension_name", "draft_evidence"},
     "results_team": LEADER | CONTRIBUTOR | RESULTS | CONSENSUS,
-    "history_team": LEADER | CONTRIBUTOR | HISTORY | CONSENSUS,
+    "history_team": LEADER | CONTRIBUTOR | HISTORY | CONSENSUS | {"draft_evidence"},
     "members": MEMBERS_PAGE,
     "about": LEADER,
     "account": LEADER,
@@ -231,16 +235,22 @@ def run_single_cycle(lead: Client, assessment, v) -> dict:
 
 
 def run_team_cycle(lead: Client, respond: Client, assessment, contributor, v) -> dict:
-    """Several respondents: one answers a page, the round closes, the leader sets the
-    consensus on every page and submits."""
+    """Several respondents: the leader drafts a page, assigns (the draft is set aside), one
+    respondent answers a page, the round closes, the leader sets the consensus on every page
+    and submits."""
+    dimensions = list(assessment.framework.dimensions.all())
+    url = reverse("assessments:dimension", args=[assessment.pk, dimensions[0].key])
+    draft = {"level": levels.REGULATIVE, "evidence": v["draft_evidence"], "confidence": "high"}
+    ok_post(lead, url, page_data(dimensions[0], fresh(assessment).version, **draft))
     ok_post(
         lead, reverse("assessments:respondents", args=[assessment.pk]), {"users": [contributor.pk]}
     )
-    dimensions = list(assessment.framework.dimensions.all())
     own = {"level": levels.INTEGRATIVE, "evidence": v["respondent_evidence"], "confidence": "low"}
-    url = reverse("assessments:dimension", args=[assessment.pk, dimensions[0].key])
     ok_post(respond, url, page_data(dimensions[0], assessment.respondents.get().version, **own))
-    pages = {"dimension_respondent": respond.get(url)}
+    pages = {
+        "dimension_respondent": respond.get(url),
+        "home_respondent": respond.get(reverse("assessments:home")),
+    }
     ok_post(lead, reverse("assessments:close_round", args=[assessment.pk]), {})
     consensus = {
         "level": levels.COLLABORATIVE,
@@ -655,6 +665,26 @@ def build_close_round(w) -> Request:
     return Request(url("assessments:close_round", "draft")(w), {}, w.leader)
 
 
+def build_remind(w) -> Request:
+    add_respondent(w, w.contributor)
+    return Request(url("assessments:remind_respondents", "draft")(w), {}, w.leader)
+
+
+def emailed_today(request: Request, world) -> Request:
+    Respondent.objects.update(emailed_at=timezone.now() - timedelta(hours=23))
+    return request
+
+
+def round_closed(request: Request, world) -> Request:
+    Assessment.objects.filter(pk=world.draft.pk).update(round_closed_at=timezone.now())
+    return request
+
+
+def everyone_submitted(request: Request, world) -> Request:
+    Respondent.objects.update(submitted_at=timezone.now())
+    return request
+
+
 def build_consensus(w) -> Request:
     add_respondent(w, w.contributor, answered=True)
     Assessment.objects.filter(pk=w.draft.pk).update(version=3, round_closed_at=timezone.now())
@@ -915,6 +945,22 @@ ENDPOINTS = [
         + (("extra-field", ANY, with_data(junk=HUGE)),),
     ),
     Endpoint(
+        "remind_respondents",
+        build_remind,
+        (),
+        guarded(
+            "lead",
+            url("assessments:remind_respondents", "other_draft"),
+            url("assessments:remind_respondents", "random"),
+        )
+        + (
+            ("emailed-today", REFUSE, emailed_today),
+            ("round-closed", REFUSE, round_closed),
+            ("everyone-submitted", REFUSE, everyone_submitted),
+            ("extra-field", ANY, with_data(junk=HUGE)),
+        ),
+    ),
+    Endpoint(
         "consensus",
         build_consensus,
         (VERSION, *ANSWER_FIELDS, Field(f"i-{FIRST}-note", text(2000, required=False))),
@@ -1165,7 +1211,10 @@ def snapshot() -> dict[str, list]:
             "respondent_id", "indicator_id", "level", "evidence", "confidence"
         ),
         "respondents": Respondent.objects.values_list(
-            "assessment_id", "user_id", "submitted_at", "version"
+            "assessment_id", "user_id", "submitted_at", "version", "emailed_at", "reminded_at"
+        ),
+        "prior_answers": PriorAnswer.objects.values_list(
+            "assessment_id", "indicator_id", "level", "evidence"
         ),
         "memberships": Membership.objects.values_list("user_id", "organization_id", "role"),
         "invitations": Invitation.objects.values_list(

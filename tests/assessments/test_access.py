@@ -54,6 +54,7 @@ INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
 NO_DATA = {
     "assessments:close_round",
+    "assessments:remind_respondents",
     "assessments:remove_member",
     "assessments:revoke_invitation",
     "assessments:plan_step_remove",
@@ -99,6 +100,7 @@ CASES = [
     Case("assessments:respondents", "POST", "draft", "lead", 302),
     Case("assessments:respondent_submit", "POST", "draft", "answer", 302),
     Case("assessments:close_round", "POST", "draft", "lead", 302),
+    Case("assessments:remind_respondents", "POST", "draft", "lead", 302),
     Case("assessments:consensus", "GET", "draft", "lead", 200, dimension="governance"),
     Case("assessments:history", "GET", "submitted", "lead", 200),
     # Members of an organization: only its leaders manage them.
@@ -165,6 +167,7 @@ POST_ONLY = [
     "assessments:respondents",
     "assessments:respondent_submit",
     "assessments:close_round",
+    "assessments:remind_respondents",
     "assessments:invite",
     "assessments:organization_security",
     "assessments:role",
@@ -356,6 +359,9 @@ def post_took_effect(case: Case, world) -> bool:
         return Respondent.objects.filter(submitted_at__isnull=False).exists()
     if case.name == "assessments:close_round":
         return Assessment.objects.get(pk=world.draft.pk).round_closed_at is not None
+    if case.name == "assessments:remind_respondents":
+        reminded = Respondent.objects.filter(reminded_at__isnull=False).exists()
+        return reminded and [m.to for m in mail.outbox] == [["contributor@example.org"]]
     if case.name == "assessments:invite":
         sent = len(mail.outbox) == 1
         return Invitation.objects.filter(email="access-check@example.org").exists() and sent
@@ -413,6 +419,9 @@ def prepare(client, case: Case, world, role: str) -> None:
             RespondentAnswer(respondent=respondent, indicator=i, level=levels.REGULATIVE)
             for i in Indicator.objects.filter(dimension__framework=world.framework)
         )
+    if case.name == "assessments:remind_respondents":
+        # A respondent who has not submitted and was never emailed.
+        Respondent.objects.create(assessment=world.draft, user=world.users["contributor"])
     if case.name == "assessments:consensus":
         # The consensus opens once the round is closed.
         Respondent.objects.create(assessment=world.draft, user=world.users["contributor"])

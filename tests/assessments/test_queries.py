@@ -15,7 +15,12 @@ from django.urls import reverse
 from assessments import levels
 from assessments.framework_io import parse_framework
 from assessments.models import Answer, Indicator, Membership, Organization, Program, Role
-from assessments.services import assessment_reopen, assessment_start, assessment_submit
+from assessments.services import (
+    assessment_reopen,
+    assessment_start,
+    assessment_submit,
+    respondents_assign,
+)
 from tests.conftest import FRAMEWORK_FILE, make_user
 
 _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
@@ -24,11 +29,12 @@ _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 # Every page also pays 4 for sign-in safety: the two-factor check (1 query) and the session
 # saved on each request for the idle timeout (update in a savepoint, 3 queries).
 PER_REQUEST = 4
-HOME_MAX = 7 + PER_REQUEST  # + cohort invitations waiting for an answer
+HOME_MAX = 8 + PER_REQUEST  # + cohort invitations waiting for an answer, + the respondent's to-do
 PROGRAM_MAX = 9 + PER_REQUEST
 RESULTS_MAX = 12 + PER_REQUEST  # + the respondents (spread), the outcome measures and counts
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
-REVIEW_MAX = 12 + PER_REQUEST  # + respondents, their answer counts, the assign form (2)
+# + respondents, their answer counts, the assign form (2), the viewers it does not offer
+REVIEW_MAX = 13 + PER_REQUEST
 
 
 @pytest.fixture
@@ -191,4 +197,31 @@ def test_the_review_page_queries_do_not_grow_with_answers(
 
     assert small == large
     with django_assert_max_num_queries(REVIEW_MAX):
+        client.get(url)
+
+
+def test_the_home_page_queries_do_not_grow_with_the_respondents_to_do(
+    client, leader, contributor, org, program, framework, django_assert_max_num_queries
+):
+    first = assessment_start(program=program, cycle="2026", framework=framework, by=leader)
+    respondents_assign(assessment=first, users=[contributor], by=leader)
+    client.force_login(contributor)
+    url = reverse("assessments:home")
+    small = queries_for(client, url)
+
+    asker = make_user("asker")
+    for number in range(1, 4):
+        partner = another_org(contributor, number, Role.CONTRIBUTOR)
+        Membership.objects.create(user=asker, organization=partner, role=Role.LEADER)
+        draft = assessment_start(
+            program=new_program(partner, number), cycle="2026", framework=framework, by=asker
+        )
+        respondents_assign(assessment=draft, users=[contributor], by=asker)
+    large = queries_for(client, url)
+
+    page = client.get(url).content.decode()
+    assert "To do: 4 assessments wait for your answers" in page
+    assert page.count("asked by asker") == 3
+    assert small == large
+    with django_assert_max_num_queries(HOME_MAX):
         client.get(url)

@@ -143,7 +143,9 @@ def test_the_spread_and_suggestion_rules():
     assert not spread([2, 3]).disagreement
     assert spread([None, -1]).lowest is None
     assert suggested_level([1, 4, 2]) == 2
-    assert suggested_level([1, 4]) == 1
+    assert suggested_level([1, 4]) == 2  # the median, 2.5, rounded down
+    assert suggested_level([1, 2]) == 1
+    assert suggested_level([4, 3, 1, 4, -1]) == 3  # "don't know" is not a level
     assert suggested_level([-1, None]) == levels.DONT_KNOW
     assert suggested_level([None]) is None
 
