@@ -34,7 +34,9 @@ def _latest_per_program(submitted) -> list[Assessment]:
 def latest_submitted(organization: Organization) -> list[Assessment]:
     """Each program's latest submitted assessment."""
     return _latest_per_program(
-        Assessment.objects.submitted().filter(program__organization=organization)
+        Assessment.objects.submitted()
+        .of_active_programs()
+        .filter(program__organization=organization)
     )
 
 

@@ -56,6 +56,7 @@ def organization_scorecard(request: HttpRequest, organization_id) -> HttpRespons
     latest: dict = {}
     submitted = (
         Assessment.objects.submitted()
+        .of_active_programs()
         .filter(program__organization=organization)
         .select_related("program", "framework")
         .prefetch_related(

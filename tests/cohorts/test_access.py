@@ -16,6 +16,7 @@ from cohorts.models import (
     CohortMember,
     Facilitator,
     GoalLink,
+    NewcomerInvitation,
     SharedGoal,
     Sharing,
     Workgroup,
@@ -27,6 +28,8 @@ from tests.conftest import make_user
 
 # Cohort pages that live in another app's URLconf (the zip of members' posters).
 COHORT_URLS_ELSEWHERE = {"posters:cohort_start"}
+# Cohort URLs that are public links, in the main table (tests/assessments/test_access.py).
+COHORT_URLS_IN_MAIN_TABLE = {"cohorts:join"}
 ROLES = [
     "anonymous",
     "stranger",
@@ -67,6 +70,14 @@ CASES = [
     Case(
         "cohorts:invite", "POST", ("cohort",), "facilitator", 302, (("organizations", "outsider"),)
     ),
+    Case(
+        "cohorts:newcomer_invite",
+        "POST",
+        ("cohort",),
+        "facilitator",
+        302,
+        (("email", "new-leader@example.org"), ("organization_name", "Newcomers")),
+    ),
     Case("cohorts:invitation_cancel", "POST", ("cohort", "invited"), "facilitator", 302),
     Case("cohorts:goals", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:goal_add", "POST", ("cohort",), "facilitator", 302, (("title", "A new goal"),)),
@@ -101,6 +112,7 @@ CASES = [
         302,
         (("sharing", "plans"),),
     ),
+    Case("cohorts:membership_end", "GET", ("member",), "member_lead", 200),  # confirmation
     Case("cohorts:membership_end", "POST", ("member",), "member_lead", 302),
     Case("cohorts:goal_links", "POST", ("member",), "member_lead", 302),
 ]
@@ -146,6 +158,7 @@ def state(world) -> tuple:
         sorted(cohort.workgroups.values_list("name", flat=True)),
         GoalLink.objects.count(),
         PosterBatch.objects.count(),
+        NewcomerInvitation.objects.count(),
     )
 
 
@@ -180,4 +193,5 @@ def test_every_cohort_url_has_an_access_rule():
     from django.urls import get_resolver
 
     named = {n for n in _named_urls(get_resolver().url_patterns) if n.startswith("cohorts:")}
-    assert named | COHORT_URLS_ELSEWHERE == {case.name for case in CASES}
+    tested = {case.name for case in CASES} | COHORT_URLS_IN_MAIN_TABLE
+    assert named | COHORT_URLS_ELSEWHERE == tested
