@@ -79,9 +79,7 @@ def test_a_wrong_password_says_nothing_of_an_unconfirmed_account(client, db):
     assert "correct username and password" in html
 
 
-def test_an_address_with_an_account_gets_the_same_page_and_a_note_not_a_new_account(
-    client, leader
-):
+def test_an_address_with_an_account_gets_the_same_page_and_a_note_not_a_new_account(client, leader):
     first = sign_up(client, username="someone-new", email="first@example.org")
     again = sign_up(client, username="someone-else", email=leader.email.upper())
     assert first.status_code == again.status_code == 302
