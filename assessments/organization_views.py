@@ -21,11 +21,15 @@ from valuecurve.confirm import confirm_page
 def organization_create(request: HttpRequest) -> HttpResponse:
     form = OrganizationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        membership = organizations.organization_create(
-            organization=form.save(commit=False), by=request.user
-        )
-        messages.success(request, _("%s is created; you are its leader.") % form.instance.name)
-        return redirect("assessments:program_create", membership.organization_id)
+        try:
+            membership = organizations.organization_create(
+                organization=form.save(commit=False), by=request.user
+            )
+        except organizations.ProgramError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("%s is created; you are its leader.") % form.instance.name)
+            return redirect("assessments:program_create", membership.organization_id)
     return _form_page(request, form, _("Create your organization"), _("Create organization"))
 
 
@@ -64,10 +68,9 @@ def organization_programs(request: HttpRequest, organization_id) -> HttpResponse
 def program_create(request: HttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
     form = ProgramForm(request.POST or None, instance=Program(organization=organization))
-    if request.method == "POST" and form.is_valid():
-        program = organizations.program_save(program=form.instance, by=request.user)
+    if request.method == "POST" and _saved(form, request.user):
         messages.success(request, _("Program added. Start its first assessment here."))
-        return redirect("assessments:program", program.pk)
+        return redirect("assessments:program", form.instance.pk)
     heading = _("Add a program to %s") % organization.name
     intro = _("Each program is assessed on its own: add one per service you run.")
     return _form_page(request, form, heading, _("Add program"), intro)
@@ -77,12 +80,12 @@ def program_create(request: HttpRequest, organization_id) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def program_edit(request: HttpRequest, program_id) -> HttpResponse:
     program, _membership = program_for_user(request.user, program_id, Need.LEAD)
+    heading = _("Edit %s") % program.name  # before the form changes the instance
     form = ProgramForm(request.POST or None, instance=program)
-    if request.method == "POST" and form.is_valid():
-        organizations.program_save(program=form.instance, by=request.user)
+    if request.method == "POST" and _saved(form, request.user):
         messages.success(request, _("Program saved."))
         return redirect("assessments:program", program.pk)
-    return _form_page(request, form, _("Edit %s") % program.name, _("Save program"))
+    return _form_page(request, form, heading, _("Save program"))
 
 
 @login_required
@@ -119,6 +122,17 @@ def _change(request, program: Program, write, done: str) -> HttpResponse:
     else:
         messages.success(request, done % program.name)
     return redirect("assessments:programs", program.organization_id)
+
+
+def _saved(form: ProgramForm, by) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        organizations.program_save(program=form.instance, by=by)
+    except organizations.ProgramError as exc:
+        form.add_error("name", str(exc))
+        return False
+    return True
 
 
 def _form_page(request, form, heading: str, button: str, intro: str = "") -> HttpResponse:

@@ -10,12 +10,16 @@ from assessments.models import Assessment, Invitation, Membership, Organization,
 
 
 class ProgramError(Exception):
-    """A change to a program that was refused; the message is shown to the user."""
+    """A change to an organization or a program that was refused; the message is shown."""
 
 
 @transaction.atomic
 def organization_create(*, organization: Organization, by) -> Membership:
-    """Save a new organization (from its form) and make its creator its first leader."""
+    """Save a new organization (from its form) and make its creator its first leader. A
+    second one of the same name by the same leader is refused: it is the form sent twice."""
+    led = Organization.objects.filter(memberships__user=by, memberships__role=Role.LEADER)
+    if led.filter(name__iexact=organization.name).exists():
+        raise ProgramError(_("You already lead an organization named “%s”.") % organization.name)
     organization._history_user = by
     organization.save()
     membership = Membership(user=by, organization=organization, role=Role.LEADER)
@@ -29,8 +33,17 @@ def organization_update(*, organization: Organization, by) -> None:
     organization.save(update_fields=["name", "sector", "region", "size"])
 
 
+@transaction.atomic
 def program_save(*, program: Program, by) -> Program:
-    """Create or edit a program from its form."""
+    """Create or edit a program from its form. Names are unique in an organization (archived
+    programs included), so a form sent twice adds one program."""
+    Organization.objects.select_for_update().get(pk=program.organization_id)
+    same = Program.objects.filter(organization_id=program.organization_id)
+    if same.filter(name__iexact=program.name).exclude(pk=program.pk).exists():
+        raise ProgramError(
+            _("This organization already has a program named “%s” (perhaps archived).")
+            % program.name
+        )
     program._history_user = by
     program.save()
     return program

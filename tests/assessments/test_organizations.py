@@ -93,6 +93,27 @@ def test_a_leader_adds_and_edits_a_program(client, leader, org):
     assert program.name == "Youth Jobs Plus"
 
 
+def test_the_organization_form_sent_twice_makes_one_organization(client, db):
+    client.force_login(make_user("founder"))
+    client.post(reverse("assessments:organization_create"), NEW_ORG)
+    again = client.post(reverse("assessments:organization_create"), NEW_ORG)
+    assert again.status_code == 400
+    assert "You already lead an organization named" in html(again)
+    assert Organization.objects.count() == 1
+
+
+def test_program_names_are_unique_in_an_organization_archived_ones_included(
+    client, leader, org, program
+):
+    organizations.program_archive(program=program, by=leader)
+    client.force_login(leader)
+    data = {"name": program.name.upper(), "service_area": "Housing"}
+    response = client.post(reverse("assessments:program_create", args=[org.pk]), data)
+    assert response.status_code == 400
+    assert "perhaps archived" in html(response)
+    assert Program.objects.count() == 1
+
+
 def test_a_program_needs_a_service_area(client, leader, org):
     client.force_login(leader)
     response = client.post(reverse("assessments:program_create", args=[org.pk]), {"name": "X"})
