@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from assessments import organizations
 from assessments.forms import OrganizationForm
 from cohorts import services
 from valuecurve.forms import InvitedSignUpForm
@@ -32,6 +33,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         except services.CohortError as exc:
             messages.error(request, str(exc))
             return redirect("assessments:home")
+        except organizations.ProgramError as exc:
+            form.add_error("name", str(exc))
+            return _render(request, invitation, form=form)
         messages.success(
             request, _("%s is created. Now choose what it shares.") % member.organization.name
         )

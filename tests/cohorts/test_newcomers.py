@@ -68,6 +68,23 @@ def test_the_link_works_once(client, cohort, facilitator):
     assert not Organization.objects.filter(name="Second try").exists()
 
 
+def test_a_leader_who_already_leads_an_organization_of_that_name_is_told_so(
+    client, cohort, facilitator
+):
+    noor = make_user("noor")
+    organization = Organization.objects.create(name=ORG["name"], sector="nonprofit")
+    Membership.objects.create(user=noor, organization=organization, role=Role.LEADER)
+    token = services.newcomer_invite(
+        cohort=cohort, email="noor@example.org", organization_name="", by=facilitator
+    )
+    client.force_login(noor)
+    response = client.post(reverse("cohorts:join", args=[token]), ORG)
+    assert response.status_code == 400
+    assert "You already lead an organization named" in response.content.decode()
+    assert Organization.objects.count() == 1
+    assert NewcomerInvitation.objects.get().is_usable  # the link still works
+
+
 def test_a_second_invitation_to_a_waiting_address_is_refused(client, cohort, facilitator):
     client.force_login(facilitator)
     invite(client, cohort)
