@@ -14,6 +14,9 @@ from tests.conftest import PASSWORD, make_user
 
 User = get_user_model()
 ORG = {"name": "Northside Youth Services", "sector": "nonprofit", "region": "North", "size": ""}
+# Session, user, two-factor check and session save (4), the cohort, its members, the
+# directory and its count, the invitations waiting for an answer: 11 measured.
+MEMBERS_PAGE_MAX = 11
 ACCOUNT = {"username": "noor", "first_name": "Noor", "password1": PASSWORD, "password2": PASSWORD}
 
 
@@ -139,3 +142,30 @@ def test_withdrawing_from_a_cohort_asks_first(client, cohort, facilitator):
     client.post(reverse("cohorts:membership_end", args=[member.pk]))
     member.refresh_from_db()
     assert member.status == CohortMember.Status.WITHDRAWN
+
+
+def test_the_members_page_queries_do_not_grow_with_waiting_invitations(
+    client, cohort, facilitator, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(facilitator)
+    url = reverse("cohorts:members", args=[cohort.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(url).status_code == 200
+        return len(context.captured_queries)
+
+    services.newcomer_invite(
+        cohort=cohort, email="a@example.org", organization_name="A", by=facilitator
+    )
+    small = count()
+    for number in range(6):
+        services.newcomer_invite(
+            cohort=cohort, email=f"n{number}@example.org", organization_name="", by=facilitator
+        )
+    assert count() == small
+    with django_assert_max_num_queries(MEMBERS_PAGE_MAX):
+        client.get(url)
