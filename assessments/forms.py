@@ -302,3 +302,27 @@ class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
         model = Organization
         fields = ["commitment_statement", "vision", "theory_of_change"]
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+
+
+class OrganizationForm(forms.ModelForm):
+    """The organization's profile: who it is, for cohorts' filters and reports."""
+
+    class Meta:
+        model = Organization
+        fields = ["name", "sector", "region", "size"]
+        help_texts = {
+            "region": _("A county, state or area, as cohorts filter by it."),
+        }
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+
+class ProgramForm(forms.ModelForm):
+    class Meta:
+        model = Program
+        fields = ["name", "service_area", "population_served"]
+        help_texts = {
+            "service_area": _("Such as housing, child welfare, income support, workforce."),
+            "population_served": _("Who the program serves, in a few words."),
+        }

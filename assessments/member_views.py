@@ -3,12 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import members, portability
 from assessments.access import (
@@ -18,6 +18,8 @@ from assessments.access import (
     organization_for_user,
 )
 from assessments.forms import InviteForm, OrganizationSecurityForm, RoleForm
+from valuecurve.confirm import confirm_page
+from valuecurve.forms import InvitedSignUpForm
 
 
 @login_required
@@ -99,9 +101,11 @@ def membership_role(request: HttpRequest, membership_id: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     target = membership_for_leader(request.user, membership_id)
+    if request.method == "GET":
+        return _confirm_remove(request, target)
     try:
         members.membership_remove(membership=target, by=request.user)
     except members.MembershipError as exc:
@@ -111,6 +115,25 @@ def membership_remove(request: HttpRequest, membership_id: int) -> HttpResponse:
     if target.user_id == request.user.pk:
         return redirect("assessments:home")
     return redirect("assessments:members", target.organization_id)
+
+
+def _confirm_remove(request, target) -> HttpResponse:
+    values = {
+        "name": target.user.get_full_name() or target.user.username,
+        "org": target.organization.name,
+    }
+    own = target.user_id == request.user.pk
+    return confirm_page(
+        request,
+        heading=(_("Leave %(org)s?") if own else _("Remove %(name)s from %(org)s?")) % values,
+        consequence=_(
+            "Their membership ends at once: they no longer see the organization's programs, "
+            "assessments or plans. Their past answers stay in the record. A leader can invite "
+            "them again."
+        ),
+        button=_("Leave the organization") if own else _("End the membership"),
+        cancel_url=reverse("assessments:members", args=[target.organization_id]),
+    )
 
 
 @login_required
@@ -135,7 +158,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         user = request.user
         if not user.is_authenticated:
-            signup = UserCreationForm(request.POST)
+            signup = InvitedSignUpForm(request.POST)
             if not signup.is_valid():
                 return _render_accept(request, invitation, signup, status=400)
             user = signup.save(commit=False)
@@ -150,7 +173,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         messages.success(request, _("Welcome to %s.") % invitation.organization.name)
         return redirect("assessments:home")
     if not request.user.is_authenticated:
-        signup = UserCreationForm()
+        signup = InvitedSignUpForm()
     return _render_accept(request, invitation, signup)
 
 

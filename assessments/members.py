@@ -18,7 +18,8 @@ class MembershipError(Exception):
     """A change to members that was refused; the message is shown to the user."""
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
+    """What is stored of an emailed token: its SHA-256, never the token."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -36,7 +37,7 @@ def invitation_create(*, organization: Organization, email: str, role: str, by) 
         organization=organization,
         email=email,
         role=role,
-        token_hash=_token_hash(token),
+        token_hash=token_hash(token),
         invited_by=by,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
@@ -67,7 +68,7 @@ def invitation_send(*, organization: Organization, email: str, token: str, reque
 
 def invitation_for_token(token: str) -> Invitation | None:
     invitation = Invitation.objects.select_related("organization").filter(
-        token_hash=_token_hash(token)
+        token_hash=token_hash(token)
     )
     return invitation.first()
 
@@ -75,9 +76,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 @transaction.atomic
 def invitation_accept(*, token: str, user) -> Membership:
     """Accept once: the invitation is used up, whatever happens next."""
-    invitation = (
-        Invitation.objects.select_for_update().filter(token_hash=_token_hash(token)).first()
-    )
+    invitation = Invitation.objects.select_for_update().filter(token_hash=token_hash(token)).first()
     if invitation is None or not invitation.is_usable:
         raise MembershipError(_("This invitation was used already, revoked or has expired."))
     invitation.accepted_at, invitation.accepted_by = timezone.now(), user

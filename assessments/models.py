@@ -120,6 +120,14 @@ class ProgramQuerySet(models.QuerySet):
             return self.none()
         return self.filter(organization__memberships__user=user)
 
+    def active(self) -> "ProgramQuerySet":
+        """Programs that are not archived: the only ones lists, scorecards, batches and
+        cohort figures show. An archived program keeps its assessments and history."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> "ProgramQuerySet":
+        return self.filter(archived_at__isnull=False)
+
 
 class Program(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -130,6 +138,7 @@ class Program(models.Model):
     service_area = models.CharField(_("service area"), max_length=100)
     population_served = models.CharField(_("population served"), max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ProgramQuerySet.as_manager()
@@ -141,6 +150,10 @@ class Program(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
 
 
 # --- The framework: versioned data, locked once used ------------------------------------------
@@ -283,15 +296,20 @@ class AssessmentQuerySet(models.QuerySet):
         return self.order_by("cycle")
 
     def latest_per_program(self) -> "AssessmentQuerySet":
-        """Per program, its submitted assessment of the newest cycle: filter the programs
-        before or after, the latest is always chosen among all the program's submitted ones."""
+        """Per active program, its submitted assessment of the newest cycle: filter the programs
+        before or after, the latest is always chosen among all the program's submitted ones.
+        Archived programs have none: they leave every list, poster, batch and cohort figure."""
         newest = (
             Assessment.objects.submitted()
             .filter(program_id=models.OuterRef("program_id"))
             .order_by("-cycle")
             .values("pk")[:1]
         )
-        return self.submitted().filter(pk=models.Subquery(newest))
+        return self.submitted().of_active_programs().filter(pk=models.Subquery(newest))
+
+    def of_active_programs(self) -> "AssessmentQuerySet":
+        """Assessments of programs that are not archived (the rule is Program's `active`)."""
+        return self.filter(program__in=Program.objects.active())
 
 
 class Assessment(models.Model):
@@ -538,18 +556,12 @@ class InvitationQuerySet(models.QuerySet):
         )
 
 
-class Invitation(models.Model):
-    """An invitation by email to join an organization with a role.
-
-    Only a hash of the token is stored; the token itself is in the emailed link.
-    """
+class EmailInvitation(models.Model):
+    """What every invitation by email holds. Only a hash of the token is stored; the token
+    itself is in the emailed link."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations"
-    )
     email = models.EmailField(_("email"))
-    role = models.CharField(_("role"), max_length=20, choices=Role)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -557,6 +569,23 @@ class Invitation(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    @property
+    def is_usable(self) -> bool:
+        return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+class Invitation(EmailInvitation):
+    """An invitation by email to join an organization with a role."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     accepted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -565,19 +594,15 @@ class Invitation(models.Model):
 
     objects = InvitationQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(EmailInvitation.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization} ({self.get_role_display()})"
 
     @property
     def is_usable(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
+        return super().is_usable and self.revoked_at is None
 
 
 # --- Action plans ----------------------------------------------------------------------------

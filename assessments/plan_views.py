@@ -4,13 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import plans
 from assessments.access import Need, assessment_for_user, organization_for_user, plan_step_for_user
 from assessments.forms import NewPlanStepForm, PlanStepForm, StatementsForm
+from valuecurve.confirm import confirm_page
 
 
 @login_required
@@ -86,9 +88,21 @@ def plan_step_move(request: HttpRequest, step_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def plan_step_remove(request: HttpRequest, step_id) -> HttpResponse:
     step = plan_step_for_user(request.user, step_id)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            heading=_("Remove the step “%s”?") % step.title,
+            consequence=_(
+                "The step leaves the action plan, the scorecards and the posters. Its history "
+                "stays in the assessment's record. To keep it but stop working on it, edit it "
+                "and set its status to Dropped instead."
+            ),
+            button=_("Remove step"),
+            cancel_url=reverse("assessments:plan", args=[step.assessment_id]),
+        )
     plans.plan_step_remove(step=step, by=request.user)
     messages.success(request, _("Step removed."))
     return redirect("assessments:plan", step.assessment_id)

@@ -1,12 +1,39 @@
 from django.urls import path
 
-from assessments import member_views, plan_views, team_views, views
+from assessments import member_views, organization_views, plan_views, team_views, views
 
 app_name = "assessments"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("organizations/new/", organization_views.organization_create, name="organization_create"),
+    path(
+        "organizations/<uuid:organization_id>/profile/",
+        organization_views.organization_profile,
+        name="organization_profile",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/programs/",
+        organization_views.organization_programs,
+        name="programs",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/programs/new/",
+        organization_views.program_create,
+        name="program_create",
+    ),
     path("programs/<uuid:program_id>/", views.program_detail, name="program"),
+    path("programs/<uuid:program_id>/edit/", organization_views.program_edit, name="program_edit"),
+    path(
+        "programs/<uuid:program_id>/archive/",
+        organization_views.program_archive,
+        name="program_archive",
+    ),
+    path(
+        "programs/<uuid:program_id>/restore/",
+        organization_views.program_restore,
+        name="program_restore",
+    ),
     path("programs/<uuid:program_id>/start/", views.assessment_start, name="start"),
     path("assessments/<uuid:assessment_id>/", views.assessment_detail, name="detail"),
     path("assessments/<uuid:assessment_id>/review/", views.assessment_review, name="review"),

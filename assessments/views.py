@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from assessments import services
 from assessments.access import Need, assessment_for_user, program_for_user
+from assessments.checklist import checklist_steps
 from assessments.forms import (
     ReopenForm,
     StartAssessmentForm,
@@ -18,6 +19,7 @@ from assessments.forms import (
     unknown_indicator_keys,
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
+from assessments.organizations import organization_facts
 from assessments.progress import cycle_rows, dimension_steps
 from assessments.respondents import respondent_to_do
 from assessments.team_views import team_context
@@ -31,7 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         .order_by("organization__name")
     )
     programs = (
-        Program.objects.filter(organization__in=[m.organization_id for m in memberships])
+        Program.objects.active()
+        .filter(organization__in=[m.organization_id for m in memberships])
         .prefetch_related(
             Prefetch(
                 "assessments",
@@ -43,9 +46,34 @@ def home(request: HttpRequest) -> HttpResponse:
     by_org: dict = {m.organization_id: [] for m in memberships}
     for program in programs:
         by_org[program.organization_id].append(program)
-    rows = [(m, by_org[m.organization_id]) for m in memberships]
+    facts = organization_facts([m.organization_id for m in memberships if m.can_lead])
+    rows = [
+        (
+            m,
+            by_org[m.organization_id],
+            checklist_for(m.organization_id, facts.get(m.organization_id)),
+        )
+        for m in memberships
+    ]
     context = {"rows": rows, "todos": list(respondent_to_do(request.user))}
     return render(request, "assessments/home.html", context)
+
+
+def checklist_for(organization_id, facts) -> list[dict]:
+    """A leader's first steps for the organization, each linked to where it is done."""
+    if facts is None:
+        return []
+    links = {
+        "profile": reverse("assessments:organization_profile", args=[organization_id]),
+        "program": reverse("assessments:program_create", args=[organization_id]),
+        "team": reverse("assessments:members", args=[organization_id]),
+        "assessment": reverse("assessments:programs", args=[organization_id]),
+        "commitment": reverse("assessments:statements", args=[organization_id]),
+    }
+    return [
+        {"label": step.label, "done": step.done, "url": links[step.key]}
+        for step in checklist_steps(facts)
+    ]
 
 
 @login_required
@@ -77,6 +105,9 @@ def _render_program(request, program, membership, form, status=200) -> HttpRespo
 def assessment_start(request: HttpRequest, program_id) -> HttpResponse:
     program, membership = program_for_user(request.user, program_id, Need.LEAD)
     form = StartAssessmentForm(request.POST, program=program)
+    if program.is_archived:
+        form.add_error(None, _("This program is archived. Restore it to start a new cycle."))
+        return _render_program(request, program, membership, form, status=409)
     if not form.is_valid():
         return _render_program(request, program, membership, form, status=400)
     copy_from = (

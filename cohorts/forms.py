@@ -28,6 +28,18 @@ class InviteForm(forms.Form):
         self.fields["organizations"].queryset = choices
 
 
+class NewcomerInviteForm(forms.Form):
+    """An organization that is not in the app yet, invited by its leader's email."""
+
+    email = forms.EmailField(label=_("Leader's email"), max_length=254)
+    organization_name = forms.CharField(
+        label=_("Organization (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("Named in the email and offered as the organization's name."),
+    )
+
+
 class SharingForm(forms.Form):
     sharing = forms.ChoiceField(
         label=_("What your organization shares with the cohort's facilitators"),

@@ -4,8 +4,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments.access import Need
 from cohorts import dashboard, services
@@ -13,6 +14,7 @@ from cohorts.access import member_for_leader
 from cohorts.forms import GoalLinksForm, SharingForm
 from cohorts.models import CohortMember, GoalLink
 from cohorts.sharing import session_scope
+from valuecurve.confirm import confirm_page
 
 
 @login_required
@@ -112,9 +114,11 @@ def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def membership_end(request: HttpRequest, member_id) -> HttpResponse:
     member, _membership = member_for_leader(request.user, member_id)
+    if request.method == "GET":
+        return _confirm_end(request, member)
     try:
         member = services.membership_end(member=member, by=request.user)
     except services.CohortError as exc:
@@ -125,6 +129,28 @@ def membership_end(request: HttpRequest, member_id) -> HttpResponse:
         else:
             messages.success(request, _("Your organization no longer shares with the cohort."))
     return redirect("cohorts:membership", member.pk)
+
+
+def _confirm_end(request, member: CohortMember) -> HttpResponse:
+    values = {"cohort": member.cohort.name, "org": member.organization.name}
+    if member.is_sharing:
+        heading = _("Withdraw %(org)s from %(cohort)s?") % values
+        consequence = _(
+            "The cohort's facilitators stop seeing your levels, plans and answers at once, in "
+            "every page and export. You can be invited again later."
+        )
+        button = _("Withdraw: stop sharing now")
+    else:
+        heading = _("Decline the invitation to %(cohort)s?") % values
+        consequence = _("Nothing is shared. The facilitators can invite you again later.")
+        button = _("Decline the invitation")
+    return confirm_page(
+        request,
+        heading=heading,
+        consequence=consequence,
+        button=button,
+        cancel_url=reverse("cohorts:membership", args=[member.pk]),
+    )
 
 
 @login_required

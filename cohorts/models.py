@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import Organization, PlanStep
+from assessments.models import EmailInvitation, Organization, PlanStep
 from reports.models import PosterBatchBase
 
 
@@ -259,3 +259,29 @@ class MemberPosterBatch(PosterBatchBase):
     @property
     def owner_name(self) -> str:
         return self.cohort.name
+
+
+class NewcomerInvitationQuerySet(models.QuerySet):
+    def pending(self) -> "NewcomerInvitationQuerySet":
+        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class NewcomerInvitation(EmailInvitation):
+    """An invitation to the cohort for an organization that is not in the app yet, sent to
+    the email of its leader-to-be. Its link leads through sign-up and creating the
+    organization to the consent choice."""
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="newcomers")
+    organization_name = models.CharField(_("organization"), max_length=200, blank=True)
+    member = models.ForeignKey(
+        CohortMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    objects = NewcomerInvitationQuerySet.as_manager()
+
+    class Meta(EmailInvitation.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.cohort}"

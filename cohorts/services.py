@@ -1,11 +1,16 @@
 """Writes that take more than one step: creating cohorts, invitations and consent."""
 
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from assessments import members, organizations
 from assessments.models import Assessment, Membership, Organization, PlanStep, Program, Role
 from cohorts.models import (
     Cohort,
@@ -13,6 +18,7 @@ from cohorts.models import (
     Facilitator,
     GoalLink,
     MemberPosterBatch,
+    NewcomerInvitation,
     SharedGoal,
     Sharing,
 )
@@ -82,6 +88,75 @@ def invitations_send(*, members: list[CohortMember], request, by) -> int:
         send_mail(subject, body, None, emails[member.organization_id])
         sent += 1
     return sent
+
+
+def newcomer_invite(*, cohort: Cohort, email: str, organization_name: str, by) -> str:
+    """Invite an organization that is not in the app yet, by its leader's email. Returns
+    the secret token of the link (only its hash is stored)."""
+    email = email.strip().lower()
+    if cohort.newcomers.pending().filter(email=email).exists():
+        raise CohortError(_("An invitation to this address is waiting for an answer."))
+    token = secrets.token_urlsafe(32)
+    invitation = NewcomerInvitation(
+        cohort=cohort,
+        email=email,
+        organization_name=organization_name.strip(),
+        token_hash=members.token_hash(token),
+        invited_by=by,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
+    )
+    record_save(invitation, by)
+    return token
+
+
+def newcomer_invitation_send(*, invitation: NewcomerInvitation, token: str, request, by) -> None:
+    link = request.build_absolute_uri(reverse("cohorts:join", args=[token]))
+    values = {
+        "inviter": by.get_full_name() or by.username,
+        "cohort": invitation.cohort.name,
+        "org": invitation.organization_name or _("your organization"),
+        "link": link,
+        "days": settings.INVITATION_DAYS,
+    }
+    subject = _("%(inviter)s invites %(org)s to the cohort %(cohort)s") % values
+    body = (
+        _(
+            "%(inviter)s invites %(org)s to the cohort %(cohort)s on Value Curve, where member "
+            "organizations assess and compare their progress on racial equity.\n\nThe link "
+            "below creates your account and your organization, then asks what it shares with "
+            "the cohort; nothing is shared until you choose. It works once and expires in "
+            "%(days)d days:\n%(link)s\n"
+        )
+        % values
+    )
+    send_mail(subject, body, None, [invitation.email])
+
+
+def newcomer_invitation_for_token(token: str) -> NewcomerInvitation | None:
+    found = NewcomerInvitation.objects.select_related("cohort")
+    return found.filter(token_hash=members.token_hash(token)).first()
+
+
+@transaction.atomic
+def newcomer_join(*, token: str, organization: Organization, by) -> CohortMember:
+    """Create the invited organization with `by` as its leader, and its invitation to the
+    cohort (waiting for the leader's consent choice). The link is used up."""
+    invitation = (
+        NewcomerInvitation.objects.select_for_update()
+        .filter(token_hash=members.token_hash(token))
+        .first()
+    )
+    if invitation is None or not invitation.is_usable:
+        raise CohortError(_("This invitation was used already or has expired."))
+    organizations.organization_create(organization=organization, by=by)
+    member = CohortMember(
+        cohort=invitation.cohort, organization=organization, invited_by=invitation.invited_by
+    )
+    record_save(member, by)
+    invitation.accepted_at, invitation.member = timezone.now(), member
+    invitation._history_user = by
+    invitation.save(update_fields=["accepted_at", "member"])
+    return member
 
 
 @transaction.atomic

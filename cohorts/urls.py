@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts import member_views, views
+from cohorts import join_views, member_views, views
 
 app_name = "cohorts"
 
@@ -20,6 +20,10 @@ urlpatterns = [
     ),
     path("<uuid:cohort_id>/members/", views.cohort_members, name="members"),
     path("<uuid:cohort_id>/members/invite/", views.cohort_invite, name="invite"),
+    path(
+        "<uuid:cohort_id>/members/invite-by-email/", views.newcomer_invite, name="newcomer_invite"
+    ),
+    path("join/<str:token>/", join_views.join, name="join"),
     path(
         "<uuid:cohort_id>/members/<uuid:member_id>/cancel/",
         views.invitation_cancel,

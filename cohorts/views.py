@@ -22,7 +22,7 @@ from cohorts.access import (
     member_for_facilitator,
     scope_for_facilitator,
 )
-from cohorts.forms import CohortForm, GoalForm, InviteForm, WorkgroupForm
+from cohorts.forms import CohortForm, GoalForm, InviteForm, NewcomerInviteForm, WorkgroupForm
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
 from cohorts.sharing import session_scope
@@ -252,7 +252,7 @@ def _directory(cohort: Cohort, search: str):
     return found
 
 
-def _render_members(request, cohort, form, status=200) -> HttpResponse:
+def _render_members(request, cohort, form, status=200, newcomer_form=None) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:100]
     choices = _directory(cohort, search)
     if form is None:
@@ -261,6 +261,8 @@ def _render_members(request, cohort, form, status=200) -> HttpResponse:
         "cohort": cohort,
         "members": cohort.members.select_related("organization", "responded_by"),
         "form": form,
+        "newcomer_form": newcomer_form or NewcomerInviteForm(),
+        "newcomers": cohort.newcomers.pending(),
         "search": search,
         "more": choices.count() > DIRECTORY_LIMIT,
     }
@@ -287,6 +289,27 @@ def cohort_invite(request: HttpRequest, cohort_id) -> HttpResponse:
         % {"count": len(invited)},
     )
     return redirect("cohorts:members", cohort.pk)
+
+
+@login_required
+@require_POST
+def newcomer_invite(request: HttpRequest, cohort_id) -> HttpResponse:
+    """Invite an organization that is not in the app yet, by its leader's email."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = NewcomerInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            token = services.newcomer_invite(cohort=cohort, by=request.user, **form.cleaned_data)
+        except services.CohortError as exc:
+            form.add_error("email", str(exc))
+        else:
+            invitation = services.newcomer_invitation_for_token(token)
+            services.newcomer_invitation_send(
+                invitation=invitation, token=token, request=request, by=request.user
+            )
+            messages.success(request, _("Invitation sent to %s.") % invitation.email)
+            return redirect("cohorts:members", cohort.pk)
+    return _render_members(request, cohort, None, status=400, newcomer_form=form)
 
 
 @login_required

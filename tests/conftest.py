@@ -94,6 +94,16 @@ def answer_all(assessment, level: int = levels.COLLABORATIVE, evidence: str = "M
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Sign-up's rate limits and email pauses live in the cache: each test starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from assessments import levels, members
+from assessments import levels, members, organizations
 from assessments.framework_io import framework_create, parse_framework
 from assessments.models import (
     Answer,
@@ -90,7 +90,14 @@ STORED = {
     "measure_phrase": 200,
 }
 # Fields the app refuses (`field payload`, in full): the page that refuses them shows them.
-REFUSED = ("cycle", "invite_email", "signup_username", "login_username", "next_param")
+REFUSED = (
+    "cycle",
+    "invite_email",
+    "signup_username",
+    "open_signup_username",
+    "login_username",
+    "next_param",
+)
 
 ORG = {"org_name"}
 PROGRAM = {"program_name"}
@@ -141,6 +148,12 @@ SHOWN = {
     "measure_edit": PROGRAM | MEASURE,
     "counts_entry": PROGRAM | {"measure_name", "measure_denominator"},
     "counts_import": PROGRAM | {"measure_name"},
+    "programs": ORG | PROGRAM | {"service_area", "population"},
+    "program_edit": PROGRAM | {"service_area", "population"},
+    "program_archive": PROGRAM,
+    "organization_profile": ORG | {"org_region"},
+    "remove_member": CONTRIBUTOR | ORG,
+    "open_signup_refused": {"open_signup_username"},
 }
 RESULTS_PAGES = ("results_single", "results_team")
 
@@ -338,6 +351,29 @@ def refused_posts(lead: Client, org, program, framework, token: str, v) -> dict:
     return pages
 
 
+def organization_pages(lead: Client, org, program, contributor, v) -> dict:
+    """The organization's profile and programs, the confirmation pages, a refused sign-up."""
+    membership = Membership.objects.get(user=contributor)
+    signup = {
+        "username": v["open_signup_username"],
+        "email": "someone@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    pages = {
+        "programs": lead.get(reverse("assessments:programs", args=[org.pk])),
+        "program_edit": lead.get(reverse("assessments:program_edit", args=[program.pk])),
+        "program_archive": lead.get(reverse("assessments:program_archive", args=[program.pk])),
+        "organization_profile": lead.get(
+            reverse("assessments:organization_profile", args=[org.pk])
+        ),
+        "remove_member": lead.get(reverse("assessments:remove_member", args=[membership.pk])),
+        "open_signup_refused": Client().post(reverse("signup"), signup),
+    }
+    assert pages["open_signup_refused"].status_code == 400
+    return pages
+
+
 CHART = re.compile(r'<script id="profile-chart" type="application/json">(.*?)</script>', re.S)
 # Every json_script block: quotes stay raw in JSON, so these are checked apart.
 ANY_JSON = re.compile(r'<script id="[\w-]+" type="application/json">(.*?)</script>', re.S)
@@ -411,6 +447,7 @@ def test_hostile_text_is_shown_escaped_on_every_page(
     }
     pages |= refused_posts(lead, org, program, framework, token, v)
     pages |= run_outcomes(lead, program, v)
+    pages |= organization_pages(lead, org, program, contributor, v)
     assert set(pages) == set(SHOWN)
     assert page_problems(pages, v) == []
 
@@ -746,6 +783,63 @@ def build_login(w) -> Request:
     return Request(reverse("login"), {"username": "leader", "password": PASSWORD})
 
 
+ORGANIZATION = {"name": "New org", "sector": "nonprofit", "region": "North", "size": "small"}
+PROGRAM_DATA = {"name": "New program", "service_area": "Housing", "population_served": "Families"}
+
+
+def build_organization_create(w) -> Request:
+    return Request(reverse("assessments:organization_create"), dict(ORGANIZATION), w.leader)
+
+
+def build_organization_profile(w) -> Request:
+    data = ORGANIZATION | {"name": "Renamed org"}
+    return Request(url("assessments:organization_profile", "org")(w), data, w.leader)
+
+
+def build_program_create(w) -> Request:
+    return Request(url("assessments:program_create", "org")(w), dict(PROGRAM_DATA), w.leader)
+
+
+def build_program_edit(w) -> Request:
+    data = PROGRAM_DATA | {"name": "Renamed program"}
+    return Request(url("assessments:program_edit", "program")(w), data, w.leader)
+
+
+def build_program_archive(w) -> Request:
+    return Request(url("assessments:program_archive", "program")(w), {}, w.leader)
+
+
+def build_program_restore(w) -> Request:
+    organizations.program_archive(program=w.program, by=w.leader)
+    return Request(url("assessments:program_restore", "program")(w), {}, w.leader)
+
+
+def build_signup(w) -> Request:
+    data = {
+        "username": "amara",
+        "first_name": "Amara",
+        "last_name": "",
+        "email": "amara@example.org",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
+    return Request(reverse("signup"), data)
+
+
+def build_signup_resend(w) -> Request:
+    return Request(reverse("signup_resend"), {"email": "leader@example.org"})
+
+
+def archived(request: Request, world) -> Request:
+    organizations.program_archive(program=world.program, by=world.leader)
+    return request
+
+
+def restored(request: Request, world) -> Request:
+    organizations.program_restore(program=world.program, by=world.leader)
+    return request
+
+
 def build_password_reset(w) -> Request:
     return Request(reverse("password_reset"), {"email": "leader@example.org"})
 
@@ -853,6 +947,17 @@ MEASURE_FIELDS = (
     Field("reference", choice("total", "best", *COMPARED_GROUPS, required=True)),
 )
 STANDARD = Field("standard", choice("2024", "1997", required=True))
+ORGANIZATION_FIELDS = (
+    Field("name", text(200)),
+    Field("sector", choice(*Organization.Sector.values, required=True)),
+    Field("region", text(100, required=False)),
+    Field("size", choice(*Organization.Size.values)),
+)
+PROGRAM_FIELDS = (
+    Field("name", text(200)),
+    Field("service_area", text(100)),
+    Field("population_served", text(300, required=False)),
+)
 ENDPOINTS = [
     Endpoint(
         "start",
@@ -1160,6 +1265,81 @@ ENDPOINTS = [
             ("no-columns", REFUSE, csv_file(b"a,b\n1,2\n")),
         ),
     ),
+    Endpoint(
+        "organization_create",
+        build_organization_create,
+        ORGANIZATION_FIELDS,
+        (("anonymous", REFUSE, as_user(None)),),
+    ),
+    Endpoint(
+        "organization_profile",
+        build_organization_profile,
+        ORGANIZATION_FIELDS,
+        guarded(
+            "lead",
+            url("assessments:organization_profile", "other_org"),
+            url("assessments:organization_profile", "random"),
+        ),
+    ),
+    Endpoint(
+        "program_create",
+        build_program_create,
+        PROGRAM_FIELDS,
+        guarded(
+            "lead",
+            url("assessments:program_create", "other_org"),
+            url("assessments:program_create", "random"),
+        ),
+    ),
+    Endpoint(
+        "program_edit",
+        build_program_edit,
+        PROGRAM_FIELDS,
+        guarded(
+            "lead",
+            url("assessments:program_edit", "other_program"),
+            url("assessments:program_edit", "random"),
+        ),
+    ),
+    Endpoint(
+        "program_archive",
+        build_program_archive,
+        (),
+        guarded(
+            "lead",
+            url("assessments:program_archive", "other_program"),
+            url("assessments:program_archive", "random"),
+        )
+        + (("already-archived", REFUSE, archived),),
+    ),
+    Endpoint(
+        "program_restore",
+        build_program_restore,
+        (),
+        guarded(
+            "lead",
+            url("assessments:program_restore", "other_program"),
+            url("assessments:program_restore", "random"),
+        )
+        + (("not-archived", REFUSE, restored),),
+    ),
+    Endpoint(
+        "signup",
+        build_signup,
+        (
+            Field("username", text(150, pattern=r"[\w.@+-]+")),
+            Field("first_name", text(150, required=False)),
+            Field("last_name", text(150, required=False)),
+            Field("email", never),
+            Field("password1", never),
+            Field("password2", never),
+        ),
+        (
+            ("weak-password", REFUSE, with_data(password1="password", password2="password")),
+            ("taken-username", REFUSE, with_data(username="leader")),
+        ),
+    ),
+    Endpoint("signup_resend", build_signup_resend, (Field("email", never),)),
     Endpoint("login", build_login, (Field("username", never), Field("password", never))),
     Endpoint("password_reset", build_password_reset, (Field("email", never),)),
 ]
@@ -1222,7 +1402,12 @@ def snapshot() -> dict[str, list]:
         ),
         "events": AssessmentEvent.objects.values_list("assessment_id", "kind", "note"),
         "scores": DimensionScore.objects.values_list("assessment_id", "dimension_id", "level"),
-        "organizations": Organization.objects.values_list("id", "require_two_factor"),
+        "organizations": Organization.objects.values_list(
+            "id", "require_two_factor", "name", "sector", "region", "size"
+        ),
+        "programs": Program.objects.values_list(
+            "id", "name", "service_area", "population_served", "archived_at"
+        ),
         "users": get_user_model().objects.values_list("username", "email", "password"),
         "devices": TOTPDevice.objects.filter(confirmed=True).values_list("user_id", "key"),
         "recovery_codes": StaticToken.objects.values_list("device__user_id", "token"),
@@ -1310,7 +1495,10 @@ def run(mutation: Mutation, world) -> str | None:
 
 
 @pytest.fixture
-def world(framework, org, other_org, leader, contributor, viewer, stranger, program, draft):
+def world(
+    framework, org, other_org, leader, contributor, viewer, stranger, program, draft, settings
+):
+    settings.SIGNUP_RATE_PER_HOUR = 10_000  # the limit has its own test
     other_program = Program.objects.create(
         organization=other_org, name="Elsewhere", service_area="Health"
     )

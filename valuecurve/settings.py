@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from valuecurve.env import env_bool, env_int, env_list, env_str
+from valuecurve.env import env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,6 +132,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 
 OTP_TOTP_ISSUER = "Value Curve"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+# "open": anyone can create an account with their email; "invite-only": only invitations
+# (to an organization's team, or an organization to a cohort) create accounts.
+SIGNUP = env_choice("SIGNUP", ("open", "invite-only"), "open")
+# Sign-up emails per client address per hour, before sign-up waits.
+SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:home"

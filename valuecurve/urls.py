@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from valuecurve import views
+from valuecurve import signup_views, views
 from valuecurve.forms import SignInForm
 
 urlpatterns = [
@@ -14,6 +14,14 @@ urlpatterns = [
     path("", include("outcomes.urls")),
     path("about/", views.about, name="about"),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path("accounts/signup/", signup_views.signup_start, name="signup"),
+    path("accounts/signup/sent/", signup_views.signup_sent, name="signup_sent"),
+    path("accounts/signup/resend/", signup_views.signup_resend, name="signup_resend"),
+    path(
+        "accounts/confirm/<str:uidb64>/<str:token>/",
+        signup_views.signup_confirm,
+        name="signup_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/security/", views.account, name="account"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

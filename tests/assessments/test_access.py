@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
 from django.core.files.base import ContentFile
@@ -21,7 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from assessments import levels, members, plans
+from assessments import levels, members, organizations, plans
 from assessments.framework_io import parse_framework
 from assessments.models import (
     Answer,
@@ -32,14 +33,18 @@ from assessments.models import (
     Membership,
     Organization,
     PlanStep,
+    Program,
     Respondent,
     RespondentAnswer,
     Role,
 )
 from assessments.services import assessment_start, assessment_submit
+from cohorts.models import Cohort, NewcomerInvitation
+from cohorts.services import newcomer_invite
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
+from valuecurve.signup import confirmation_tokens
 
 ROLES = ["anonymous", "stranger", "viewer", "contributor", "leader"]
 # Who may do what, once they are a member of the organization.
@@ -55,6 +60,8 @@ INVITED_EMAIL = "newcomer@example.org"
 NO_DATA = {
     "assessments:close_round",
     "assessments:remind_respondents",
+    "assessments:program_archive",
+    "assessments:program_restore",
     "assessments:remove_member",
     "assessments:revoke_invitation",
     "assessments:plan_step_remove",
@@ -71,10 +78,14 @@ class Case:
     method: str
     # What the URL is called on: "none", "program", "draft", "submitted", "organization",
     # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
-    # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in) or
-    # "measure" (an outcome measure of the program)
+    # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
+    # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
+    # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
+    # invitation to a cohort for an organization not in the app yet)
     target: str
-    need: str  # "public", "own" (only the user's own data), "read", "answer" or "lead"
+    # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
+    # user's own data), "read", "answer" or "lead"
+    need: str
     ok: int  # the status an allowed user gets
     dimension: str | None = None
 
@@ -86,6 +97,20 @@ class Case:
 CASES = [
     Case("about", "GET", "none", "public", 200),
     Case("assessments:home", "GET", "none", "own", 200),
+    # Organizations and programs made in the app.
+    Case("assessments:organization_create", "GET", "none", "own", 200),
+    Case("assessments:organization_create", "POST", "none", "own", 302),
+    Case("assessments:organization_profile", "GET", "organization", "lead", 200),
+    Case("assessments:organization_profile", "POST", "organization", "lead", 302),
+    Case("assessments:programs", "GET", "organization", "read", 200),
+    Case("assessments:program_create", "GET", "organization", "lead", 200),
+    Case("assessments:program_create", "POST", "organization", "lead", 302),
+    Case("assessments:program_edit", "GET", "program", "lead", 200),
+    Case("assessments:program_edit", "POST", "program", "lead", 302),
+    Case("assessments:program_archive", "GET", "program", "lead", 200),  # confirmation
+    Case("assessments:program_archive", "POST", "program", "lead", 302),
+    Case("assessments:program_restore", "POST", "archived_program", "lead", 302),
+    Case("assessments:program", "GET", "archived_program", "read", 200),  # history kept
     Case("assessments:program", "GET", "program", "read", 200),
     Case("assessments:start", "POST", "program", "lead", 302),
     Case("assessments:detail", "GET", "draft", "read", 302),
@@ -108,6 +133,7 @@ CASES = [
     Case("assessments:invite", "POST", "organization", "lead", 302),
     Case("assessments:organization_security", "POST", "organization", "lead", 302),
     Case("assessments:role", "POST", "membership", "lead", 302),
+    Case("assessments:remove_member", "GET", "membership", "lead", 200),  # confirmation
     Case("assessments:remove_member", "POST", "membership", "lead", 302),
     Case("assessments:revoke_invitation", "POST", "invitation", "lead", 302),
     Case("assessments:organization_export", "GET", "organization", "lead", 200),
@@ -122,6 +148,7 @@ CASES = [
     Case("assessments:plan_step_edit", "GET", "plan_step", "lead", 200),
     Case("assessments:plan_step_edit", "POST", "plan_step", "lead", 302),
     Case("assessments:plan_step_move", "POST", "plan_step", "lead", 302),
+    Case("assessments:plan_step_remove", "GET", "plan_step", "lead", 200),  # confirmation
     Case("assessments:plan_step_remove", "POST", "plan_step", "lead", 302),
     Case("assessments:statements", "GET", "organization", "lead", 200),
     Case("assessments:statements", "POST", "organization", "lead", 302),
@@ -145,6 +172,17 @@ CASES = [
     Case("password_reset_done", "GET", "none", "public", 200),
     Case("password_reset_confirm", "GET", "reset_link", "public", 302),  # to set-password
     Case("password_reset_complete", "GET", "none", "public", 200),
+    # Sign-up by email, and the link of a cohort's invitation to a new organization.
+    Case("signup", "GET", "none", "guest", 200),
+    Case("signup", "POST", "none", "guest", 302),
+    Case("signup_sent", "GET", "none", "public", 200),
+    Case("signup_resend", "GET", "none", "public", 200),
+    Case("signup_resend", "POST", "none", "public", 302),
+    Case("signup_confirm", "GET", "confirm_link", "public", 302),  # to sign in
+    Case("signup_confirm", "GET", "bad_token", "public", 410),
+    Case("cohorts:join", "GET", "cohort_token", "public", 200),
+    Case("cohorts:join", "POST", "cohort_token", "public", 302),
+    Case("cohorts:join", "GET", "bad_token", "public", 410),
     # Equity outcomes: viewers read, contributors enter counts, leaders manage measures.
     Case("outcomes:program_outcomes", "GET", "program", "read", 200),
     Case("outcomes:measure_create", "POST", "program", "lead", 302),
@@ -168,26 +206,27 @@ POST_ONLY = [
     "assessments:respondent_submit",
     "assessments:close_round",
     "assessments:remind_respondents",
+    "assessments:program_restore",
     "assessments:invite",
     "assessments:organization_security",
     "assessments:role",
-    "assessments:remove_member",
     "assessments:revoke_invitation",
     "assessments:plan_step_add",
     "assessments:plan_step_move",
-    "assessments:plan_step_remove",
     "posters:start",
     "two_factor_disable",
     "outcomes:measure_create",
     "outcomes:measure_delete",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
-ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "own")]
+ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "guest", "own")]
 
 
 def expected_status(case: Case, role: str) -> int | str:
     if case.need == "public":
         return case.ok
+    if case.need == "guest":
+        return case.ok if role == "anonymous" else "home"
     if role == "anonymous":
         return "login"
     if case.need == "own":
@@ -197,6 +236,12 @@ def expected_status(case: Case, role: str) -> int | str:
     return case.ok if role in ALLOWED[case.need] else 403
 
 
+ORGANIZATION_DATA = {
+    "name": "Access organization",
+    "sector": "nonprofit",
+    "region": "Access",
+    "size": "small",
+}
 _PARSED_FRAMEWORK = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 
 
@@ -248,7 +293,21 @@ def world(
         organization=org, requested_by=leader, size="tabloid", status="done", total=1, done=1
     )
     batch.archive.save("access.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    archived_program = Program.objects.create(
+        organization=org, name="Closed program", service_area="Health"
+    )
+    organizations.program_archive(program=archived_program, by=leader)
+    unconfirmed = make_user("unconfirmed")
+    get_user_model().objects.filter(pk=unconfirmed.pk).update(is_active=False)
+    unconfirmed.refresh_from_db()
+    cohort = Cohort.objects.create(name="Access cohort")
+    cohort_token = newcomer_invite(
+        cohort=cohort, email=INVITED_EMAIL, organization_name="", by=leader
+    )
     return SimpleNamespace(
+        archived_program=archived_program,
+        unconfirmed=unconfirmed,
+        cohort_token=cohort_token,
         batch=batch,
         plan_step=steps[0],
         framework=framework,
@@ -267,13 +326,19 @@ def world(
     )
 
 
-def url_args(target: str, world) -> list:
+def url_args(target: str, world, case_name: str = "") -> list:
     if target == "none":
         return []
     if target == "token":
         return [world.token]
     if target == "bad_token":
-        return ["not-a-token-anyone-was-sent"]
+        return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
+    if target == "cohort_token":
+        return [world.cohort_token]
+    if target == "confirm_link":
+        user = world.unconfirmed
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        return [uid, confirmation_tokens.make_token(user)]
     if target == "reset_link":
         user = world.forgetful
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -282,7 +347,7 @@ def url_args(target: str, world) -> list:
 
 
 def url_for(case: Case, world) -> str:
-    args = url_args(case.target, world)
+    args = url_args(case.target, world, case.name)
     if case.dimension:
         args.append(case.dimension)
     return reverse(case.name, args=args)
@@ -323,9 +388,24 @@ def post_data(case: Case, world) -> dict:
         return {"commitment_statement": "Access commitment"}
     if case.name == "posters:start":
         return {"size": "a3"}
-    if case.name == "assessments:invitation_accept":
-        # A signed-in user joins as themselves; anyone else signs up.
-        return {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
+    if case.name in ("assessments:invitation_accept", "cohorts:join"):
+        # A signed-in user joins as themselves (creating the organization for a cohort);
+        # anyone else signs up.
+        signup = {"username": "newcomer", "password1": PASSWORD, "password2": PASSWORD}
+        return signup | ORGANIZATION_DATA
+    if case.name in ("assessments:organization_create", "assessments:organization_profile"):
+        return ORGANIZATION_DATA
+    if case.name in ("assessments:program_create", "assessments:program_edit"):
+        return {"name": "Access program", "service_area": "Housing"}
+    if case.name == "signup":
+        return {
+            "username": "access-signup",
+            "email": "access-signup@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        }
+    if case.name == "signup_resend":
+        return {"email": world.unconfirmed.email}
     if case.name in ("outcomes:measure_create", "outcomes:measure_edit"):
         return {
             "name": "Access outcome",
@@ -375,6 +455,23 @@ def post_took_effect(case: Case, world) -> bool:
         return Invitation.objects.get(pk=world.invitation.pk).revoked_at is not None
     if case.name == "assessments:invitation_accept":
         return Invitation.objects.get(pk=world.invitation.pk).accepted_at is not None
+    if case.name == "cohorts:join":
+        # Anonymous: the account is made; signed in: the organization and its invitation.
+        account = get_user_model().objects.filter(username="newcomer").exists()
+        return account or NewcomerInvitation.objects.filter(accepted_at__isnull=False).exists()
+    if case.name in ("assessments:organization_create", "assessments:organization_profile"):
+        return Organization.objects.filter(name="Access organization", region="Access").exists()
+    if case.name in ("assessments:program_create", "assessments:program_edit"):
+        return Program.objects.filter(name="Access program").exists()
+    if case.name == "assessments:program_archive":
+        return Program.objects.get(pk=world.program.pk).is_archived
+    if case.name == "assessments:program_restore":
+        return not Program.objects.get(pk=world.archived_program.pk).is_archived
+    if case.name == "signup":
+        created = get_user_model().objects.filter(username="access-signup", is_active=False)
+        return created.exists() and len(mail.outbox) == 1
+    if case.name == "signup_resend":
+        return [m.to for m in mail.outbox] == [[world.unconfirmed.email]]
     if case.name == "two_factor_disable":
         return not TOTPDevice.objects.exists()
     if case.name == "assessments:plan_step_add":
@@ -447,6 +544,9 @@ def test_it_gives_each_role_exactly_the_access_its_membership_allows(client, wor
     if expected == "login":
         assert response.status_code == 302
         assert response.url == f"{reverse('login')}?next={url}"
+    elif expected == "home":
+        assert response.status_code == 302
+        assert response.url == reverse("assessments:home")
     else:
         assert response.status_code == expected
     if case.method == "POST":

@@ -29,7 +29,11 @@ _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 # Every page also pays 4 for sign-in safety: the two-factor check (1 query) and the session
 # saved on each request for the idle timeout (update in a savepoint, 3 queries).
 PER_REQUEST = 4
-HOME_MAX = 8 + PER_REQUEST  # + cohort invitations waiting for an answer, + the respondent's to-do
+# + cohort invitations waiting for an answer, + the respondent's to-do, + the leaders'
+# getting-started checklist (1)
+HOME_MAX = 9 + PER_REQUEST
+# Session, user, the organization, the membership, the active and the archived programs.
+PROGRAMS_MAX = 6 + PER_REQUEST
 PROGRAM_MAX = 9 + PER_REQUEST
 RESULTS_MAX = 12 + PER_REQUEST  # + the respondents (spread), the outcome measures and counts
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
@@ -101,6 +105,31 @@ def test_the_home_page_queries_do_not_grow_with_programs_and_organizations(
     assert "Partner 2" in page
     assert small == large
     with django_assert_max_num_queries(HOME_MAX):
+        client.get(url)
+
+
+def test_the_programs_page_queries_do_not_grow_with_programs_and_archives(
+    client, leader, org, program, framework, django_assert_max_num_queries
+):
+    from assessments.organizations import program_archive
+
+    submitted_cycle(program, framework, leader, "2025")
+    client.force_login(leader)
+    url = reverse("assessments:programs", args=[org.pk])
+    small = queries_for(client, url)
+
+    programs = [new_program(org, n) for n in range(6)]
+    for each in programs[:3]:
+        submitted_cycle(each, framework, leader, "2024")
+    for each in programs[3:]:
+        program_archive(program=each, by=leader)
+    large = queries_for(client, url)
+
+    page = client.get(url).content.decode()
+    assert all(p.name in page for p in programs)
+    assert "Archived programs" in page
+    assert small == large
+    with django_assert_max_num_queries(PROGRAMS_MAX):
         client.get(url)
 
 

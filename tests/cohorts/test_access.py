@@ -18,6 +18,7 @@ from cohorts.models import (
     Facilitator,
     GoalLink,
     MemberPosterBatch,
+    NewcomerInvitation,
     SharedGoal,
     Sharing,
     Workgroup,
@@ -26,6 +27,8 @@ from tests.assessments.test_access import _named_urls
 from tests.cohorts.conftest import add_member_org
 from tests.conftest import make_user
 
+# Cohort URLs that are public links, in the main table (tests/assessments/test_access.py).
+COHORT_URLS_IN_MAIN_TABLE = {"cohorts:join"}
 ROLES = [
     "anonymous",
     "stranger",
@@ -66,6 +69,14 @@ CASES = [
     Case(
         "cohorts:invite", "POST", ("cohort",), "facilitator", 302, (("organizations", "outsider"),)
     ),
+    Case(
+        "cohorts:newcomer_invite",
+        "POST",
+        ("cohort",),
+        "facilitator",
+        302,
+        (("email", "new-leader@example.org"), ("organization_name", "Newcomers")),
+    ),
     Case("cohorts:invitation_cancel", "POST", ("cohort", "invited"), "facilitator", 302),
     Case("cohorts:goals", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:goal_add", "POST", ("cohort",), "facilitator", 302, (("title", "A new goal"),)),
@@ -102,6 +113,7 @@ CASES = [
         302,
         (("sharing", "plans"),),
     ),
+    Case("cohorts:membership_end", "GET", ("member",), "member_lead", 200),  # confirmation
     Case("cohorts:membership_end", "POST", ("member",), "member_lead", 302),
     Case("cohorts:goal_links", "POST", ("member",), "member_lead", 302),
 ]
@@ -151,6 +163,7 @@ def state(world) -> tuple:
         sorted(cohort.workgroups.values_list("name", flat=True)),
         GoalLink.objects.count(),
         MemberPosterBatch.objects.count(),
+        NewcomerInvitation.objects.count(),
     )
 
 
@@ -185,4 +198,4 @@ def test_every_cohort_url_has_an_access_rule():
     from django.urls import get_resolver
 
     named = {n for n in _named_urls(get_resolver().url_patterns) if n.startswith("cohorts:")}
-    assert named == {case.name for case in CASES}
+    assert named == {case.name for case in CASES} | COHORT_URLS_IN_MAIN_TABLE

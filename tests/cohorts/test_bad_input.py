@@ -2,10 +2,20 @@
 a clear refusal (never a 500) and changes nothing."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
-from assessments.models import PlanStep
-from cohorts.models import Cohort, CohortMember, GoalLink, SharedGoal, Sharing, Workgroup
+from assessments.models import Organization, PlanStep
+from cohorts import services
+from cohorts.models import (
+    Cohort,
+    CohortMember,
+    GoalLink,
+    NewcomerInvitation,
+    SharedGoal,
+    Sharing,
+    Workgroup,
+)
 from tests.cohorts.conftest import add_member_org, org_leader
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
@@ -57,6 +67,29 @@ def test_hostile_text_is_escaped_on_every_cohort_page(client, facilitator, hosti
     html = client.get(reverse("cohorts:membership", args=[member.pk])).content.decode()
     assert PAYLOAD not in html
     assert ESCAPED in html
+    html = client.get(reverse("cohorts:membership_end", args=[member.pk])).content.decode()
+    assert PAYLOAD not in html
+    assert ESCAPED in html
+
+
+def test_hostile_text_is_escaped_on_the_invitation_of_a_new_organization(
+    client, facilitator, cohort
+):
+    Cohort.objects.filter(pk=cohort.pk).update(name=PAYLOAD)
+    token = services.newcomer_invite(
+        cohort=cohort, email="new@example.org", organization_name=PAYLOAD, by=facilitator
+    )
+    join = reverse("cohorts:join", args=[token])
+    client.force_login(facilitator)
+    pages = [reverse("cohorts:members", args=[cohort.pk]), join]
+    client.logout()
+    pages_html = [Client().get(join).content.decode()]
+    client.force_login(facilitator)
+    pages_html += [client.get(url).content.decode() for url in pages]
+    for html in pages_html:
+        assert PAYLOAD not in html
+        assert "<script>alert" not in html
+        assert ESCAPED in html
 
 
 HUGE = "x" * 100_000
@@ -70,6 +103,8 @@ def snapshot(cohort) -> tuple:
         sorted(cohort.goals.values_list("title", "target_year")),
         sorted(cohort.workgroups.values_list("name", "goal_id")),
         GoalLink.objects.count(),
+        sorted(NewcomerInvitation.objects.values_list("email", "accepted_at")),
+        Organization.objects.count(),
     )
 
 
@@ -85,7 +120,16 @@ def forms(cohort, facilitator, framework):
     )
     member = CohortMember.objects.get(organization=org)
     leader = org_leader(org, "bad-input-leader")
+    token = services.newcomer_invite(
+        cohort=cohort, email="new@example.org", organization_name="", by=facilitator
+    )
     return [
+        (
+            facilitator,
+            reverse("cohorts:newcomer_invite", args=[cohort.pk]),
+            ["email", "organization_name"],
+        ),
+        (leader, reverse("cohorts:join", args=[token]), ["name", "sector", "region", "size"]),
         (facilitator, reverse("cohorts:create"), ["name", "description"]),
         (facilitator, reverse("cohorts:invite", args=[cohort.pk]), ["organizations"]),
         (facilitator, reverse("cohorts:goal_add", args=[cohort.pk]), ["title", "target_year"]),

@@ -1,0 +1,141 @@
+"""Organizations and programs made in the app: create, profile, programs, archive."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from assessments import organizations
+from assessments.access import Need, organization_for_user, program_for_user
+from assessments.forms import OrganizationForm, ProgramForm
+from assessments.models import Program
+from valuecurve.confirm import confirm_page
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_create(request: HttpRequest) -> HttpResponse:
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = organizations.organization_create(
+                organization=form.save(commit=False), by=request.user
+            )
+        except organizations.ProgramError as exc:
+            form.add_error("name", str(exc))
+        else:
+            messages.success(request, _("%s is created; you are its leader.") % form.instance.name)
+            return redirect("assessments:program_create", membership.organization_id)
+    return _form_page(request, form, _("Create your organization"), _("Create organization"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_profile(request: HttpRequest, organization_id) -> HttpResponse:
+    organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
+    form = OrganizationForm(request.POST or None, instance=organization)
+    if request.method == "POST" and form.is_valid():
+        organizations.organization_update(organization=form.instance, by=request.user)
+        messages.success(request, _("Profile saved."))
+        return redirect("assessments:home")
+    heading = _("Profile of %s") % organization.name
+    return _form_page(request, form, heading, _("Save profile"))
+
+
+@login_required
+def organization_programs(request: HttpRequest, organization_id) -> HttpResponse:
+    """Active programs, and for leaders the archived ones they can restore. Two queries
+    after the access check, however many programs."""
+    organization, membership = organization_for_user(request.user, organization_id)
+    programs = Program.objects.filter(organization=organization).annotate(
+        assessment_count=Count("assessments")
+    )
+    context = {
+        "organization": organization,
+        "membership": membership,
+        "programs": programs.active().order_by("name"),
+        "archived": programs.archived().order_by("name") if membership.can_lead else [],
+    }
+    return render(request, "assessments/programs.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_create(request: HttpRequest, organization_id) -> HttpResponse:
+    organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
+    form = ProgramForm(request.POST or None, instance=Program(organization=organization))
+    if request.method == "POST" and _saved(form, request.user):
+        messages.success(request, _("Program added. Start its first assessment here."))
+        return redirect("assessments:program", form.instance.pk)
+    heading = _("Add a program to %s") % organization.name
+    intro = _("Each program is assessed on its own: add one per service you run.")
+    return _form_page(request, form, heading, _("Add program"), intro)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_edit(request: HttpRequest, program_id) -> HttpResponse:
+    program, _membership = program_for_user(request.user, program_id, Need.LEAD)
+    heading = _("Edit %s") % program.name  # before the form changes the instance
+    form = ProgramForm(request.POST or None, instance=program)
+    if request.method == "POST" and _saved(form, request.user):
+        messages.success(request, _("Program saved."))
+        return redirect("assessments:program", program.pk)
+    return _form_page(request, form, heading, _("Save program"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_archive(request: HttpRequest, program_id) -> HttpResponse:
+    program, _membership = program_for_user(request.user, program_id, Need.LEAD)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            heading=_("Archive %s?") % program.name,
+            consequence=_(
+                "The program leaves your lists, scorecards, poster zips and cohort figures. "
+                "Its assessments, plans and history are kept, and a leader can restore it "
+                "from the programs page."
+            ),
+            button=_("Archive program"),
+            cancel_url=reverse("assessments:program", args=[program.pk]),
+        )
+    return _change(request, program, organizations.program_archive, _("%s is archived."))
+
+
+@login_required
+@require_POST
+def program_restore(request: HttpRequest, program_id) -> HttpResponse:
+    program, _membership = program_for_user(request.user, program_id, Need.LEAD)
+    return _change(request, program, organizations.program_restore, _("%s is restored."))
+
+
+def _change(request, program: Program, write, done: str) -> HttpResponse:
+    try:
+        write(program=program, by=request.user)
+    except organizations.ProgramError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done % program.name)
+    return redirect("assessments:programs", program.organization_id)
+
+
+def _saved(form: ProgramForm, by) -> bool:
+    if not form.is_valid():
+        return False
+    try:
+        organizations.program_save(program=form.instance, by=by)
+    except organizations.ProgramError as exc:
+        form.add_error("name", str(exc))
+        return False
+    return True
+
+
+def _form_page(request, form, heading: str, button: str, intro: str = "") -> HttpResponse:
+    context = {"form": form, "heading": heading, "button": button, "intro": intro}
+    status = 400 if form.errors else 200
+    return render(request, "assessments/form_page.html", context, status=status)
