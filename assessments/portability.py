@@ -42,6 +42,7 @@ from assessments.models import (
     Membership,
     Organization,
     PlanStep,
+    PriorAnswer,
     Program,
     Respondent,
     RespondentAnswer,
@@ -473,6 +474,7 @@ for _model, _path in [
     (DimensionScore, "assessment__program__organization"),
     (Respondent, "assessment__program__organization"),
     (RespondentAnswer, "respondent__assessment__program__organization"),
+    (PriorAnswer, "assessment__program__organization"),
     (PlanStep, "assessment__program__organization"),
 ]:
     register_owned(_model, _path)

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from assessments.models import (
     Assessment,
@@ -42,7 +43,7 @@ def draft_set_aside(*, assessment: Assessment, by) -> int:
     deletions are recorded in the answers' history.
     """
     answers = list(assessment.answers.all())
-    PriorAnswer.objects.bulk_create(
+    prior = [
         PriorAnswer(
             assessment=assessment,
             indicator_id=answer.indicator_id,
@@ -53,7 +54,9 @@ def draft_set_aside(*, assessment: Assessment, by) -> int:
             answered_at=answer.updated_at,
         )
         for answer in answers
-    )
+    ]
+    # With history, so the set-aside answers are on record like every other change.
+    bulk_create_with_history(prior, PriorAnswer, default_user=by)
     for answer in answers:
         answer._history_user = by
         answer.delete()

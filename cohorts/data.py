@@ -196,7 +196,9 @@ def disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
 def _disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
     organizations = scope.outcome_members().values("organization")
     programs = dict(
-        Program.objects.filter(organization__in=organizations).values_list("pk", "organization_id")
+        Program.objects.active()
+        .filter(organization__in=organizations)
+        .values_list("pk", "organization_id")
     )
     summary = programs_disparity_trend(programs) if programs else pd.DataFrame()
     if summary.empty:

@@ -46,8 +46,13 @@ class Scope:
         return self.cohort.members.hidden_from(verified=self.verified).count()
 
     def assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
-        """The submitted assessments of these members (by default all the session sees)."""
-        return Assessment.objects.submitted().filter(program__organization__in=_orgs(self, members))
+        """The submitted assessments of these members' active programs (by default all the
+        session sees): an archived program leaves every cohort figure."""
+        return (
+            Assessment.objects.submitted()
+            .of_active_programs()
+            .filter(program__organization__in=_orgs(self, members))
+        )
 
     def latest_assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
         """Each program's latest submitted assessment, of these members."""

@@ -72,6 +72,9 @@ NOT_OWNED = {
     "cohorts.workgroup": "the cohort's own data: its members refer to it by id",
     "cohorts.historicalworkgroup": "the cohort's own data",
     "reports.posterbatch": "a zip of posters built on demand from the exported data",
+    "cohorts.memberposterbatch": "the cohort's zip of its members' posters, built on demand",
+    "cohorts.newcomerinvitation": "the cohort's invitation to an organization not yet in the app",
+    "cohorts.historicalnewcomerinvitation": "the cohort's own data",
 }
 
 
