@@ -304,7 +304,7 @@ class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(ModelStaleSaveCheck, forms.ModelForm):
     """The organization's profile: who it is, for cohorts' filters and reports."""
 
     class Meta:
@@ -318,7 +318,7 @@ class OrganizationForm(forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class ProgramForm(forms.ModelForm):
+class ProgramForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = Program
         fields = ["name", "service_area", "population_served"]

@@ -88,6 +88,16 @@ def statements_case(org, leader) -> Case:
     return field_case(reverse("assessments:statements", args=[org.pk]), leader, org, "vision")
 
 
+def profile_case(org, leader) -> Case:
+    url = reverse("assessments:organization_profile", args=[org.pk])
+    return field_case(url, leader, org, "region")
+
+
+def program_case(program, leader) -> Case:
+    url = reverse("assessments:program_edit", args=[program.pk])
+    return field_case(url, leader, program, "population_served")
+
+
 @pytest.fixture
 def cohort_parts(db):
     facilitator = make_user("facilitator")
@@ -143,11 +153,24 @@ def counts_case(measure, leader) -> Case:
     )
 
 
-@pytest.fixture(params=["plan step", "statements", "goal", "workgroup", "measure", "counts"])
+@pytest.fixture(
+    params=[
+        "plan step",
+        "statements",
+        "profile",
+        "program",
+        "goal",
+        "workgroup",
+        "measure",
+        "counts",
+    ]
+)
 def case(request, org, leader) -> Case:
     fixtures = {
         "plan step": lambda: plan_step_case(request.getfixturevalue("plan_step"), leader),
         "statements": lambda: statements_case(org, leader),
+        "profile": lambda: profile_case(org, leader),
+        "program": lambda: program_case(request.getfixturevalue("program"), leader),
         "goal": lambda: goal_case(request.getfixturevalue("cohort_parts")),
         "workgroup": lambda: workgroup_case(request.getfixturevalue("cohort_parts")),
         "measure": lambda: measure_case(request.getfixturevalue("measure"), leader),
