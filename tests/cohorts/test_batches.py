@@ -170,7 +170,8 @@ def test_a_members_poster_carries_the_disparity_panel_only_with_consent_to_share
     for text in alder:  # shares its plans, not its outcome indices
         assert "Does race still predict" not in text and "Cramér" not in text
         assert "Stable housing at 12 months" not in text
-    assert "Does race still predict our outcomes?" in birch[0] and "Cramér's V" in birch[0]
+    assert "Does race still predict our outcomes?" in birch[0]
+    assert "Stable housing at 12 months" in birch[0]
 
 
 def test_the_zip_holds_each_programs_newest_cycle_even_one_entered_before_an_older_cycle(

@@ -293,6 +293,8 @@ NOT_OUTPUTS = {
     "cohorts:members": "membership administration: names and consent choices, no member data",
     "cohorts:invite": "sends invitations (POST)",
     "cohorts:invitation_cancel": "cancels an invitation (POST)",
+    "cohorts:newcomer_invite": "invites an organization not in the app yet, by email (POST)",
+    "cohorts:join": "the invited newcomer's link: sign-up, the new organization, its consent",
     "cohorts:goal_add": "the cohort's own goal (POST)",
     "cohorts:goal_edit": "the cohort's own goal: its title and description",
     "cohorts:goal_remove": "the cohort's own goal (POST)",

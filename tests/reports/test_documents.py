@@ -458,7 +458,7 @@ def housing_headline(program) -> str:
     (housing,) = program_disparity(program)
     assert re.fullmatch(
         r"In 2026, 30% of families recorded as Black or African American vs \d\d% of all "
-        r"families in the groups compared: \d\d points lower\.",
+        r"families in the groups compared: \d{1,2} points lower\.",
         housing.headline,
     ), housing.headline
     return housing.headline
