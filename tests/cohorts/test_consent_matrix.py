@@ -25,6 +25,7 @@ from itertools import product
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import get_resolver, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -409,23 +410,14 @@ def subject(framework: Framework, number: int, case: Case, fillers, facilitators
     return Subject(number, cohort, organization, assessment, memberships[0])
 
 
-def remove_world(world: dict) -> None:
-    Cohort.objects.filter(pk__in=[s.cohort.pk for s in world["subjects"].values()]).delete()
-    organizations = [s.organization.pk for s in world["subjects"].values()]
-    Organization.objects.filter(pk__in=organizations + [f.pk for f in world["fillers"]]).delete()
-    for user in world["users"].values():
-        user.delete()
-    world["framework"].delete()
-
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        built = build_world()
-        try:
-            yield built
-        finally:
-            remove_world(built)
+    """Built once for the module inside a transaction that is rolled back at its end, so
+    nothing of it (history rows included) reaches the tests that run after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_world()
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
