@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -157,6 +158,7 @@ def assessment_dimension(request: HttpRequest, assessment_id, dimension_key: str
         "steps": dimension_steps(dimensions, scope.answers, current=dimension.key),
         "scope": scope,
         "read_only": not scope.writable,
+        "carried": services.carried_indicators(scope),
     }
     if request.method != "POST":
         page["forms"] = indicator_forms(indicators, scope.answers, version=scope.version)
@@ -200,6 +202,34 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
         }
         return JsonResponse({"saved": True, "version": version, "answers": saved})
     return redirect(_after_save_url(request, page))
+
+
+@login_required
+@require_POST
+def answers_confirm(request: HttpRequest, assessment_id, dimension_key: str) -> HttpResponse:
+    """Confirm a page's carried-over answers (or the one named by `indicator`) unchanged."""
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.ANSWER)
+    dimension = assessment.framework.dimensions.filter(key=dimension_key).first()
+    if dimension is None:
+        return redirect("assessments:detail", assessment.pk)
+    indicators = list(dimension.indicators.all())
+    if key := request.POST.get("indicator"):
+        indicators = [i for i in indicators if i.key == key]
+        if not indicators:
+            messages.error(request, _("This answer is not on this page. Reload the page."))
+            return redirect("assessments:dimension", assessment.pk, dimension.key)
+    try:
+        count = services.answers_confirm(
+            assessment=assessment, indicators=indicators, by=request.user
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:detail", assessment.pk)
+    text = ngettext(
+        "%d carried answer confirmed unchanged.", "%d carried answers confirmed unchanged.", count
+    )
+    messages.success(request, text % count)
+    return redirect("assessments:dimension", assessment.pk, dimension.key)
 
 
 def _acknowledged(data, indicators, scope, stale: services.StaleVersion) -> list:
@@ -266,6 +296,7 @@ def _render_review(request, assessment, membership, error: str = "", status=200)
         "scope": scope,
         "steps": dimension_steps(dimensions, scope.answers, current="review"),
         "review": [(d, profile.dimensions[d.key]) for d in dimensions],
+        "carried": services.carried_indicators(scope),
         "complete": not any(r.unanswered for r in profile.dimensions.values()),
         "error": error,
         **team_context(assessment, membership, scope, dimensions),

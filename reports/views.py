@@ -45,6 +45,7 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "reopen_form": ReopenForm() if membership.can_lead and not assessment.is_draft else None,
         "level_names": levels.LEVEL_NAMES,
         "show_spread": bool(spread),
+        "carried_unchanged": services.carried_count(answers),
         "disparity": outcome_summary.program_disparity(assessment.program),
     }
     return render(request, "reports/results.html", context)
