@@ -21,7 +21,7 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
 from assessments.organizations import organization_facts
-from assessments.progress import cycle_rows, dimension_steps
+from assessments.progress import cycle_rows, dimension_steps, trend_chart
 from assessments.respondents import respondent_to_do
 from assessments.team_views import team_context
 
@@ -90,13 +90,14 @@ def _render_program(request, program, membership, form, status=200) -> HttpRespo
         .prefetch_related(
             Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension"))
         )
-        .order_by("created_at")
+        .in_cycle_order()
     )
     context = {
         "program": program,
         "membership": membership,
         "form": form,
         "rows": cycle_rows(assessments),
+        "trend": trend_chart([a for a in assessments if not a.is_draft]),
     }
     return render(request, "assessments/program_detail.html", context, status=status)
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from assessments import levels
 from assessments.action_steps import Candidate, fill_steps
 from assessments.models import Answer, Indicator, PlanStep, PriorAnswer
+from assessments.progress import dimension_trend, submitted_cycles, trend_chart
 from assessments.scoring import DimensionResult
 from assessments.services import (
     AnswerValues,
@@ -220,3 +221,44 @@ def test_the_plan_page_lists_steps_done_last_cycle_and_links_the_carried_ones(
     assert done.title in page.split("Done last cycle (2026)")[1]
     assert "Carried on from the 2026 plan" in page
     assert reverse("assessments:plan", args=[last_cycle.pk]) in page
+
+
+# --- Change since the last cycle, and the trend ----------------------------------------------
+
+
+def test_the_trend_follows_each_dimension_by_key_oldest_cycle_first(last_cycle, next_cycle, leader):
+    answer_all(next_cycle, levels.INTEGRATIVE, "Board minutes 2027")
+    assessment_submit(assessment=next_cycle, expected_version=next_cycle.version, by=leader)
+    cycles, lines = dimension_trend(submitted_cycles(last_cycle.program))
+    assert cycles == ["2026", "2027"]
+    assert [line.key for line in lines] == ["governance", "insight", "services", "people"]
+    assert lines[0].indices[1] > lines[0].indices[0]
+
+
+def test_one_cycle_has_no_trend_to_draw(last_cycle):
+    assert trend_chart(submitted_cycles(last_cycle.program)) is None
+
+
+def test_the_program_and_results_pages_show_the_trend_and_the_change(
+    client, last_cycle, next_cycle, leader
+):
+    answer_all(next_cycle, levels.INTEGRATIVE, "Board minutes 2027")
+    assessment_submit(assessment=next_cycle, expected_version=next_cycle.version, by=leader)
+    client.force_login(leader)
+    program = reverse("assessments:program", args=[next_cycle.program.pk])
+    results = reverse("reports:results", args=[next_cycle.pk])
+    for url in (program, results):
+        page = client.get(url).content.decode()
+        assert 'id="trend-chart" type="application/json"' in page
+        assert "vendor/plotly/plotly.min.js" in page
+        assert "+" in page and "since 2026" in page
+    page = client.get(results).content.decode()
+    assert "Change since 2026" in page
+    assert "1 level" in page
+
+
+def test_the_first_cycle_results_page_shows_no_change_and_no_trend(client, last_cycle, leader):
+    client.force_login(leader)
+    page = client.get(reverse("reports:results", args=[last_cycle.pk])).content.decode()
+    assert "Change since" not in page
+    assert "trend-chart" not in page
