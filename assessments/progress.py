@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+import plotly.graph_objects as go
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -115,14 +116,20 @@ def dimension_trend(assessments: list[Assessment]) -> tuple[list[str], list[Tren
     return [a.cycle for a in assessments], lines
 
 
-def trend_chart(assessments: list[Assessment]) -> dict | None:
-    """The trend figure of the program and results pages (and their report): None before a
-    second submitted cycle, when there is no trend to draw."""
+def cycles_trend(assessments: list[Assessment]) -> go.Figure | None:
+    """The one trend figure of the program page, the results page and the report: None
+    before a second submitted cycle, when there is no trend to draw."""
     cycles, lines = dimension_trend(assessments)
     if len(cycles) < 2:
         return None
     names = [str(levels.LEVEL_NAMES[level]) for level in sorted(levels.LEVEL_NAMES)]
-    return figure_json(trend_figure(cycles, lines, names))
+    return trend_figure(cycles, lines, names)
+
+
+def trend_chart(assessments: list[Assessment]) -> dict | None:
+    """The trend figure as a page embeds it, or None."""
+    figure = cycles_trend(assessments)
+    return figure_json(figure) if figure is not None else None
 
 
 @dataclass(frozen=True)
