@@ -262,3 +262,20 @@ def test_the_first_cycle_results_page_shows_no_change_and_no_trend(client, last_
     page = client.get(reverse("reports:results", args=[last_cycle.pk])).content.decode()
     assert "Change since" not in page
     assert "trend-chart" not in page
+
+
+PLAN_MAX = 17  # measured with a carried plan: steps, their continued steps, last cycle's done
+
+
+def test_the_plan_page_queries_stay_flat_with_carried_and_done_steps(
+    client, action_steps, last_cycle, next_cycle, leader, django_assert_max_num_queries
+):
+    last_cycle.plan_steps.filter(dimension__key="governance").update(status=PlanStep.Status.DONE)
+    answer_all(next_cycle, levels.COLLABORATIVE)
+    assessment_submit(assessment=next_cycle, expected_version=next_cycle.version, by=leader)
+    assert next_cycle.plan_steps.filter(continues__isnull=False).count() == 15
+    client.force_login(leader)
+    url = reverse("assessments:plan", args=[next_cycle.pk])
+    client.get(url)
+    with django_assert_max_num_queries(PLAN_MAX):
+        assert "Done last cycle (2026)" in client.get(url).content.decode()
