@@ -3,7 +3,7 @@
 The file format is documented by `fixtures/action_steps/value-curve-equity-v1.yaml`.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +45,24 @@ def choose_steps(
         key=lambda c: (-len(c.indicators & holding_back), c.order),
     )
     return [c.key for c in ranked[:limit]]
+
+
+def fill_steps(
+    result: DimensionResult,
+    candidates: Iterable[Candidate],
+    carried: Sequence[str | None],
+    limit: int = STEPS_PER_DIMENSION,
+) -> list[str]:
+    """The library steps a new plan adds after the steps it carries from the last cycle.
+
+    The rule: a dimension's carried unfinished steps come first, all of them; library
+    steps, chosen as `choose_steps` does, fill the dimension up to `limit`, and never
+    repeat a library step that is already carried (`carried` lists the library key of
+    each carried step, None for a leader's own step).
+    """
+    taken = {key for key in carried if key is not None}
+    room = max(0, limit - len(carried))
+    return choose_steps(result, [c for c in candidates if c.key not in taken], limit=room)
 
 
 # --- Import -----------------------------------------------------------------------------------

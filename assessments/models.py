@@ -307,6 +307,16 @@ class AssessmentQuerySet(models.QuerySet):
         )
         return self.submitted().of_active_programs().filter(pk=models.Subquery(newest))
 
+    def previous_cycle_of(self, assessment: "Assessment") -> "Assessment | None":
+        """The program's submitted assessment of the newest cycle before this one's: the
+        cycle a new one continues (its unfinished steps, its "done last cycle")."""
+        return (
+            self.submitted()
+            .filter(program_id=assessment.program_id, cycle__lt=assessment.cycle)
+            .order_by("-cycle")
+            .first()
+        )
+
     def of_active_programs(self) -> "AssessmentQuerySet":
         """Assessments of programs that are not archived (the rule is Program's `active`)."""
         return self.filter(program__in=Program.objects.active())
@@ -385,6 +395,12 @@ class AnswerFields(models.Model):
         abstract = True
 
 
+class AnswerQuerySet(models.QuerySet):
+    def carried_unconfirmed(self) -> "AnswerQuerySet":
+        """Answers copied from the previous cycle that nobody has confirmed or changed."""
+        return self.filter(carried_over=True)
+
+
 class Answer(AnswerFields):
     """The answer that is scored: today the one respondent's, later the team's consensus."""
 
@@ -393,7 +409,11 @@ class Answer(AnswerFields):
     changed_in_version = models.PositiveIntegerField(default=1)
     # With several respondents, the leader's reason for the consensus answer.
     consensus_note = models.TextField(_("consensus note"), blank=True)
+    # Copied from the previous cycle and not yet confirmed or changed by anyone.
+    carried_over = models.BooleanField(_("carried over"), default=False)
     history = HistoricalRecords()
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -642,6 +662,15 @@ class ActionStep(models.Model):
         return self.title
 
 
+class PlanStepQuerySet(models.QuerySet):
+    def unfinished(self) -> "PlanStepQuerySet":
+        """Not started or in progress: what the next cycle's plan carries on."""
+        return self.filter(status__in=PlanStep.OPEN)
+
+    def done(self) -> "PlanStepQuerySet":
+        return self.filter(status=PlanStep.Status.DONE)
+
+
 class PlanStep(models.Model):
     """A step of an assessment's action plan: from the library or the leader's own."""
 
@@ -667,9 +696,17 @@ class PlanStep(models.Model):
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
     order = models.PositiveIntegerField(default=0)
+    # The previous cycle's unfinished step this one carries on: one chain, one history.
+    continues = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continued_by"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = PlanStepQuerySet.as_manager()
+
+    OPEN = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
     class Meta:
         ordering = ["dimension__order", "order", "created_at"]
@@ -679,7 +716,7 @@ class PlanStep(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (self.Status.NOT_STARTED, self.Status.IN_PROGRESS)
+        return self.status in self.OPEN
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.due_date is not None and self.due_date < today

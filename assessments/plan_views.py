@@ -22,7 +22,8 @@ def plan(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 def _render_plan(request, assessment, membership, bad_form=None, status=200) -> HttpResponse:
-    steps = list(assessment.plan_steps.select_related("dimension"))
+    steps = list(assessment.plan_steps.select_related("dimension", "continues__assessment"))
+    previous, done_before = plans.done_last_cycle(assessment)
     sections = []
     for dimension in assessment.framework.dimensions.prefetch_related("action_steps"):
         add_form = None
@@ -32,11 +33,15 @@ def _render_plan(request, assessment, membership, bad_form=None, status=200) -> 
                 bad_form if is_bad else NewPlanStepForm(dimension=dimension, prefix=dimension.key)
             )
         mine = [s for s in steps if s.dimension_id == dimension.pk]
-        sections.append({"dimension": dimension, "steps": mine, "add_form": add_form})
+        done = [s for s in done_before if s.dimension.key == dimension.key]
+        sections.append(
+            {"dimension": dimension, "steps": mine, "add_form": add_form, "done_before": done}
+        )
     context = {
         "assessment": assessment,
         "membership": membership,
         "sections": sections,
+        "previous": previous,
         "today": timezone.localdate(),
     }
     return render(request, "assessments/plan.html", context, status=status)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from assessments import scoring
-from assessments.action_steps import Candidate, choose_steps
+from assessments.action_steps import Candidate, fill_steps
 from assessments.models import ActionStep, Assessment, Dimension, PlanStep
 
 
@@ -17,24 +17,73 @@ class PlanError(Exception):
 
 
 def plan_create(*, assessment: Assessment, profile: scoring.Profile, by) -> list[PlanStep]:
-    """The first plan of a submitted assessment: the chosen library steps per dimension.
+    """The first plan of a submitted assessment, per dimension (`fill_steps` is the rule):
 
-    An assessment that already has a plan (submitted again after a reopening) keeps it.
+    1. the previous cycle's unfinished steps (not started, in progress), each a new step
+       that `continues` it, with its owner, due date, status, measure and notes;
+    2. then library steps for the dimension's next move, up to the per-dimension count,
+       without repeating a library step already carried.
+
+    Steps done last cycle are not carried: the plan page lists them ("done last cycle").
+    Dropped ones end there. Dimensions and library steps are matched by key, so a cycle
+    on a newer framework version carries the older one's steps. An assessment that
+    already has a plan (submitted again after a reopening) keeps it.
     """
     if assessment.plan_steps.exists():
         return []
     library = ActionStep.objects.filter(framework_id=assessment.framework_id)
     by_key = {step.key: step for step in library.prefetch_related("indicators")}
+    unfinished = _unfinished_last_cycle(assessment)
     steps = []
     for dimension in assessment.framework.dimensions.all():
+        carried = [old for old in unfinished if old.dimension.key == dimension.key]
         candidates = [
             Candidate(s.key, s.from_level, frozenset(i.key for i in s.indicators.all()), s.order)
             for s in by_key.values()
             if s.dimension_id == dimension.pk
         ]
-        chosen = choose_steps(profile.dimensions[dimension.key], candidates)
-        steps += [_from_library(assessment, by_key[key], n) for n, key in enumerate(chosen)]
+        keys = [old.action_step.key if old.action_step else None for old in carried]
+        chosen = fill_steps(profile.dimensions[dimension.key], candidates, keys)
+        steps += [_carried(assessment, dimension, old, by_key, n) for n, old in enumerate(carried)]
+        steps += [
+            _from_library(assessment, by_key[key], len(carried) + n) for n, key in enumerate(chosen)
+        ]
     return bulk_create_with_history(steps, PlanStep, default_user=by)
+
+
+def _unfinished_last_cycle(assessment: Assessment) -> list[PlanStep]:
+    previous = Assessment.objects.previous_cycle_of(assessment)
+    if previous is None:
+        return []
+    steps = previous.plan_steps.unfinished().select_related("dimension", "action_step")
+    return list(steps.order_by("dimension__order", "order", "created_at"))
+
+
+def done_last_cycle(assessment: Assessment) -> tuple[Assessment | None, list[PlanStep]]:
+    """The previous cycle's assessment and the steps its plan finished (status done)."""
+    previous = Assessment.objects.previous_cycle_of(assessment)
+    if previous is None:
+        return None, []
+    return previous, list(previous.plan_steps.done().select_related("dimension"))
+
+
+def _carried(
+    assessment: Assessment, dimension: Dimension, old: PlanStep, library: dict, order: int
+) -> PlanStep:
+    return PlanStep(
+        assessment=assessment,
+        dimension=dimension,
+        action_step=library.get(old.action_step.key) if old.action_step else None,
+        continues=old,
+        title=old.title,
+        description=old.description,
+        measure=old.measure,
+        owner=old.owner,
+        due_date=old.due_date,
+        status=old.status,
+        notes=old.notes,
+        order=order,
+    )
 
 
 def _from_library(assessment: Assessment, step: ActionStep, order: int) -> PlanStep:

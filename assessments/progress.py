@@ -3,9 +3,13 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+import plotly.graph_objects as go
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from assessments.models import Answer, Assessment, Dimension
+from assessments import levels
+from assessments.models import Answer, Assessment, Dimension, DimensionScore, Program
+from valuecurve.charts import TrendLine, figure_json, trend_figure
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,49 @@ def cycle_rows(assessments: list[Assessment]) -> list[CycleRow]:
         if scores:
             previous, previous_assessment = scores, assessment
     return rows
+
+
+def submitted_cycles(program: Program) -> list[Assessment]:
+    """The program's submitted assessments, oldest cycle first, with their scores (2 queries)."""
+    scores = Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension"))
+    return list(program.assessments.submitted().in_cycle_order().prefetch_related(scores))
+
+
+def dimension_trend(assessments: list[Assessment]) -> tuple[list[str], list[TrendLine]]:
+    """Each dimension's index per cycle, dimensions matched by key across framework versions.
+
+    `assessments` oldest first, with `scores` (and their `dimension`) prefetched.
+    """
+    by_cycle = [{s.dimension.key: s for s in a.scores.all()} for a in assessments]
+    dimensions: dict[str, Dimension] = {}
+    for scores in by_cycle:
+        for score in sorted(scores.values(), key=lambda s: s.dimension.order):
+            dimensions.setdefault(score.dimension.key, score.dimension)
+    lines = [
+        TrendLine(
+            key,
+            dimension.name,
+            [float(s[key].index) if key in s else None for s in by_cycle],
+        )
+        for key, dimension in dimensions.items()
+    ]
+    return [a.cycle for a in assessments], lines
+
+
+def cycles_trend(assessments: list[Assessment]) -> go.Figure | None:
+    """The one trend figure of the program page, the results page and the report: None
+    before a second submitted cycle, when there is no trend to draw."""
+    cycles, lines = dimension_trend(assessments)
+    if len(cycles) < 2:
+        return None
+    names = [str(levels.LEVEL_NAMES[level]) for level in sorted(levels.LEVEL_NAMES)]
+    return trend_figure(cycles, lines, names)
+
+
+def trend_chart(assessments: list[Assessment]) -> dict | None:
+    """The trend figure as a page embeds it, or None."""
+    figure = cycles_trend(assessments)
+    return figure_json(figure) if figure is not None else None
 
 
 @dataclass(frozen=True)

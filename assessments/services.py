@@ -121,7 +121,8 @@ def assessment_start(
 ) -> Assessment:
     """Start a draft for a cycle, optionally pre-filled with an earlier cycle's answers.
 
-    Answers are copied by indicator key, so a cycle can start from one on an older version.
+    Answers are copied by indicator key, so a cycle can start from one on an older version,
+    and marked "carried over" until someone confirms or changes them.
     """
     if program.assessments.filter(cycle=cycle).exists():
         raise AssessmentError(_("This program already has an assessment for cycle “%s”.") % cycle)
@@ -144,6 +145,7 @@ def _copy_answers(*, source: Assessment, target: Assessment, by) -> None:
             evidence=old.evidence,
             confidence=old.confidence,
             answered_by=by,
+            carried_over=True,
         )
         for old in source.answers.select_related("indicator")
         if old.indicator.key in indicators
@@ -220,6 +222,7 @@ def _write_answer(answer: Answer | RespondentAnswer, new: AnswerValues, *, by, v
     answer.level, answer.evidence, answer.confidence = new.level, new.evidence, new.confidence
     if isinstance(answer, Answer):
         answer.consensus_note = new.note
+        answer.carried_over = False
     answer.answered_by = by
     answer.changed_in_version = version
     answer._history_user = by
@@ -236,6 +239,29 @@ def _differs(old: Answer | RespondentAnswer | None, new: AnswerValues) -> bool:
         new.confidence,
         new.note if isinstance(old, Answer) else "",
     )
+
+
+@transaction.atomic
+def answers_confirm(*, assessment: Assessment, indicators: list[Indicator], by) -> int:
+    """Confirm carried-over answers as still true this cycle; return how many.
+
+    Only the scored answers of a draft with one respondent are carried: with several
+    respondents the draft's answers were set aside at the first assignment, and the
+    consensus is new. Confirming changes no value, so the version stays (nobody's page
+    goes stale); the confirmation is in the answers' history.
+    """
+    current = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    _check_draft(current)
+    if current.respondents.exists():
+        raise AssessmentError(
+            _("Several people answer this assessment; there are no carried answers to confirm.")
+        )
+    carried = list(current.answers.carried_unconfirmed().filter(indicator__in=indicators))
+    for answer in carried:
+        answer.carried_over = False
+        answer._history_user = by
+        answer.save(update_fields=["carried_over", "updated_at"])
+    return len(carried)
 
 
 @transaction.atomic
@@ -389,6 +415,23 @@ class AnswerScope:
     answers: dict[int, Answer | RespondentAnswer]
     version: int
     writable: bool
+
+
+def carried_count(answers: dict[int, Answer]) -> int:
+    """How many of the scored answers are carried over and were never confirmed."""
+    return sum(1 for answer in answers.values() if answer.carried_over)
+
+
+def carried_indicators(scope: AnswerScope) -> set[int]:
+    """Ids of the indicators whose scored answer is carried over and unconfirmed (none
+    when a respondent sees their own answers: only scored answers are carried)."""
+    if scope.respondent is not None and scope.team and scope.writable:
+        return set()
+    return {
+        answer.indicator_id
+        for answer in scope.answers.values()
+        if getattr(answer, "carried_over", False)
+    }
 
 
 def answer_scope(assessment: Assessment, user, can_answer: bool) -> AnswerScope:

@@ -45,6 +45,11 @@ urlpatterns = [
         name="dimension",
     ),
     path(
+        "assessments/<uuid:assessment_id>/answer/<slug:dimension_key>/confirm/",
+        views.answers_confirm,
+        name="confirm_carried",
+    ),
+    path(
         "assessments/<uuid:assessment_id>/respondents/",
         team_views.respondents_assign,
         name="respondents",

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from assessments import services
@@ -20,7 +21,7 @@ from assessments.forms import (
 )
 from assessments.models import Assessment, DimensionScore, Membership, Program
 from assessments.organizations import organization_facts
-from assessments.progress import cycle_rows, dimension_steps
+from assessments.progress import cycle_rows, dimension_steps, trend_chart
 from assessments.respondents import respondent_to_do
 from assessments.team_views import team_context
 
@@ -89,13 +90,14 @@ def _render_program(request, program, membership, form, status=200) -> HttpRespo
         .prefetch_related(
             Prefetch("scores", queryset=DimensionScore.objects.select_related("dimension"))
         )
-        .order_by("created_at")
+        .in_cycle_order()
     )
     context = {
         "program": program,
         "membership": membership,
         "form": form,
         "rows": cycle_rows(assessments),
+        "trend": trend_chart([a for a in assessments if not a.is_draft]),
     }
     return render(request, "assessments/program_detail.html", context, status=status)
 
@@ -157,6 +159,7 @@ def assessment_dimension(request: HttpRequest, assessment_id, dimension_key: str
         "steps": dimension_steps(dimensions, scope.answers, current=dimension.key),
         "scope": scope,
         "read_only": not scope.writable,
+        "carried": services.carried_indicators(scope),
     }
     if request.method != "POST":
         page["forms"] = indicator_forms(indicators, scope.answers, version=scope.version)
@@ -200,6 +203,34 @@ def _save_dimension(request, page, indicators, scope) -> HttpResponse:
         }
         return JsonResponse({"saved": True, "version": version, "answers": saved})
     return redirect(_after_save_url(request, page))
+
+
+@login_required
+@require_POST
+def answers_confirm(request: HttpRequest, assessment_id, dimension_key: str) -> HttpResponse:
+    """Confirm a page's carried-over answers (or the one named by `indicator`) unchanged."""
+    assessment, _membership = assessment_for_user(request.user, assessment_id, Need.ANSWER)
+    dimension = assessment.framework.dimensions.filter(key=dimension_key).first()
+    if dimension is None:
+        return redirect("assessments:detail", assessment.pk)
+    indicators = list(dimension.indicators.all())
+    if key := request.POST.get("indicator"):
+        indicators = [i for i in indicators if i.key == key]
+        if not indicators:
+            messages.error(request, _("This answer is not on this page. Reload the page."))
+            return redirect("assessments:dimension", assessment.pk, dimension.key)
+    try:
+        count = services.answers_confirm(
+            assessment=assessment, indicators=indicators, by=request.user
+        )
+    except services.AssessmentError as exc:
+        messages.error(request, str(exc))
+        return redirect("assessments:detail", assessment.pk)
+    text = ngettext(
+        "%d carried answer confirmed unchanged.", "%d carried answers confirmed unchanged.", count
+    )
+    messages.success(request, text % count)
+    return redirect("assessments:dimension", assessment.pk, dimension.key)
 
 
 def _acknowledged(data, indicators, scope, stale: services.StaleVersion) -> list:
@@ -266,6 +297,7 @@ def _render_review(request, assessment, membership, error: str = "", status=200)
         "scope": scope,
         "steps": dimension_steps(dimensions, scope.answers, current="review"),
         "review": [(d, profile.dimensions[d.key]) for d in dimensions],
+        "carried": services.carried_indicators(scope),
         "complete": not any(r.unanswered for r in profile.dimensions.values()),
         "error": error,
         **team_context(assessment, membership, scope, dimensions),

@@ -3,12 +3,14 @@
 Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draws it.
 """
 
-import json
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
 from assessments import levels
+from valuecurve.charts import DIMENSION_COLORS as DIMENSION_COLORS
+from valuecurve.charts import dimension_color
+from valuecurve.charts import figure_json as figure_json
 
 LEVEL_COLORS = {
     levels.NOT_YET: "#6c757d",
@@ -56,22 +58,6 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
         showlegend=False,
     )
     return fig
-
-
-# One colour per dimension, shared by the curve's markers and the poster's column bands.
-# All keep white text above 4.5:1 contrast.
-DIMENSION_COLORS = {
-    "governance": "#a3461f",
-    "insight": "#1b5f8c",
-    "services": "#3f6d1f",
-    "people": "#7a3b69",
-}
-_SPARE_COLORS = ("#5c4b8a", "#8a5a00", "#00666e", "#8c2f39")
-
-
-def dimension_color(key: str, position: int) -> str:
-    """The dimension's colour; a framework with other dimensions gets spare colours in order."""
-    return DIMENSION_COLORS.get(key) or _SPARE_COLORS[position % len(_SPARE_COLORS)]
 
 
 @dataclass(frozen=True)
@@ -162,8 +148,3 @@ def _marker_trace(marker: CurveMarker, position: int, stacked: int) -> go.Scatte
         hovertext=[label],
         hoverinfo="text",
     )
-
-
-def figure_json(fig: go.Figure) -> dict:
-    """Plain JSON-ready data for json_script (numpy arrays and the like made plain)."""
-    return json.loads(fig.to_json())

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments import services
+from assessments import progress, services
 from assessments.models import Assessment, Dimension, PlanStep
 from assessments.scoring import DimensionResult, Profile
 from outcomes import summary as outcome_summary
@@ -170,12 +170,14 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
     data = scored(assessment)
     steps = plan_steps(assessment)
     curve = charts.curve_figure(curve_markers(data))
+    trend = progress.cycles_trend(progress.submitted_cycles(assessment.program))
     return {
         **document_facts(assessment, today),
         "profile": data.profile,
         "sections": answer_sections(data, spread),
         "show_spread": bool(spread),
         "curve_image": pdf.figure_data_uri(curve, 900, 380),
+        "trend_image": pdf.figure_data_uri(trend, 900, 340) if trend is not None else None,
         "plan": plan_groups(data.dimensions, steps, today),
         "plan_has_steps": bool(steps),
         "scorecard": plan_scorecard(data.dimensions, steps, today),

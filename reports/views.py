@@ -3,7 +3,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from assessments import levels, services
+from assessments import levels, progress, services
 from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
 from assessments.progress import respondent_answers_by_indicator
@@ -45,9 +45,21 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "reopen_form": ReopenForm() if membership.can_lead and not assessment.is_draft else None,
         "level_names": levels.LEVEL_NAMES,
         "show_spread": bool(spread),
+        "carried_unchanged": services.carried_count(answers),
+        **_since_last_cycle(assessment),
         "disparity": outcome_summary.program_disparity(assessment.program),
     }
     return render(request, "reports/results.html", context)
+
+
+def _since_last_cycle(assessment) -> dict:
+    """The change of each dimension since the previous submitted cycle, and the trend."""
+    cycles = progress.submitted_cycles(assessment.program)
+    row = next((r for r in progress.cycle_rows(cycles) if r.assessment.pk == assessment.pk), None)
+    return {
+        "change": row if row and row.compared_with else None,
+        "trend": progress.trend_chart(cycles),
+    }
 
 
 def _visible_spread(assessment, membership, user) -> dict:

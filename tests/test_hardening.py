@@ -705,6 +705,17 @@ def build_respondent_submit(w) -> Request:
     return Request(url("assessments:respondent_submit", "draft")(w), data, w.contributor)
 
 
+def build_confirm_carried(w) -> Request:
+    answer_everything(w, w.draft)
+    w.draft.answers.update(carried_over=True)  # as if started from the last cycle
+    return Request(url("assessments:confirm_carried", "draft", "governance")(w), {}, w.contributor)
+
+
+def with_respondent(request: Request, world) -> Request:
+    add_respondent(world, world.contributor)
+    return request
+
+
 def build_close_round(w) -> Request:
     add_respondent(w, w.contributor)
     return Request(url("assessments:close_round", "draft")(w), {}, w.leader)
@@ -994,6 +1005,28 @@ ENDPOINTS = [
             ("unknown-indicator", REFUSE, with_data(**{"i-no-such-indicator-level": "2"})),
             ("autosave-invalid", REFUSE, autosave_invalid),
             ("submitted", REFUSE, already_submitted),
+        ),
+    ),
+    Endpoint(
+        "confirm_carried",
+        build_confirm_carried,
+        (),
+        guarded(
+            "answer",
+            url("assessments:confirm_carried", "other_draft", "governance"),
+            url("assessments:confirm_carried", "random", "governance"),
+        )
+        + (
+            (
+                "unknown-dimension",
+                UNCHANGED,
+                at(url("assessments:confirm_carried", "draft", "nope")),
+            ),
+            ("unknown-indicator", REFUSE, with_data(indicator="no-such-indicator")),
+            ("one-indicator", ACCEPT, with_data(indicator=FIRST)),
+            ("extra-field", ANY, with_data(junk=HUGE)),
+            ("submitted", REFUSE, already_submitted),
+            ("several-respondents", REFUSE, with_respondent),
         ),
     ),
     Endpoint(

@@ -35,3 +35,9 @@ def descriptor_text(indicator, level) -> str:
         if str(descriptor.level) == str(level):
             return descriptor.text
     return ""
+
+
+@register.filter
+def carried_in(dimension, carried: set[int]) -> list:
+    """The dimension's indicators whose answer is carried over and not confirmed."""
+    return [indicator for indicator in dimension.indicators.all() if indicator.pk in carried]

@@ -58,6 +58,7 @@ NOT_APP_PAGES = {"login", "logout"}
 INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
 NO_DATA = {
+    "assessments:confirm_carried",
     "assessments:close_round",
     "assessments:remind_respondents",
     "assessments:program_archive",
@@ -116,6 +117,7 @@ CASES = [
     Case("assessments:detail", "GET", "draft", "read", 302),
     Case("assessments:dimension", "GET", "draft", "read", 200, dimension="governance"),
     Case("assessments:dimension", "POST", "draft", "answer", 302, dimension="governance"),
+    Case("assessments:confirm_carried", "POST", "draft", "answer", 302, dimension="governance"),
     Case("assessments:review", "GET", "draft", "read", 200),
     Case("assessments:submit", "POST", "draft", "lead", 302),
     Case("assessments:reopen", "POST", "submitted", "lead", 302),
@@ -200,6 +202,7 @@ CASES = [
 POST_CASES = [case for case in CASES if case.method == "POST"]
 POST_ONLY = [
     "assessments:start",
+    "assessments:confirm_carried",
     "assessments:submit",
     "assessments:reopen",
     "assessments:respondents",
@@ -266,6 +269,7 @@ def world(
     """A complete draft (2026) and a submitted cycle (2025) of one program, a pending
     invitation to the organization, and a user who asked for a password reset link."""
     answer_everything(draft, levels.COLLABORATIVE)
+    draft.answers.update(carried_over=True)  # as if started from the last cycle
     submitted = assessment_start(program=program, cycle="2025", framework=framework, by=leader)
     answer_everything(submitted, levels.REGULATIVE)
     assessment_submit(assessment=submitted, expected_version=submitted.version, by=leader)
@@ -429,6 +433,9 @@ def post_took_effect(case: Case, world) -> bool:
         return Assessment.objects.filter(cycle="2030").exists()
     if case.name == "assessments:dimension":
         return Answer.objects.filter(assessment=world.draft, evidence="Access check").exists()
+    if case.name == "assessments:confirm_carried":
+        governance = world.draft.answers.filter(indicator__dimension__key="governance")
+        return not governance.carried_unconfirmed().exists()
     if case.name == "assessments:submit":
         return Assessment.objects.get(pk=world.draft.pk).status == Assessment.Status.SUBMITTED
     if case.name == "assessments:reopen":

@@ -21,6 +21,7 @@ from assessments.plans import StepValues
 from assessments.portability import organization_export, organization_import
 from assessments.services import (
     AnswerValues,
+    answers_confirm,
     answers_save,
     assessment_reopen,
     assessment_start,
@@ -130,6 +131,7 @@ def everything(client, org, leader, contributor, viewer, draft, action_steps):
     assessment_reopen(assessment=draft, by=leader, reason="New data")
     assessment_submit(assessment=draft, expected_version=draft.version, by=leader)
     _edit_plan(draft, leader)
+    _carry_on(draft, leader)
     later = assessment_start(
         program=draft.program, cycle="2027", framework=draft.framework, by=leader, copy_from=draft
     )
@@ -154,6 +156,20 @@ def _edit_plan(assessment, leader) -> None:
     values = StepValues(first.title, "", "", "Ana", None, PlanStep.Status.IN_PROGRESS, "Started")
     plans.plan_step_update(step=first, values=values, by=leader)
     plans.plan_step_remove(step=second, by=leader)
+
+
+def _carry_on(assessment, leader) -> None:
+    """A mid-year cycle: carried answers, one confirmed, and steps that continue the plan's."""
+    midyear = assessment_start(
+        program=assessment.program,
+        cycle="2026-09",
+        framework=assessment.framework,
+        by=leader,
+        copy_from=assessment,
+    )
+    answers_confirm(assessment=midyear, indicators=[midyear.answers.first().indicator], by=leader)
+    assessment_submit(assessment=midyear, expected_version=midyear.version, by=leader)
+    assert midyear.plan_steps.filter(continues__isnull=False).exists()
 
 
 def _change_members(org, leader) -> None:

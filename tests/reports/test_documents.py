@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from assessments import levels
 from assessments.models import Organization, PlanStep
 from assessments.plans import StepValues, plan_step_add
-from assessments.services import assessment_submit
+from assessments.services import assessment_start, assessment_submit
 from reports import charts, documents, pdf
 from tests.conftest import answer_all
 
@@ -188,6 +188,18 @@ def test_the_printable_page_draws_the_charts_as_svg_and_links_the_pdf(client, vi
     assert page.count('src="data:image/svg+xml;base64,') == 1
     assert reverse("reports:report_pdf", args=[submitted.pk]) in page
     assert "css/print.css" in page
+
+
+def test_the_printable_page_draws_the_trend_once_there_is_a_second_cycle(
+    client, viewer, leader, submitted, framework
+):
+    later = assessment_start(
+        program=submitted.program, cycle="2099", framework=framework, by=leader, copy_from=submitted
+    )
+    assessment_submit(assessment=later, expected_version=later.version, by=leader)
+    page = get(client, viewer, "report", later).content.decode()
+    assert page.count('src="data:image/svg+xml;base64,') == 2
+    assert "Each dimension's index in every submitted cycle." in page
 
 
 def test_the_report_is_made_without_charts_when_chromium_fails(

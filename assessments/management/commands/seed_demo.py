@@ -920,11 +920,13 @@ def add_plans_and_statements(count: int) -> int:
         .select_related("framework", "submitted_by")
         .order_by("created_at", "id")
     )
-    steps = []
+    count = 0
     for assessment in submitted:
-        steps += _demo_plan(assessment, rng)
-    PlanStep.objects.bulk_update(steps, ["status", "owner", "due_date"])
-    return len(steps)
+        # Saved before the next cycle's plan is made: it carries on the unfinished steps.
+        steps = _demo_plan(assessment, rng)
+        PlanStep.objects.bulk_update(steps, ["status", "owner", "due_date"])
+        count += len(steps)
+    return count
 
 
 def _demo_plan(assessment: Assessment, rng: random.Random) -> list[PlanStep]:

@@ -1,0 +1,71 @@
+"""The chart kit below the apps: figures built from plain data, so any app's page can use them.
+
+Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draws it (no
+inline script, as the content security policy requires).
+"""
+
+import json
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+# One colour per dimension, shared by the curve's markers, the trend lines and the poster's
+# column bands. All keep white text above 4.5:1 contrast.
+DIMENSION_COLORS = {
+    "governance": "#a3461f",
+    "insight": "#1b5f8c",
+    "services": "#3f6d1f",
+    "people": "#7a3b69",
+}
+_SPARE_COLORS = ("#5c4b8a", "#8a5a00", "#00666e", "#8c2f39")
+
+
+def dimension_color(key: str, position: int) -> str:
+    """The dimension's colour; a framework with other dimensions gets spare colours in order."""
+    return DIMENSION_COLORS.get(key) or _SPARE_COLORS[position % len(_SPARE_COLORS)]
+
+
+def figure_json(fig: go.Figure) -> dict:
+    """Plain JSON-ready data for json_script (numpy arrays and the like made plain)."""
+    return json.loads(fig.to_json())
+
+
+@dataclass(frozen=True)
+class TrendLine:
+    key: str
+    name: str
+    indices: list[float | None]  # one per cycle; None where the cycle has no such dimension
+
+
+def trend_figure(cycles: list[str], lines: list[TrendLine], level_names: list[str]) -> go.Figure:
+    """Each dimension's index (0-4) over the cycles, one line per dimension, oldest first."""
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=cycles,
+                y=line.indices,
+                name=line.name,
+                mode="lines+markers",
+                line={"color": dimension_color(line.key, n), "width": 3},
+                marker={"size": 9},
+                hovertemplate="%{x}: %{y:.2f}<extra>" + line.name + "</extra>",
+            )
+            for n, line in enumerate(lines)
+        ]
+    )
+    fig.update_layout(
+        xaxis={"type": "category", "title": None},
+        yaxis={
+            "range": [0, 4.1],
+            "tickvals": list(range(len(level_names))),
+            "ticktext": level_names,
+            "gridcolor": "#ced4da",
+        },
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        height=340,
+        plot_bgcolor="#ffffff",
+        paper_bgcolor="#ffffff",
+        font={"family": "system-ui, sans-serif", "size": 14, "color": "#212529"},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    return fig
