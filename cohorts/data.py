@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import CharField, F, FloatField
 from django.db.models.functions import Cast
 
-from assessments.models import DimensionScore, Indicator, PlanStep, Program
+from assessments.models import DimensionScore, Indicator, Program
 from cohorts import tables
 from cohorts.models import GoalLink
 from cohorts.scorecard import CohortScorecard, build_scorecard
@@ -150,9 +150,7 @@ def scorecard(scope: Scope, today) -> CohortScorecard:
 
 
 def _shared_steps(scope: Scope) -> list[dict]:
-    rows = PlanStep.objects.filter(
-        assessment__in=scope.latest_assessments(scope.plan_members())
-    ).values_list(
+    rows = scope.plan_steps().values_list(
         "pk",
         "assessment__program__organization_id",
         "assessment__program__organization__name",

@@ -336,17 +336,21 @@ def cohort_goals(request: HttpRequest, cohort_id) -> HttpResponse:
 
 
 def _render_goals(request, cohort, goal_form, workgroup_form, status=200) -> HttpResponse:
-    scope = session_scope(request.user, cohort)
     context = {
         "cohort": cohort,
-        "goals": cohort.goals.annotate(
-            steps=Count("links", filter=poster.shared_links(scope), distinct=True)
-        ).order_by("order", "created_at"),
+        "goals": _goals_with_cards(session_scope(request.user, cohort)),
         "workgroups": cohort.workgroups.select_related("goal").prefetch_related("organizations"),
         "goal_form": goal_form,
         "workgroup_form": workgroup_form,
     }
     return render(request, "cohorts/goals.html", context, status=status)
+
+
+def _goals_with_cards(scope) -> list[tuple]:
+    """Each goal with its scorecard card: the goals page counts a goal's steps as the
+    scorecard does, from the same cards."""
+    cards = {card.goal.id: card for card in data.scorecard(scope, timezone.localdate()).goals}
+    return [(goal, cards[goal.pk]) for goal in scope.cohort.goals.all() if goal.pk in cards]
 
 
 @login_required

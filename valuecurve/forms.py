@@ -82,6 +82,7 @@ class SignUpForm(InvitedSignUpForm):
 class EmailForm(forms.Form):
     email = forms.EmailField(label=_("Email"), max_length=254)
 
+
 # --- Stale saves -----------------------------------------------------------------------------
 
 

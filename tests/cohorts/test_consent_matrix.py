@@ -293,6 +293,8 @@ NOT_OUTPUTS = {
     "cohorts:members": "membership administration: names and consent choices, no member data",
     "cohorts:invite": "sends invitations (POST)",
     "cohorts:invitation_cancel": "cancels an invitation (POST)",
+    "cohorts:newcomer_invite": "invites a newcomer by email (POST)",
+    "cohorts:join": "a newcomer's invitation link: creates the organization, shows no member data",
     "cohorts:goal_add": "the cohort's own goal (POST)",
     "cohorts:goal_edit": "the cohort's own goal: its title and description",
     "cohorts:goal_remove": "the cohort's own goal (POST)",
