@@ -134,7 +134,9 @@ def scorecard(scope: Scope, today) -> CohortScorecard:
     """Goals, workgroups and the plan steps of members that share their plans: each program's
     latest submitted assessment. Five queries, whatever the cohort's size."""
     cohort = scope.cohort
-    goals = list(cohort.goals.values("id", "title", "target_year"))
+    goals = list(
+        cohort.goals.values("id", "title", "target_year", "measure", "target", "target_date")
+    )
     workgroups = [
         {
             "id": w.pk,

@@ -1,6 +1,9 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from assessments.forms import StatementsForm
 from assessments.models import Organization
 from cohorts.models import Cohort, SharedGoal, Sharing, Workgroup
 from valuecurve.forms import ModelStaleSaveCheck
@@ -61,12 +64,39 @@ class SharingForm(forms.Form):
     )
 
 
+# A goal's date is a real one: not before the app's first cycles, not past the century.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class CohortStatementsForm(StatementsForm):
+    """The cohort's commitment, vision and theory of change, as an organization's."""
+
+    class Meta(StatementsForm.Meta):
+        model = Cohort
+
+
 class GoalForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = SharedGoal
-        fields = ["title", "description", "target_year"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "description", "measure", "target", "target_date", "target_year"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         help_texts = {"target_year": YEAR_HELP}
+
+    def clean_target_date(self) -> date | None:
+        when = self.cleaned_data["target_date"]
+        if when is not None and not EARLIEST_DATE <= when <= LATEST_DATE:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return when
+
+    def clean(self):
+        data = super().clean()
+        when, year = data.get("target_date"), data.get("target_year")
+        if when is not None and year is not None and when.year > year:
+            self.add_error("target_date", _("The target date falls after the goal's target year."))
+        return data
 
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]

@@ -33,6 +33,8 @@ TOP_STEPS = 5
 POSTER_GOALS = 6
 STEP_TITLE_CHARS = 90
 GOAL_TITLE_CHARS = 100
+# The cohort's commitment statement, in one line under its name.
+COMMITMENT_CHARS = 140
 # Up to this many goals in one column; more go in two.
 GOALS_IN_ONE_COLUMN = 3
 # Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
@@ -264,6 +266,7 @@ def cohort_poster_context(
     return {
         "cohort": cohort,
         "cohort_name": truncate(cohort.name, POSTER_NAME_CHARS),
+        "commitment": truncate(cohort.commitment_statement, COMMITMENT_CHARS),
         "cycle": cycle,
         "size": size,
         "today": today,

@@ -22,7 +22,14 @@ from cohorts.access import (
     member_for_facilitator,
     scope_for_facilitator,
 )
-from cohorts.forms import CohortForm, GoalForm, InviteForm, NewcomerInviteForm, WorkgroupForm
+from cohorts.forms import (
+    CohortForm,
+    CohortStatementsForm,
+    GoalForm,
+    InviteForm,
+    NewcomerInviteForm,
+    WorkgroupForm,
+)
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
 from cohorts.sharing import session_scope
@@ -324,6 +331,22 @@ def invitation_cancel(request: HttpRequest, cohort_id, member_id) -> HttpRespons
     else:
         messages.success(request, _("Invitation cancelled."))
     return redirect("cohorts:members", cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_statements(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The cohort's commitment, vision and theory of change, edited by its facilitators."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = CohortStatementsForm(request.POST or None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.record_save(form.save(commit=False), request.user)
+        messages.success(request, _("Statements saved. Members and the cohort poster show them."))
+        return redirect("cohorts:dashboard", cohort.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "cohorts/statements.html", {"cohort": cohort, "form": form}, status=status
+    )
 
 
 # --- Shared goals and workgroups ------------------------------------------------------------

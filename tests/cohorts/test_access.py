@@ -78,6 +78,8 @@ CASES = [
         (("email", "new-leader@example.org"), ("organization_name", "Newcomers")),
     ),
     Case("cohorts:invitation_cancel", "POST", ("cohort", "invited"), "facilitator", 302),
+    Case("cohorts:statements", "GET", ("cohort",), "facilitator", 200),
+    Case("cohorts:statements", "POST", ("cohort",), "facilitator", 302, (("vision", "Together"),)),
     Case("cohorts:goals", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:goal_add", "POST", ("cohort",), "facilitator", 302, (("title", "A new goal"),)),
     Case("cohorts:goal_edit", "GET", ("cohort", "goal"), "facilitator", 200),
@@ -164,6 +166,7 @@ def state(world) -> tuple:
         GoalLink.objects.count(),
         MemberPosterBatch.objects.count(),
         NewcomerInvitation.objects.count(),
+        Cohort.objects.filter(pk=cohort.pk).values_list("vision", flat=True).get(),
     )
 
 

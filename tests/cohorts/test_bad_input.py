@@ -100,7 +100,9 @@ def snapshot(cohort) -> tuple:
     return (
         Cohort.objects.count(),
         sorted(cohort.members.values_list("organization_id", "status", "sharing")),
-        sorted(cohort.goals.values_list("title", "target_year")),
+        sorted(
+            cohort.goals.values_list("title", "target_year", "measure", "target", "target_date")
+        ),
         sorted(cohort.workgroups.values_list("name", "goal_id")),
         GoalLink.objects.count(),
         sorted(NewcomerInvitation.objects.values_list("email", "accepted_at")),
@@ -132,11 +134,15 @@ def forms(cohort, facilitator, framework):
         (leader, reverse("cohorts:join", args=[token]), ["name", "sector", "region", "size"]),
         (facilitator, reverse("cohorts:create"), ["name", "description"]),
         (facilitator, reverse("cohorts:invite", args=[cohort.pk]), ["organizations"]),
-        (facilitator, reverse("cohorts:goal_add", args=[cohort.pk]), ["title", "target_year"]),
+        (
+            facilitator,
+            reverse("cohorts:goal_add", args=[cohort.pk]),
+            ["title", "measure", "target", "target_date", "target_year"],
+        ),
         (
             facilitator,
             reverse("cohorts:goal_edit", args=[cohort.pk, goal.pk]),
-            ["title", "description", "target_year"],
+            ["title", "description", "measure", "target", "target_date", "target_year"],
         ),
         (
             facilitator,

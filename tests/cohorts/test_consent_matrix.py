@@ -295,6 +295,7 @@ NOT_OUTPUTS = {
     "cohorts:invitation_cancel": "cancels an invitation (POST)",
     "cohorts:newcomer_invite": "invites a newcomer by email (POST)",
     "cohorts:join": "a newcomer's invitation link: creates the organization, shows no member data",
+    "cohorts:statements": "the cohort's own commitment, vision and theory of change",
     "cohorts:goal_add": "the cohort's own goal (POST)",
     "cohorts:goal_edit": "the cohort's own goal: its title and description",
     "cohorts:goal_remove": "the cohort's own goal (POST)",

@@ -1,11 +1,18 @@
 """Cohort goals: one count of a goal's steps on every page, measures and targets, statements."""
 
+from datetime import date
+
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import PlanStep
-from cohorts.models import GoalLink, SharedGoal, Sharing
-from tests.cohorts.conftest import add_member_org, submitted_assessment
+from cohorts import poster
+from cohorts.models import Cohort, GoalLink, SharedGoal, Sharing
+from cohorts.sharing import Scope
+from reports import documents
+from tests.cohorts.conftest import add_member_org, org_leader, submitted_assessment
+from tests.cohorts.test_bad_input import HUGE
 
 
 def tie(goal, assessment, title, **fields):
@@ -40,3 +47,146 @@ def test_the_goals_page_and_the_scorecard_count_a_goals_steps_alike(
     card = client.get(reverse("cohorts:scorecard", args=[cohort.pk])).content.decode()
     assert "2 member steps tied; organizations: 1" in goals
     assert "2 steps from 1 member:" in card
+
+
+def statements_url(cohort) -> str:
+    return reverse("cohorts:statements", args=[cohort.pk])
+
+
+STATEMENTS = {
+    "commitment_statement": "We commit to a county where race no longer predicts how one fares.",
+    "vision": "Every family served through one door.",
+    "theory_of_change": "If members share data by race, then gaps are seen and closed.",
+}
+
+
+def test_facilitators_write_the_cohorts_statements_that_members_and_the_dashboard_show(
+    client, cohort, facilitator, framework
+):
+    org = add_member_org(cohort, framework, "Member", 2)
+    client.force_login(facilitator)
+    page = client.get(statements_url(cohort))
+    loaded = page.context["form"]["loaded"].value()
+    response = client.post(statements_url(cohort), {**STATEMENTS, "loaded": loaded})
+    assert response.status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.vision == STATEMENTS["vision"]
+    assert cohort.history.first().history_user == facilitator
+    dashboard = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
+    assert STATEMENTS["theory_of_change"] in dashboard
+    client.force_login(org_leader(org, "member-leader"))
+    member = cohort.members.get(organization=org)
+    membership = client.get(reverse("cohorts:membership", args=[member.pk])).content.decode()
+    assert STATEMENTS["commitment_statement"] in membership
+
+
+def test_a_stale_save_of_the_statements_is_refused_with_both_values(client, cohort, facilitator):
+    client.force_login(facilitator)
+    loaded = client.get(statements_url(cohort)).context["form"]["loaded"].value()
+    Cohort.objects.filter(pk=cohort.pk).update(vision="Their vision")
+    response = client.post(statements_url(cohort), {"vision": "My vision", "loaded": loaded})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Their vision" in html and "My vision" in html
+    cohort.refresh_from_db()
+    assert cohort.vision == "Their vision"
+
+
+def test_overlong_statements_are_refused_and_change_nothing(client, cohort, facilitator):
+    client.force_login(facilitator)
+    response = client.post(statements_url(cohort), {"vision": "x" * 2001})
+    assert response.status_code == 400
+    assert "at most 2000 characters" in response.content.decode()
+    cohort.refresh_from_db()
+    assert cohort.vision == ""
+
+
+@pytest.mark.parametrize("field", list(STATEMENTS))
+@pytest.mark.parametrize("value", [HUGE, "a\x00b"])
+def test_bad_statements_are_refused_clearly_and_change_nothing(
+    client, cohort, facilitator, field, value
+):
+    """The statements are all optional, so blank text clears them: everything else the bad
+    input harness sends (tests/cohorts/test_bad_input.py) is refused."""
+    Cohort.objects.filter(pk=cohort.pk).update(**STATEMENTS)
+    client.force_login(facilitator)
+    response = client.post(statements_url(cohort), {**STATEMENTS, field: value})
+    assert response.status_code == 400
+    assert 'class="invalid-feedback' in response.content.decode()
+    cohort.refresh_from_db()
+    assert getattr(cohort, field) == STATEMENTS[field]
+
+
+def test_only_the_cohorts_facilitators_edit_its_statements(client, cohort, framework):
+    org = add_member_org(cohort, framework, "Member", 2)
+    client.force_login(org_leader(org, "member-leader"))
+    assert client.get(statements_url(cohort)).status_code == 404
+    assert client.post(statements_url(cohort), STATEMENTS).status_code == 404
+    cohort.refresh_from_db()
+    assert cohort.vision == ""
+
+
+def test_the_poster_carries_the_commitment_shortened(cohort, facilitator):
+    cohort.commitment_statement = "We commit " + "to act together " * 40
+    cohort.save()
+    context = poster.cohort_poster_context(
+        scope=Scope(cohort, verified=False),
+        size=documents.poster_sizes()["tabloid"],
+        today=date(2026, 6, 1),
+    )
+    assert context["commitment"].startswith("We commit to act together")
+    assert len(context["commitment"]) <= poster.COMMITMENT_CHARS
+    assert context["commitment"].endswith("…")
+
+
+# --- A goal's measure, target and date -----------------------------------------------------
+
+
+def goal_values(**changes) -> dict:
+    values = {
+        "title": "Outcomes by race in every program",
+        "measure": "Programs reporting outcomes by race",
+        "target": "100%",
+        "target_date": "2028-12-31",
+        "target_year": "2028",
+    }
+    return {**values, **changes}
+
+
+def test_a_goal_has_a_measure_a_target_and_a_date_shown_on_the_goals_page_and_scorecard(
+    client, cohort, facilitator
+):
+    client.force_login(facilitator)
+    response = client.post(reverse("cohorts:goal_add", args=[cohort.pk]), goal_values())
+    assert response.status_code == 302
+    goal = cohort.goals.get()
+    assert (goal.measure, goal.target, goal.target_date) == (
+        "Programs reporting outcomes by race",
+        "100%",
+        date(2028, 12, 31),
+    )
+    for name in ("cohorts:goals", "cohorts:scorecard"):
+        html = client.get(reverse(name, args=[cohort.pk])).content.decode()
+        assert "Programs reporting outcomes by race" in html, name
+        assert "100%" in html and "Dec. 31, 2028" in html, name
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"target_date": "1999-12-31"}, "Enter a date between 2000 and 2100."),
+        ({"target_date": "2101-01-01"}, "Enter a date between 2000 and 2100."),
+        ({"target_date": "2029-01-01"}, "The target date falls after the goal&#x27;s target year."),
+        ({"target_date": "31/31/2028"}, "Enter a valid date."),
+        ({"measure": "m" * 201}, "at most 200 characters"),
+        ({"target": "t" * 101}, "at most 100 characters"),
+    ],
+)
+def test_a_goal_with_a_senseless_date_or_overlong_text_is_refused(
+    client, cohort, facilitator, changes, message
+):
+    client.force_login(facilitator)
+    response = client.post(reverse("cohorts:goal_add", args=[cohort.pk]), goal_values(**changes))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not cohort.goals.exists()
