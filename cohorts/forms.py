@@ -4,8 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import StatementsForm
-from assessments.models import Organization
-from cohorts.models import Cohort, SharedGoal, Sharing, Workgroup
+from assessments.models import Organization, PlanStep
+from cohorts import services
+from cohorts.models import Cohort, GoalLink, SharedGoal, Sharing, Workgroup
 from valuecurve.forms import ModelStaleSaveCheck
 
 YEAR_HELP = _("The year the cohort means to reach it, such as 2030.")
@@ -143,3 +144,32 @@ class GoalLinksForm(forms.Form):
             goal: [self.steps[pk] for pk in self.cleaned_data[f"goal-{goal.pk}"]]
             for goal in self.goals
         }
+
+
+class StepGoalsForm(forms.Form):
+    """The cohort goals one action step serves: none, one or several of each cohort the
+    step's organization shares its plans with."""
+
+    goals = forms.MultipleChoiceField(
+        label=_("Cohort goals this step serves"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohorts = [(m.cohort, list(m.cohort.goals.all())) for m in members]
+        self.by_id = {str(g.pk): g for _cohort, goals in self.cohorts for g in goals}
+        self.fields["goals"].choices = [(pk, g.title) for pk, g in self.by_id.items()]
+
+    @classmethod
+    def for_step(cls, step: PlanStep, data=None) -> "StepGoalsForm":
+        """The form of the plan step's edit page (cohort_tags) and of its own page."""
+        members = list(services.step_goal_members(step))
+        cohorts = [m.cohort_id for m in members]
+        tied = GoalLink.objects.filter(plan_step=step, goal__cohort__in=cohorts)
+        initial = {"goals": [str(pk) for pk in tied.values_list("goal_id", flat=True)]}
+        return cls(data, members=members, initial=initial)
+
+    def chosen(self) -> list[SharedGoal]:
+        return [self.by_id[pk] for pk in self.cleaned_data["goals"]]

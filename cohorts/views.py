@@ -338,7 +338,7 @@ def invitation_cancel(request: HttpRequest, cohort_id, member_id) -> HttpRespons
 def cohort_statements(request: HttpRequest, cohort_id) -> HttpResponse:
     """The cohort's commitment, vision and theory of change, edited by its facilitators."""
     cohort = cohort_for_facilitator(request.user, cohort_id)
-    form = CohortStatementsForm(request.POST or None, instance=cohort)
+    form = CohortStatementsForm(request.POST if request.method == "POST" else None, instance=cohort)
     if request.method == "POST" and form.is_valid():
         services.record_save(form.save(commit=False), request.user)
         messages.success(request, _("Statements saved. Members and the cohort poster show them."))

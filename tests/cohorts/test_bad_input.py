@@ -115,7 +115,7 @@ def forms(cohort, facilitator, framework):
     org = add_member_org(cohort, framework, "Member", 2, sharing=Sharing.PLANS)
     goal = SharedGoal.objects.create(cohort=cohort, title="Goal")
     workgroup = Workgroup.objects.create(cohort=cohort, name="Group")
-    PlanStep.objects.create(
+    step = PlanStep.objects.create(
         assessment=org.programs.get().assessments.get(),
         dimension=framework.dimensions.first(),
         title="A step",
@@ -156,6 +156,7 @@ def forms(cohort, facilitator, framework):
         ),
         (leader, reverse("cohorts:membership_sharing", args=[member.pk]), ["sharing"]),
         (leader, reverse("cohorts:goal_links", args=[member.pk]), [f"goal-{goal.pk}"]),
+        (leader, reverse("cohorts:step_goals", args=[step.pk]), ["goals"]),
     ]
 
 

@@ -3,12 +3,14 @@
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import PlanStep
 from cohorts import poster
-from cohorts.models import Cohort, GoalLink, SharedGoal, Sharing
+from cohorts.models import Cohort, CohortMember, GoalLink, SharedGoal, Sharing
 from cohorts.sharing import Scope
 from reports import documents
 from tests.cohorts.conftest import add_member_org, org_leader, submitted_assessment
@@ -190,3 +192,153 @@ def test_a_goal_with_a_senseless_date_or_overlong_text_is_refused(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not cohort.goals.exists()
+
+
+# --- A leader ties a step to cohort goals from the plan ------------------------------------
+
+
+@pytest.fixture
+def planner(cohort, facilitator, framework):
+    """An organization sharing its plans with `cohort`, levels only with a second cohort, and
+    invited to a third; a step of its plan and its leader."""
+    org = add_member_org(cohort, framework, "Planner", 2, sharing=Sharing.PLANS)
+    assessment = org.programs.get().assessments.get()
+    step = PlanStep.objects.create(
+        assessment=assessment, dimension=framework.dimensions.first(), title="Hire a data lead"
+    )
+    other_step = PlanStep.objects.create(
+        assessment=assessment, dimension=framework.dimensions.first(), title="Publish rates"
+    )
+    levels_only = Cohort.objects.create(name="Levels-only network")
+    invited = Cohort.objects.create(name="Inviting network")
+    for other, status in ((levels_only, "active"), (invited, "invited")):
+        sharing = Sharing.LEVELS if status == "active" else ""
+        CohortMember.objects.create(cohort=other, organization=org, status=status, sharing=sharing)
+        SharedGoal.objects.create(cohort=other, title=f"Goal of {other.name}")
+    goals = [
+        SharedGoal.objects.create(cohort=cohort, title=title, order=n)
+        for n, title in enumerate(("Close the gap", "Hear families"))
+    ]
+    return {
+        "org": org,
+        "step": step,
+        "other_step": other_step,
+        "goals": goals,
+        "leader": org_leader(org, "planner-leader"),
+    }
+
+
+def step_goals_url(step) -> str:
+    return reverse("cohorts:step_goals", args=[step.pk])
+
+
+def test_the_plan_step_page_offers_the_goals_of_cohorts_that_see_the_plan(client, planner):
+    client.force_login(planner["leader"])
+    page = client.get(reverse("assessments:plan_step_edit", args=[planner["step"].pk]))
+    html = page.content.decode()
+    assert "Cohort goals this step serves" in html
+    assert "Close the gap" in html and "Hear families" in html
+    assert "Goal of Levels-only network" not in html
+    assert "Goal of Inviting network" not in html
+    assert step_goals_url(planner["step"]) in html
+
+
+def test_a_leader_ties_a_step_to_several_goals_and_back_to_none(client, planner):
+    step, close, hear = planner["step"], *planner["goals"]
+    kept = GoalLink.objects.create(goal=close, plan_step=planner["other_step"])
+    client.force_login(planner["leader"])
+    response = client.post(step_goals_url(step), {"goals": [str(close.pk), str(hear.pk)]})
+    assert response.status_code == 302
+    assert response.url == reverse("assessments:plan_step_edit", args=[step.pk])
+    tied = GoalLink.objects.filter(plan_step=step)
+    assert {link.goal for link in tied} == {close, hear}
+    assert {link.linked_by for link in tied} == {planner["leader"]}
+    page = client.get(reverse("assessments:plan_step_edit", args=[step.pk])).content.decode()
+    assert page.count("checked") == 2
+    client.post(step_goals_url(step), {})  # no cohort goal
+    assert not GoalLink.objects.filter(plan_step=step).exists()
+    assert GoalLink.objects.filter(pk=kept.pk).exists()  # another step's tie stays
+
+
+def test_a_tie_from_the_plan_counts_on_the_goals_page_and_the_scorecard(
+    client, cohort, facilitator, planner
+):
+    client.force_login(planner["leader"])
+    client.post(step_goals_url(planner["step"]), {"goals": [str(planner["goals"][0].pk)]})
+    client.force_login(facilitator)
+    goals = client.get(reverse("cohorts:goals", args=[cohort.pk])).content.decode()
+    card = client.get(reverse("cohorts:scorecard", args=[cohort.pk])).content.decode()
+    assert "1 member step tied; organizations: 1" in goals
+    assert "1 steps from 1 member:" in card and "Hire a data lead" in card
+
+
+@pytest.mark.parametrize("goal", ["levels_only", "unknown", "not-a-uuid"])
+def test_a_goal_the_step_cannot_serve_is_refused_and_nothing_changes(client, planner, goal):
+    values = {
+        "levels_only": SharedGoal.objects.get(title="Goal of Levels-only network").pk,
+        "unknown": "00000000-0000-0000-0000-000000000000",
+        "not-a-uuid": "not-a-uuid",
+    }
+    client.force_login(planner["leader"])
+    response = client.post(step_goals_url(planner["step"]), {"goals": [str(values[goal])]})
+    assert response.status_code == 400
+    assert "invalid-feedback" in response.content.decode()
+    assert not GoalLink.objects.exists()
+
+
+def test_a_dropped_step_serves_no_goal(client, planner):
+    step = planner["step"]
+    PlanStep.objects.filter(pk=step.pk).update(status=PlanStep.Status.DROPPED)
+    client.force_login(planner["leader"])
+    response = client.post(step_goals_url(step), {"goals": [str(planner["goals"][0].pk)]})
+    assert response.status_code == 400
+    assert "not dropped can serve a cohort goal" in response.content.decode()
+    assert not GoalLink.objects.exists()
+
+
+def test_a_step_of_an_organization_in_no_plan_sharing_cohort_offers_no_goal(
+    client, cohort, framework
+):
+    org = add_member_org(cohort, framework, "Quiet", 2, sharing=Sharing.LEVELS)
+    SharedGoal.objects.create(cohort=cohort, title="Close the gap")
+    step = PlanStep.objects.create(
+        assessment=org.programs.get().assessments.get(),
+        dimension=framework.dimensions.first(),
+        title="A step",
+    )
+    client.force_login(org_leader(org, "quiet-leader"))
+    edit = client.get(reverse("assessments:plan_step_edit", args=[step.pk])).content.decode()
+    assert "Cohort goals this step serves" not in edit
+    own = client.get(step_goals_url(step)).content.decode()
+    assert "shares its action plans with no cohort" in own
+
+
+def test_hostile_text_in_cohort_goals_is_shown_as_text_on_the_plan_step_page(client, planner):
+    payload = '<script>alert("x")</script>'
+    Cohort.objects.filter(members__organization=planner["org"]).update(name=payload)
+    SharedGoal.objects.filter(pk=planner["goals"][0].pk).update(title=payload, target=payload)
+    client.force_login(planner["leader"])
+    for url in (
+        reverse("assessments:plan_step_edit", args=[planner["step"].pk]),
+        step_goals_url(planner["step"]),
+    ):
+        html = client.get(url).content.decode()
+        assert payload not in html, url
+        assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html, url
+
+
+def test_the_step_goals_query_count_does_not_grow_with_the_cohorts(client, planner):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(step_goals_url(planner["step"])).status_code == 200
+        return len(queries)
+
+    client.force_login(planner["leader"])
+    before = count_queries()
+    for n in range(5):
+        other = Cohort.objects.create(name=f"Network {n}")
+        CohortMember.objects.create(
+            cohort=other, organization=planner["org"], status="active", sharing=Sharing.PLANS
+        )
+        SharedGoal.objects.create(cohort=other, title=f"Goal {n}")
+    assert count_queries() == before
