@@ -26,7 +26,28 @@ class FrameworkLocked(Exception):
 # --- Organizations, programs, people ----------------------------------------------------------
 
 
-class Organization(models.Model):
+class Statements(models.Model):
+    """What an organization, or a cohort of them, commits to and how it means to get there:
+    shown on its pages, reports and posters."""
+
+    commitment_statement = models.TextField(
+        _("racial equity commitment statement"),
+        blank=True,
+        max_length=3000,
+        help_text=_("Shown on reports and posters."),
+    )
+    vision = models.TextField(_("vision"), blank=True, max_length=2000)
+    theory_of_change = models.TextField(_("theory of change"), blank=True, max_length=5000)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_statements(self) -> bool:
+        return bool(self.commitment_statement or self.vision or self.theory_of_change)
+
+
+class Organization(Statements):
     class Sector(models.TextChoices):
         PUBLIC = "public", _("Public agency")
         NONPROFIT = "nonprofit", _("Nonprofit")
@@ -44,14 +65,6 @@ class Organization(models.Model):
     sector = models.CharField(_("sector"), max_length=20, choices=Sector)
     region = models.CharField(_("region"), max_length=100, blank=True)
     size = models.CharField(_("size"), max_length=20, choices=Size, blank=True)
-    commitment_statement = models.TextField(
-        _("racial equity commitment statement"),
-        blank=True,
-        max_length=3000,
-        help_text=_("Shown on reports and posters."),
-    )
-    vision = models.TextField(_("vision"), blank=True, max_length=2000)
-    theory_of_change = models.TextField(_("theory of change"), blank=True, max_length=5000)
     require_two_factor = models.BooleanField(
         _("require two-factor sign-in"),
         default=False,

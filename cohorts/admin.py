@@ -15,7 +15,7 @@ class FacilitatorInline(admin.TabularInline):
 class SharedGoalInline(admin.TabularInline):
     model = SharedGoal
     extra = 0
-    fields = ["title", "target_year", "order"]
+    fields = ["title", "measure", "target", "target_date", "target_year", "order"]
 
 
 @admin.register(Cohort)

@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import CharField, F, FloatField
 from django.db.models.functions import Cast
 
-from assessments.models import DimensionScore, Indicator, PlanStep, Program
+from assessments.models import DimensionScore, Indicator, Program
 from cohorts import tables
 from cohorts.models import GoalLink
 from cohorts.scorecard import CohortScorecard, build_scorecard
@@ -134,7 +134,9 @@ def scorecard(scope: Scope, today) -> CohortScorecard:
     """Goals, workgroups and the plan steps of members that share their plans: each program's
     latest submitted assessment. Five queries, whatever the cohort's size."""
     cohort = scope.cohort
-    goals = list(cohort.goals.values("id", "title", "target_year"))
+    goals = list(
+        cohort.goals.values("id", "title", "target_year", "measure", "target", "target_date")
+    )
     workgroups = [
         {
             "id": w.pk,
@@ -150,9 +152,7 @@ def scorecard(scope: Scope, today) -> CohortScorecard:
 
 
 def _shared_steps(scope: Scope) -> list[dict]:
-    rows = PlanStep.objects.filter(
-        assessment__in=scope.latest_assessments(scope.plan_members())
-    ).values_list(
+    rows = scope.plan_steps().values_list(
         "pk",
         "assessment__program__organization_id",
         "assessment__program__organization__name",

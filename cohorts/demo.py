@@ -6,7 +6,7 @@ invited and has not answered yet; one member withdrew.
 """
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -28,11 +28,47 @@ DESCRIPTION = (
     "Public agencies and community providers of three counties working together so that race "
     "no longer predicts how families fare. We meet each quarter and compare progress once a year."
 )
+STATEMENTS = {
+    "commitment_statement": (
+        "Together we commit to a region where a family's race no longer predicts the help it "
+        "gets or how it fares, and to show our progress openly each year."
+    ),
+    "vision": "Every family in the three counties finds one door to the support it needs.",
+    "theory_of_change": (
+        "If every member looks at its outcomes by race, designs services with the people it "
+        "serves and budgets for equity, then gaps become visible, owned and closed."
+    ),
+}
+# (title, target year, dimension, measure, target)
 GOALS = (
-    ("Every member reports its outcomes by race and ethnicity", 2028, "insight"),
-    ("Residents with lived experience co-design one service in each member", 2029, "services"),
-    ("Equity is part of every member's budget and board decisions", 2030, "governance"),
-    ("Staff at every level reflect the communities served", 2031, "people"),
+    (
+        "Every member reports its outcomes by race and ethnicity",
+        2028,
+        "insight",
+        "Members publishing outcomes by race each year",
+        "All members",
+    ),
+    (
+        "Residents with lived experience co-design one service in each member",
+        2029,
+        "services",
+        "Services co-designed with residents",
+        "One per member",
+    ),
+    (
+        "Equity is part of every member's budget and board decisions",
+        2030,
+        "governance",
+        "Members whose board reviews an equity budget analysis",
+        "80% of members",
+    ),
+    (
+        "Staff at every level reflect the communities served",
+        2031,
+        "people",
+        "Gap between staff and community demographics, by level",
+        "Under 5 points",
+    ),
 )
 WORKGROUPS = (("Data and evidence", 0), ("Community voice", 1), ("Leadership and budgets", 2))
 SEED = 2027
@@ -46,15 +82,24 @@ def seed_cohort() -> Cohort | None:
         return None
     rng = random.Random(SEED)
     cohort = Cohort.objects.create(
-        name=NAME, description=DESCRIPTION, created_by=facilitator, created_at=WHEN
+        name=NAME, description=DESCRIPTION, created_by=facilitator, created_at=WHEN, **STATEMENTS
     )
     Facilitator.objects.create(cohort=cohort, user=facilitator, added_at=WHEN)
     organizations = list(Organization.objects.order_by("created_at", "name"))
     members = [_member(cohort, n, org, rng, facilitator) for n, org in enumerate(organizations)]
     CohortMember.objects.bulk_create(members)
     goals = SharedGoal.objects.bulk_create(
-        SharedGoal(cohort=cohort, title=title, target_year=year, order=n, created_at=WHEN)
-        for n, (title, year, _) in enumerate(GOALS)
+        SharedGoal(
+            cohort=cohort,
+            title=title,
+            target_year=year,
+            measure=measure,
+            target=target,
+            target_date=date(year, 12, 31),
+            order=n,
+            created_at=WHEN,
+        )
+        for n, (title, year, _, measure, target) in enumerate(GOALS)
     )
     _workgroups(cohort, goals, organizations[:12])
     _goal_links(goals, members, facilitator)
@@ -95,7 +140,9 @@ def _workgroups(cohort, goals, organizations) -> None:
 def _goal_links(goals, members, by) -> None:
     """Members that share plans tie their steps in a goal's dimension to that goal."""
     sharing = [m.organization_id for m in members if m.shares_plans]
-    by_dimension = {dimension: goal for goal, (_, _, dimension) in zip(goals, GOALS, strict=True)}
+    by_dimension = {
+        dimension: goal for goal, (_, _, dimension, *_) in zip(goals, GOALS, strict=True)
+    }
     steps = PlanStep.objects.filter(
         assessment__program__organization_id__in=sharing,
         dimension__key__in=list(by_dimension),

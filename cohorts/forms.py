@@ -1,8 +1,12 @@
+from datetime import date
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Organization
-from cohorts.models import Cohort, SharedGoal, Sharing, Workgroup
+from assessments.forms import StatementsForm
+from assessments.models import Organization, PlanStep
+from cohorts import services
+from cohorts.models import Cohort, GoalLink, SharedGoal, Sharing, Workgroup
 from valuecurve.forms import ModelStaleSaveCheck
 
 YEAR_HELP = _("The year the cohort means to reach it, such as 2030.")
@@ -61,12 +65,39 @@ class SharingForm(forms.Form):
     )
 
 
+# A goal's date is a real one: not before the app's first cycles, not past the century.
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+
+
+class CohortStatementsForm(StatementsForm):
+    """The cohort's commitment, vision and theory of change, as an organization's."""
+
+    class Meta(StatementsForm.Meta):
+        model = Cohort
+
+
 class GoalForm(ModelStaleSaveCheck, forms.ModelForm):
     class Meta:
         model = SharedGoal
-        fields = ["title", "description", "target_year"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+        fields = ["title", "description", "measure", "target", "target_date", "target_year"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "target_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
         help_texts = {"target_year": YEAR_HELP}
+
+    def clean_target_date(self) -> date | None:
+        when = self.cleaned_data["target_date"]
+        if when is not None and not EARLIEST_DATE <= when <= LATEST_DATE:
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
+        return when
+
+    def clean(self):
+        data = super().clean()
+        when, year = data.get("target_date"), data.get("target_year")
+        if when is not None and year is not None and when.year > year:
+            self.add_error("target_date", _("The target date falls after the goal's target year."))
+        return data
 
     def clean_target_year(self):
         year = self.cleaned_data["target_year"]
@@ -113,3 +144,32 @@ class GoalLinksForm(forms.Form):
             goal: [self.steps[pk] for pk in self.cleaned_data[f"goal-{goal.pk}"]]
             for goal in self.goals
         }
+
+
+class StepGoalsForm(forms.Form):
+    """The cohort goals one action step serves: none, one or several of each cohort the
+    step's organization shares its plans with."""
+
+    goals = forms.MultipleChoiceField(
+        label=_("Cohort goals this step serves"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohorts = [(m.cohort, list(m.cohort.goals.all())) for m in members]
+        self.by_id = {str(g.pk): g for _cohort, goals in self.cohorts for g in goals}
+        self.fields["goals"].choices = [(pk, g.title) for pk, g in self.by_id.items()]
+
+    @classmethod
+    def for_step(cls, step: PlanStep, data=None) -> "StepGoalsForm":
+        """The form of the plan step's edit page (cohort_tags) and of its own page."""
+        members = list(services.step_goal_members(step))
+        cohorts = [m.cohort_id for m in members]
+        tied = GoalLink.objects.filter(plan_step=step, goal__cohort__in=cohorts)
+        initial = {"goals": [str(pk) for pk in tied.values_list("goal_id", flat=True)]}
+        return cls(data, members=members, initial=initial)
+
+    def chosen(self) -> list[SharedGoal]:
+        return [self.by_id[pk] for pk in self.cleaned_data["goals"]]

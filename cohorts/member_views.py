@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments.access import Need
+from assessments.access import Need, plan_step_for_user
 from cohorts import dashboard, services
 from cohorts.access import member_for_leader
-from cohorts.forms import GoalLinksForm, SharingForm
+from cohorts.forms import GoalLinksForm, SharingForm, StepGoalsForm
 from cohorts.models import CohortMember, GoalLink
 from cohorts.sharing import session_scope
 from valuecurve.confirm import confirm_page
@@ -172,3 +172,27 @@ def goal_links(request: HttpRequest, member_id) -> HttpResponse:
     count = services.goal_links_set(member=member, links=form.links(), by=request.user)
     messages.success(request, _("%(count)d steps tied to shared goals.") % {"count": count})
     return redirect("cohorts:membership", member.pk)
+
+
+# --- One step's cohort goals, from the action plan -------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def step_goals(request: HttpRequest, step_id) -> HttpResponse:
+    """Tie a leader's action step to the goals of the cohorts its organization shares
+    plans with; the plan step's edit page carries the same form."""
+    step = plan_step_for_user(request.user, step_id)
+    form = StepGoalsForm.for_step(step, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.step_goals_set(step=step, goals=form.chosen(), by=request.user)
+        except services.CohortError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The step serves %(count)d cohort goals.") % {"count": count}
+            )
+            return redirect("assessments:plan_step_edit", step.pk)
+    status = 400 if form.is_bound else 200
+    return render(request, "cohorts/step_goals.html", {"step": step, "form": form}, status=status)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import EmailInvitation, Organization, PlanStep
+from assessments.models import EmailInvitation, Organization, PlanStep, Statements
 from reports.models import PosterBatchBase
 
 
@@ -40,7 +40,7 @@ class CohortQuerySet(models.QuerySet):
         return self.update(data_version=F("data_version") + 1)
 
 
-class Cohort(models.Model):
+class Cohort(Statements):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -187,6 +187,20 @@ class SharedGoal(models.Model):
     title = models.CharField(_("goal"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
+    measure = models.CharField(
+        _("measure"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "How the cohort tells progress, such as “programs reporting outcomes by race”."
+        ),
+    )
+    target = models.CharField(
+        _("target"), max_length=100, blank=True, help_text=_("The value to reach, such as “80%”.")
+    )
+    target_date = models.DateField(
+        _("target date"), null=True, blank=True, help_text=_("When the target is to be reached.")
+    )
     order = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()

@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from assessments.levels import level_name
-from assessments.models import Assessment, PlanStep
+from assessments.models import PlanStep
 from cohorts import charts as cohort_charts
 from cohorts import data, tables
 from cohorts.models import Cohort
@@ -33,6 +33,8 @@ TOP_STEPS = 5
 POSTER_GOALS = 6
 STEP_TITLE_CHARS = 90
 GOAL_TITLE_CHARS = 100
+# The cohort's commitment statement, in one line under its name.
+COMMITMENT_CHARS = 140
 # Up to this many goals in one column; more go in two.
 GOALS_IN_ONE_COLUMN = 3
 # Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
@@ -134,15 +136,9 @@ class PosterGoal:
 
 
 def shared_links(scope: Scope) -> Q:
-    """A goal's links the session may see: to steps still in a submitted plan of a member
-    that shares its plans now. A filter for annotations on the cohort's goals."""
-    return Q(
-        links__plan_step__assessment__program__organization__in=scope.plan_members().values(
-            "organization"
-        ),
-        links__plan_step__assessment__status=Assessment.Status.SUBMITTED,
-        links__plan_step__status__in=OPEN_OR_DONE,
-    )
+    """A goal's links the session may see, to steps the cohort counts (`Scope.plan_steps`)
+    and still pursued (not dropped). A filter for annotations on the cohort's goals."""
+    return Q(links__plan_step__in=scope.plan_steps().filter(status__in=OPEN_OR_DONE))
 
 
 def poster_goals(scope: Scope) -> list[PosterGoal]:
@@ -270,6 +266,7 @@ def cohort_poster_context(
     return {
         "cohort": cohort,
         "cohort_name": truncate(cohort.name, POSTER_NAME_CHARS),
+        "commitment": truncate(cohort.commitment_statement, COMMITMENT_CHARS),
         "cycle": cycle,
         "size": size,
         "today": today,

@@ -40,6 +40,9 @@ class Goal:
     id: object
     title: str
     target_year: int | None = None
+    measure: str = ""
+    target: str = ""
+    target_date: date | None = None
 
 
 @dataclass(frozen=True)

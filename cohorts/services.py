@@ -224,6 +224,44 @@ def goal_links_set(*, member: CohortMember, links: dict[SharedGoal, list[PlanSte
     return len(wanted)
 
 
+def step_goal_members(step: PlanStep):
+    """The memberships through which a step can serve cohort goals: its organization's, in
+    cohorts it shares its action plans with."""
+    organization = step.assessment.program.organization_id
+    members = CohortMember.objects.sharing_plans().filter(organization_id=organization)
+    return (
+        members.select_related("cohort").prefetch_related("cohort__goals").order_by("cohort__name")
+    )
+
+
+def goal_links_of(member: CohortMember) -> dict[SharedGoal, list[PlanStep]]:
+    """The member's ties as `goal_links_set` takes them: each of the cohort's goals with the
+    member's tieable steps tied to it."""
+    goals = {goal.pk: goal for goal in member.cohort.goals.all()}
+    found: dict[SharedGoal, list[PlanStep]] = {goal: [] for goal in goals.values()}
+    links = GoalLink.objects.filter(goal__in=list(goals), plan_step__in=tieable_steps(member))
+    for link in links.select_related("plan_step"):
+        found[goals[link.goal_id]].append(link.plan_step)
+    return found
+
+
+@transaction.atomic
+def step_goals_set(*, step: PlanStep, goals: list[SharedGoal], by) -> int:
+    """Tie one action step to these goals, none or several per cohort, in every cohort its
+    organization shares its plans with: each member's ties are written by `goal_links_set`,
+    those of its other steps unchanged. Returns how many goals the step now serves."""
+    for member in step_goal_members(step):
+        if not tieable_steps(member).filter(pk=step.pk).exists():
+            raise CohortError(
+                _("Only a step of a submitted plan that is not dropped can serve a cohort goal.")
+            )
+        links = goal_links_of(member)
+        for goal, steps in links.items():
+            steps[:] = [s for s in steps if s.pk != step.pk] + ([step] if goal in goals else [])
+        goal_links_set(member=member, links=links, by=by)
+    return len(goals)
+
+
 def tieable_steps(member: CohortMember):
     """The member's steps that can serve a goal: in a submitted plan, not dropped. Ties to
     other steps (a dropped one, say) are kept as they are when the ties are saved."""

@@ -15,7 +15,9 @@ pages say how many members are left out and why.
 import hashlib
 from dataclasses import dataclass
 
-from assessments.models import Assessment, AssessmentQuerySet
+from django.db.models import QuerySet
+
+from assessments.models import Assessment, AssessmentQuerySet, PlanStep
 from cohorts.models import Cohort, CohortMemberQuerySet
 
 
@@ -59,6 +61,12 @@ class Scope:
         return Assessment.objects.latest_per_program().filter(
             program__organization__in=_orgs(self, members)
         )
+
+    def plan_steps(self) -> QuerySet[PlanStep]:
+        """The action steps the cohort counts: those of each program's latest submitted
+        assessment, of the members sharing their plans. The goals page, the scorecard and the
+        poster count a goal's steps from this one set, so they cannot disagree."""
+        return PlanStep.objects.filter(assessment__in=self.latest_assessments(self.plan_members()))
 
     def cache_key(self, *parts: object) -> str:
         """Keyed by the cohort's data version (it goes up with every change of what members

@@ -29,6 +29,7 @@ urlpatterns = [
         views.invitation_cancel,
         name="invitation_cancel",
     ),
+    path("<uuid:cohort_id>/statements/", views.cohort_statements, name="statements"),
     path("<uuid:cohort_id>/goals/", views.cohort_goals, name="goals"),
     path("<uuid:cohort_id>/goals/new/", views.goal_add, name="goal_add"),
     path("<uuid:cohort_id>/goals/<uuid:goal_id>/", views.goal_edit, name="goal_edit"),
@@ -63,4 +64,5 @@ urlpatterns = [
     ),
     path("memberships/<uuid:member_id>/end/", member_views.membership_end, name="membership_end"),
     path("memberships/<uuid:member_id>/goals/", member_views.goal_links, name="goal_links"),
+    path("steps/<uuid:step_id>/goals/", member_views.step_goals, name="step_goals"),
 ]

@@ -22,7 +22,14 @@ from cohorts.access import (
     member_for_facilitator,
     scope_for_facilitator,
 )
-from cohorts.forms import CohortForm, GoalForm, InviteForm, NewcomerInviteForm, WorkgroupForm
+from cohorts.forms import (
+    CohortForm,
+    CohortStatementsForm,
+    GoalForm,
+    InviteForm,
+    NewcomerInviteForm,
+    WorkgroupForm,
+)
 from cohorts.models import Cohort, CohortMember
 from cohorts.scorecard import scorecard_rows
 from cohorts.sharing import session_scope
@@ -326,6 +333,22 @@ def invitation_cancel(request: HttpRequest, cohort_id, member_id) -> HttpRespons
     return redirect("cohorts:members", cohort.pk)
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def cohort_statements(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The cohort's commitment, vision and theory of change, edited by its facilitators."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    form = CohortStatementsForm(request.POST if request.method == "POST" else None, instance=cohort)
+    if request.method == "POST" and form.is_valid():
+        services.record_save(form.save(commit=False), request.user)
+        messages.success(request, _("Statements saved. Members and the cohort poster show them."))
+        return redirect("cohorts:dashboard", cohort.pk)
+    status = 400 if form.is_bound else 200
+    return render(
+        request, "cohorts/statements.html", {"cohort": cohort, "form": form}, status=status
+    )
+
+
 # --- Shared goals and workgroups ------------------------------------------------------------
 
 
@@ -336,17 +359,21 @@ def cohort_goals(request: HttpRequest, cohort_id) -> HttpResponse:
 
 
 def _render_goals(request, cohort, goal_form, workgroup_form, status=200) -> HttpResponse:
-    scope = session_scope(request.user, cohort)
     context = {
         "cohort": cohort,
-        "goals": cohort.goals.annotate(
-            steps=Count("links", filter=poster.shared_links(scope), distinct=True)
-        ).order_by("order", "created_at"),
+        "goals": _goals_with_cards(session_scope(request.user, cohort)),
         "workgroups": cohort.workgroups.select_related("goal").prefetch_related("organizations"),
         "goal_form": goal_form,
         "workgroup_form": workgroup_form,
     }
     return render(request, "cohorts/goals.html", context, status=status)
+
+
+def _goals_with_cards(scope) -> list[tuple]:
+    """Each goal with its scorecard card: the goals page counts a goal's steps as the
+    scorecard does, from the same cards."""
+    cards = {card.goal.id: card for card in data.scorecard(scope, timezone.localdate()).goals}
+    return [(goal, cards[goal.pk]) for goal in scope.cohort.goals.all() if goal.pk in cards]
 
 
 @login_required

@@ -3,6 +3,7 @@
 from django import template
 
 from assessments.models import Role
+from cohorts.forms import StepGoalsForm
 from cohorts.models import CohortMember
 
 register = template.Library()
@@ -18,3 +19,11 @@ def pending_cohort_invitations(user) -> dict:
         organization__memberships__role=Role.LEADER,
     ).select_related("cohort", "organization")
     return {"pending": list(pending)}
+
+
+@register.inclusion_tag("cohorts/includes/step_goals.html")
+def step_cohort_goals(step) -> dict:
+    """On a plan step's edit page: the goals of the cohorts its organization shares plans
+    with, to tie the step to. Posts to the cohorts app, so the plan's forms know nothing of
+    cohorts."""
+    return {"step": step, "form": StepGoalsForm.for_step(step), "standalone": False}

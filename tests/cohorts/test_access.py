@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from assessments.models import Membership, Role
+from assessments.models import Membership, PlanStep, Role
 from cohorts.models import (
     Cohort,
     CohortMember,
@@ -78,6 +78,8 @@ CASES = [
         (("email", "new-leader@example.org"), ("organization_name", "Newcomers")),
     ),
     Case("cohorts:invitation_cancel", "POST", ("cohort", "invited"), "facilitator", 302),
+    Case("cohorts:statements", "GET", ("cohort",), "facilitator", 200),
+    Case("cohorts:statements", "POST", ("cohort",), "facilitator", 302, (("vision", "Together"),)),
     Case("cohorts:goals", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:goal_add", "POST", ("cohort",), "facilitator", 302, (("title", "A new goal"),)),
     Case("cohorts:goal_edit", "GET", ("cohort", "goal"), "facilitator", 200),
@@ -116,6 +118,8 @@ CASES = [
     Case("cohorts:membership_end", "GET", ("member",), "member_lead", 200),  # confirmation
     Case("cohorts:membership_end", "POST", ("member",), "member_lead", 302),
     Case("cohorts:goal_links", "POST", ("member",), "member_lead", 302),
+    Case("cohorts:step_goals", "GET", ("step",), "member_lead", 200),
+    Case("cohorts:step_goals", "POST", ("step",), "member_lead", 302, (("goals", "goal"),)),
 ]
 
 
@@ -137,7 +141,13 @@ def world(cohort, facilitator, framework, settings, tmp_path):
     Membership.objects.create(user=users["member_leader"], organization=org, role=Role.LEADER)
     outsider = add_member_org(other, framework, "Outsider", 1)
     goal = SharedGoal.objects.create(cohort=cohort, title="Goal")
+    step = PlanStep.objects.create(
+        assessment=org.programs.get().assessments.get(),
+        dimension=framework.dimensions.first(),
+        title="A step",
+    )
     ids = {
+        "step": step.pk,
         "cohort": cohort.pk,
         "organization": org.pk,
         "assessment": org.programs.get().assessments.get().pk,
@@ -164,6 +174,7 @@ def state(world) -> tuple:
         GoalLink.objects.count(),
         MemberPosterBatch.objects.count(),
         NewcomerInvitation.objects.count(),
+        Cohort.objects.filter(pk=cohort.pk).values_list("vision", flat=True).get(),
     )
 
 

@@ -100,7 +100,9 @@ def snapshot(cohort) -> tuple:
     return (
         Cohort.objects.count(),
         sorted(cohort.members.values_list("organization_id", "status", "sharing")),
-        sorted(cohort.goals.values_list("title", "target_year")),
+        sorted(
+            cohort.goals.values_list("title", "target_year", "measure", "target", "target_date")
+        ),
         sorted(cohort.workgroups.values_list("name", "goal_id")),
         GoalLink.objects.count(),
         sorted(NewcomerInvitation.objects.values_list("email", "accepted_at")),
@@ -113,7 +115,7 @@ def forms(cohort, facilitator, framework):
     org = add_member_org(cohort, framework, "Member", 2, sharing=Sharing.PLANS)
     goal = SharedGoal.objects.create(cohort=cohort, title="Goal")
     workgroup = Workgroup.objects.create(cohort=cohort, name="Group")
-    PlanStep.objects.create(
+    step = PlanStep.objects.create(
         assessment=org.programs.get().assessments.get(),
         dimension=framework.dimensions.first(),
         title="A step",
@@ -132,11 +134,15 @@ def forms(cohort, facilitator, framework):
         (leader, reverse("cohorts:join", args=[token]), ["name", "sector", "region", "size"]),
         (facilitator, reverse("cohorts:create"), ["name", "description"]),
         (facilitator, reverse("cohorts:invite", args=[cohort.pk]), ["organizations"]),
-        (facilitator, reverse("cohorts:goal_add", args=[cohort.pk]), ["title", "target_year"]),
+        (
+            facilitator,
+            reverse("cohorts:goal_add", args=[cohort.pk]),
+            ["title", "measure", "target", "target_date", "target_year"],
+        ),
         (
             facilitator,
             reverse("cohorts:goal_edit", args=[cohort.pk, goal.pk]),
-            ["title", "description", "target_year"],
+            ["title", "description", "measure", "target", "target_date", "target_year"],
         ),
         (
             facilitator,
@@ -150,6 +156,7 @@ def forms(cohort, facilitator, framework):
         ),
         (leader, reverse("cohorts:membership_sharing", args=[member.pk]), ["sharing"]),
         (leader, reverse("cohorts:goal_links", args=[member.pk]), [f"goal-{goal.pk}"]),
+        (leader, reverse("cohorts:step_goals", args=[step.pk]), ["goals"]),
     ]
 
 

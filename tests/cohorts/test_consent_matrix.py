@@ -294,8 +294,9 @@ NOT_OUTPUTS = {
     "cohorts:members": "membership administration: names and consent choices, no member data",
     "cohorts:invite": "sends invitations (POST)",
     "cohorts:invitation_cancel": "cancels an invitation (POST)",
-    "cohorts:newcomer_invite": "invites an organization not in the app yet, by email (POST)",
-    "cohorts:join": "the invited newcomer's link: sign-up, the new organization, its consent",
+    "cohorts:newcomer_invite": "invites a newcomer by email (POST)",
+    "cohorts:join": "a newcomer's invitation link: creates the organization, shows no member data",
+    "cohorts:statements": "the cohort's own commitment, vision and theory of change",
     "cohorts:goal_add": "the cohort's own goal (POST)",
     "cohorts:goal_edit": "the cohort's own goal: its title and description",
     "cohorts:goal_remove": "the cohort's own goal (POST)",
@@ -305,6 +306,7 @@ NOT_OUTPUTS = {
     "cohorts:membership_sharing": "the member's own consent (POST)",
     "cohorts:membership_end": "the member's own consent (POST)",
     "cohorts:goal_links": "the member's own ties of its steps to goals (POST)",
+    "cohorts:step_goals": "the member's own ties of one of its steps to goals",
 }
 # Loaded through the organization access helpers: 404 to anyone who is not a member of the
 # organization, a facilitator included (tests/assessments/test_access.py; and below).
@@ -408,7 +410,6 @@ def subject(framework: Framework, number: int, case: Case, fillers, facilitators
         shares_outcomes=case.outcomes,
     )
     return Subject(number, cohort, organization, assessment, memberships[0])
-
 
 
 @pytest.fixture(scope="module")

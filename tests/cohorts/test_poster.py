@@ -280,3 +280,17 @@ def test_without_chromium_the_levels_are_said_in_words(cohort, members, monkeypa
     text = flat(pdf_text(content, tmp_path))
     assert "Governance & Structures: 6 Collaborative" in text
     assert len(pdf_reader(content).pages) == 1
+
+
+@needs_poppler
+@pytest.mark.parametrize("size", ["tabloid", "a3"])
+def test_the_cohorts_commitment_fits_one_line_of_a_one_page_poster(
+    cohort, members, action_steps, tmp_path, size
+):
+    cohort.name = ("Red Regional Colaborativa por la Equidad " * 6)[:200]
+    cohort.commitment_statement = "We commit to a county where " + "race predicts nothing " * 100
+    cohort.save()
+    content = poster.cohort_poster_pdf(scope=scope(cohort), size=poster_sizes()[size], today=TODAY)
+    assert len(pdf_reader(content).pages) == 1
+    text = flat(pdf_text(content, tmp_path))
+    assert "We commit to a county where race predicts nothing" in text
