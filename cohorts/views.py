@@ -224,7 +224,9 @@ def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpRespon
     scope = scope_for_facilitator(request.user, cohort_id)
     cohort = scope.cohort
     assessment = get_object_or_404(
-        Assessment.objects.submitted().select_related("program__organization", "framework"),
+        Assessment.objects.submitted()
+        .of_active_programs()
+        .select_related("program__organization", "framework"),
         pk=assessment_id,
     )
     member = cohort.members.sharing_answers().filter(organization=assessment.program.organization)

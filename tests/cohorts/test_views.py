@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import Organization, PlanStep, Program
 from assessments.services import assessment_reopen
@@ -267,6 +268,16 @@ def test_plans_and_answers_follow_the_consent(client, cohort, facilitator, frame
     member.sharing = Sharing.EVERYTHING
     member.save()
     assert client.get(answers).status_code == 200
+
+
+def test_an_archived_programs_answers_leave_the_cohort(client, cohort, facilitator, framework):
+    org = add_member_org(cohort, framework, "Archiving org", 2, sharing=Sharing.EVERYTHING)
+    program = org.programs.get()
+    answers = reverse("cohorts:member_answers", args=[cohort.pk, program.assessments.get().pk])
+    sign_in(client, facilitator)
+    assert client.get(answers).status_code == 200
+    Program.objects.filter(pk=program.pk).update(archived_at=timezone.now())
+    assert client.get(answers).status_code == 404
 
 
 def test_a_member_sees_benchmarks_without_other_members_names(client, cohort, five_members):
