@@ -55,7 +55,7 @@ def assessment_for_user(
     user, assessment_id: uuid.UUID, need: Need = Need.READ
 ) -> tuple[Assessment, Membership]:
     assessment = (
-        Assessment.objects.select_related("program__organization", "framework")
+        Assessment.objects.select_related("program__organization", "framework", "cycle")
         .filter(pk=assessment_id)
         .first()
     )

@@ -172,7 +172,7 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["program", "cycle", "status", "framework", "submitted_at"]
     list_filter = ["status", "framework"]
     list_select_related = ["program", "framework"]
-    search_fields = ["program__name", "program__organization__name", "cycle"]
+    search_fields = ["program__name", "program__organization__name", "cycle__name"]
     inlines = [AnswerInline, EventInline]
 
     def has_change_permission(self, request, obj=None):

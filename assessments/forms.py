@@ -6,11 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from assessments import levels
+from assessments import cycles, levels
 from assessments.models import (
     ActionStep,
     Answer,
     AnswerFields,
+    Cycle,
     Framework,
     Organization,
     PlanStep,
@@ -111,12 +112,65 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+CYCLE_NAME = re.compile(r"[\w .\-/]+")
+
+
+def date_input() -> forms.DateInput:
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+PERIOD_FIELDS = ["name", "starts_on", "ends_on"]
+PERIOD_WIDGETS = {"starts_on": date_input(), "ends_on": date_input()}
+
+
+class PeriodForm(ModelStaleSaveCheck, forms.ModelForm):
+    """A named period with dates: an organization's cycle, or a cohort's round."""
+
+    ends_before_start = _("A cycle cannot end before it starts.")
+
+    def clean_name(self) -> str:
+        return clean_cycle_name(self.cleaned_data["name"])
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", self.ends_before_start)
+        return data
+
+
+class CycleForm(PeriodForm):
+    class Meta:
+        model = Cycle
+        fields = PERIOD_FIELDS
+        widgets = PERIOD_WIDGETS
+
+
+def clean_cycle_name(name: str) -> str:
+    name = name.strip()
+    if not CYCLE_NAME.fullmatch(name):
+        raise ValidationError(_("Use letters, digits, spaces, dots, dashes or slashes."))
+    return name
+
+
 class StartAssessmentForm(forms.Form):
-    cycle = forms.CharField(
+    """Start a program's assessment in one of the organization's free cycles, or in a new
+    cycle named and dated here (the first time, this year is offered)."""
+
+    cycle = forms.ModelChoiceField(
         label=_("Cycle"),
-        max_length=40,
-        help_text=_("A name for this round, such as a year: “2026”."),
+        queryset=Cycle.objects.none(),
+        required=False,
+        empty_label=_("A new cycle (name it below)"),
     )
+    new_name = forms.CharField(
+        label=_("New cycle's name"),
+        max_length=40,
+        required=False,
+        help_text=_("Such as a year: “2027” or “2026-27”."),
+    )
+    new_starts_on = forms.DateField(label=_("Starts on"), required=False, widget=date_input())
+    new_ends_on = forms.DateField(label=_("Ends on"), required=False, widget=date_input())
     framework = forms.ModelChoiceField(
         label=_("Framework"), queryset=Framework.objects.none(), empty_label=None
     )
@@ -124,9 +178,18 @@ class StartAssessmentForm(forms.Form):
         label=_("Start from the previous cycle's answers"), required=False, initial=True
     )
 
-    def __init__(self, *args, program: Program, **kwargs):
+    def __init__(self, *args, program: Program, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
+        free = cycles.free_cycles(program)
+        self.fields["cycle"].queryset = free
+        self.fields["cycle"].initial = cycles.suggested_cycle(program, today)
+        if self.fields["cycle"].initial is None:
+            name, starts_on, ends_on = cycles.calendar_year(today)
+            taken = program.organization.cycles.filter(name=name).exists()
+            self.fields["new_name"].initial = "" if taken else name
+            self.fields["new_starts_on"].initial = starts_on
+            self.fields["new_ends_on"].initial = ends_on
         self.fields["framework"].queryset = Framework.objects.order_by("slug", "-version")
         if not program.assessments.exists():
             del self.fields["copy_previous"]
@@ -134,13 +197,42 @@ class StartAssessmentForm(forms.Form):
         self.helper.form_tag = False
         self.helper.add_input(Submit("start", _("Start assessment")))
 
-    def clean_cycle(self) -> str:
-        cycle = self.cleaned_data["cycle"].strip()
-        if not re.fullmatch(r"[\w .\-/]+", cycle):
-            raise ValidationError(_("Use letters, digits, spaces, dots, dashes or slashes."))
-        if self.program.assessments.filter(cycle=cycle).exists():
-            raise ValidationError(_("This program already has an assessment for this cycle."))
-        return cycle
+    def clean(self):
+        data = super().clean()
+        if data.get("cycle") is not None:
+            return data
+        name = data.get("new_name", "")
+        if not name:
+            self.add_error("new_name", _("Choose a cycle, or name a new one."))
+        else:
+            try:
+                data["new_name"] = clean_cycle_name(name)
+            except ValidationError as exc:
+                self.add_error("new_name", exc)
+            else:
+                if self.program.organization.cycles.filter(name__iexact=name.strip()).exists():
+                    self.add_error(
+                        "new_name", _("Your organization has this cycle already: choose it.")
+                    )
+        for field in ("new_starts_on", "new_ends_on"):
+            if not data.get(field) and field not in self.errors:
+                self.add_error(field, _("A new cycle needs its dates."))
+        starts_on, ends_on = data.get("new_starts_on"), data.get("new_ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("new_ends_on", _("A cycle cannot end before it starts."))
+        return data
+
+    def chosen_cycle(self) -> Cycle:
+        """The cycle chosen, or the new one described (not saved yet)."""
+        data = self.cleaned_data
+        if data.get("cycle") is not None:
+            return data["cycle"]
+        return Cycle(
+            organization=self.program.organization,
+            name=data["new_name"],
+            starts_on=data["new_starts_on"],
+            ends_on=data["new_ends_on"],
+        )
 
 
 class ReopenForm(forms.Form):

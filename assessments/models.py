@@ -289,6 +289,58 @@ class LevelDescriptor(FrameworkPart):
         return self.indicator.dimension.framework
 
 
+# --- Cycles ----------------------------------------------------------------------------------
+
+
+# Cycles are ordered by their dates, then their names: this order decides "latest", "previous"
+# and "current" everywhere (pages, exports, posters, batches, cohort rounds).
+CYCLE_ORDER = ("starts_on", "ends_on", "name")
+
+
+class CycleQuerySet(models.QuerySet):
+    def in_order(self) -> "CycleQuerySet":
+        """Oldest first."""
+        return self.order_by(*CYCLE_ORDER)
+
+    def current(self, today) -> "CycleQuerySet":
+        """The cycles whose dates include `today`."""
+        return self.filter(starts_on__lte=today, ends_on__gte=today)
+
+
+class Cycle(models.Model):
+    """One of an organization's assessment periods ("2027", April 1 to March 31): each program
+    has at most one assessment per cycle. A cohort round links each member's cycle to it."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(
+        _("name"), max_length=40, help_text=_("Such as a year: “2027” or “2026-27”.")
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = list(CYCLE_ORDER)
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="one_cycle_per_name"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
+            ),
+        ]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_current(self, today) -> bool:
+        return self.starts_on <= today <= self.ends_on
+
+
 # --- Assessments -----------------------------------------------------------------------------
 
 
@@ -302,11 +354,14 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(status=Assessment.Status.SUBMITTED)
 
     # Which assessment is a program's latest is decided here and nowhere else (pages, exports,
-    # posters, cohorts): by cycle, one assessment per program and cycle. Cycle labels sort as
-    # text, oldest first ("2025" < "2026", "2025-26" < "2026-27").
+    # posters, cohorts): by its cycle's place in CYCLE_ORDER, one assessment per program and
+    # cycle.
     def in_cycle_order(self) -> "AssessmentQuerySet":
         """Oldest cycle first."""
-        return self.order_by("cycle")
+        return self.select_related("cycle").order_by(*(f"cycle__{f}" for f in CYCLE_ORDER))
+
+    def newest_cycle_first(self) -> "AssessmentQuerySet":
+        return self.select_related("cycle").order_by(*(f"-cycle__{f}" for f in CYCLE_ORDER))
 
     def latest_per_program(self) -> "AssessmentQuerySet":
         """Per active program, its submitted assessment of the newest cycle: filter the programs
@@ -315,18 +370,27 @@ class AssessmentQuerySet(models.QuerySet):
         newest = (
             Assessment.objects.submitted()
             .filter(program_id=models.OuterRef("program_id"))
-            .order_by("-cycle")
+            .newest_cycle_first()
             .values("pk")[:1]
         )
         return self.submitted().of_active_programs().filter(pk=models.Subquery(newest))
+
+    def before_cycle(self, cycle: Cycle) -> "AssessmentQuerySet":
+        """Assessments of cycles that come before this one in CYCLE_ORDER."""
+        earlier = Q()
+        for i, field in enumerate(CYCLE_ORDER):
+            same = {f"cycle__{f}": getattr(cycle, f) for f in CYCLE_ORDER[:i]}
+            earlier |= Q(**same, **{f"cycle__{field}__lt": getattr(cycle, field)})
+        return self.filter(earlier)
 
     def previous_cycle_of(self, assessment: "Assessment") -> "Assessment | None":
         """The program's submitted assessment of the newest cycle before this one's: the
         cycle a new one continues (its unfinished steps, its "done last cycle")."""
         return (
             self.submitted()
-            .filter(program_id=assessment.program_id, cycle__lt=assessment.cycle)
-            .order_by("-cycle")
+            .filter(program_id=assessment.program_id)
+            .before_cycle(assessment.cycle)
+            .newest_cycle_first()
             .first()
         )
 
@@ -343,7 +407,9 @@ class Assessment(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assessments")
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
-    cycle = models.CharField(_("cycle"), max_length=40)
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.RESTRICT, related_name="assessments", verbose_name=_("cycle")
+    )
     status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
     # Optimistic locking: every save of answers bumps it; a stale page is refused.
     version = models.PositiveIntegerField(default=1)
@@ -366,7 +432,7 @@ class Assessment(models.Model):
     objects = AssessmentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["program", "-cycle"]
+        ordering = ["program", "-cycle__starts_on", "-cycle__ends_on", "-cycle__name"]
         constraints = [
             models.UniqueConstraint(fields=["program", "cycle"], name="one_assessment_per_cycle")
         ]

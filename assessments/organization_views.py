@@ -2,18 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from assessments import organizations
+from assessments import cycles, organizations
 from assessments.access import Need, organization_for_user, program_for_user
-from assessments.forms import OrganizationForm, ProgramForm
-from assessments.models import Program
+from assessments.forms import CycleForm, OrganizationForm, ProgramForm
+from assessments.models import Cycle, Program
 from valuecurve.confirm import confirm_page
+from valuecurve.forms import saved_through
 
 
 @login_required
@@ -125,17 +128,59 @@ def _change(request, program: Program, write, done: str) -> HttpResponse:
 
 
 def _saved(form: ProgramForm, by) -> bool:
-    if not form.is_valid():
-        return False
-    try:
-        organizations.program_save(program=form.instance, by=by)
-    except organizations.ProgramError as exc:
-        form.add_error("name", str(exc))
-        return False
-    return True
+    return saved_through(
+        form,
+        lambda: organizations.program_save(program=form.instance, by=by),
+        organizations.ProgramError,
+    )
 
 
 def _form_page(request, form, heading: str, button: str, intro: str = "") -> HttpResponse:
     context = {"form": form, "heading": heading, "button": button, "intro": intro}
     status = 400 if form.errors else 200
     return render(request, "assessments/form_page.html", context, status=status)
+
+
+# --- Cycles ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_cycles(request: HttpRequest, organization_id) -> HttpResponse:
+    """The organization's cycles, newest first, with how many assessments each holds; its
+    leaders add one here. Two queries after the access check."""
+    organization, membership = organization_for_user(request.user, organization_id)
+    form = None
+    if membership.can_lead:
+        form = CycleForm(request.POST or None, instance=Cycle(organization=organization))
+        if request.method == "POST" and _cycle_saved(form, request.user):
+            messages.success(request, _("Cycle %s added.") % form.instance.name)
+            return redirect("assessments:cycles", organization.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    found = organization.cycles.annotate(assessment_count=Count("assessments")).order_by(
+        "-starts_on", "-ends_on", "-name"
+    )
+    context = {"organization": organization, "membership": membership, "cycles": found}
+    context["form"], context["today"] = form, timezone.localdate()
+    status = 400 if form is not None and form.errors else 200
+    return render(request, "assessments/cycles.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_edit(request: HttpRequest, organization_id, cycle_id) -> HttpResponse:
+    organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
+    cycle = get_object_or_404(organization.cycles, pk=cycle_id)
+    heading = _("Edit cycle %s") % cycle.name
+    form = CycleForm(request.POST or None, instance=cycle)
+    if request.method == "POST" and _cycle_saved(form, request.user):
+        messages.success(request, _("Cycle saved."))
+        return redirect("assessments:cycles", organization.pk)
+    return _form_page(request, form, heading, _("Save cycle"))
+
+
+def _cycle_saved(form: CycleForm, by) -> bool:
+    return saved_through(
+        form, lambda: cycles.cycle_save(cycle=form.instance, by=by), cycles.CycleError
+    )

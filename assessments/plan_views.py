@@ -22,7 +22,7 @@ def plan(request: HttpRequest, assessment_id) -> HttpResponse:
 
 
 def _render_plan(request, assessment, membership, bad_form=None, status=200) -> HttpResponse:
-    steps = list(assessment.plan_steps.select_related("dimension", "continues__assessment"))
+    steps = list(assessment.plan_steps.select_related("dimension", "continues__assessment__cycle"))
     previous, done_before = plans.done_last_cycle(assessment)
     sections = []
     for dimension in assessment.framework.dimensions.prefetch_related("action_steps"):

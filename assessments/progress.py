@@ -113,7 +113,7 @@ def dimension_trend(assessments: list[Assessment]) -> tuple[list[str], list[Tren
         )
         for key, dimension in dimensions.items()
     ]
-    return [a.cycle for a in assessments], lines
+    return [a.cycle.name for a in assessments], lines
 
 
 def cycles_trend(assessments: list[Assessment]) -> go.Figure | None:

@@ -13,6 +13,7 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Cycle,
     Dimension,
     DimensionScore,
     Framework,
@@ -109,7 +110,8 @@ def assessment_profile(
 
 
 def previous_assessment(program: Program) -> Assessment | None:
-    return program.assessments.order_by("-created_at").first()
+    """The assessment of the program's newest cycle: the one a new cycle starts from."""
+    return program.assessments.newest_cycle_first().first()
 
 
 # --- Writing -----------------------------------------------------------------------------------
@@ -117,13 +119,15 @@ def previous_assessment(program: Program) -> Assessment | None:
 
 @transaction.atomic
 def assessment_start(
-    *, program: Program, cycle: str, framework: Framework, by, copy_from: Assessment | None = None
+    *, program: Program, cycle: Cycle, framework: Framework, by, copy_from: Assessment | None = None
 ) -> Assessment:
     """Start a draft for a cycle, optionally pre-filled with an earlier cycle's answers.
 
     Answers are copied by indicator key, so a cycle can start from one on an older version,
     and marked "carried over" until someone confirms or changes them.
     """
+    if cycle.organization_id != program.organization_id:
+        raise AssessmentError(_("This cycle is another organization's."))
     if program.assessments.filter(cycle=cycle).exists():
         raise AssessmentError(_("This program already has an assessment for cycle “%s”.") % cycle)
     assessment = Assessment.objects.create(

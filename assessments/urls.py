@@ -22,6 +22,16 @@ urlpatterns = [
         organization_views.program_create,
         name="program_create",
     ),
+    path(
+        "organizations/<uuid:organization_id>/cycles/",
+        organization_views.organization_cycles,
+        name="cycles",
+    ),
+    path(
+        "organizations/<uuid:organization_id>/cycles/<uuid:cycle_id>/",
+        organization_views.cycle_edit,
+        name="cycle_edit",
+    ),
     path("programs/<uuid:program_id>/", views.program_detail, name="program"),
     path("programs/<uuid:program_id>/edit/", organization_views.program_edit, name="program_edit"),
     path(

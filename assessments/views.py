@@ -1,14 +1,18 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from assessments import services
+from assessments import cycles, services
 from assessments.access import Need, assessment_for_user, program_for_user
 from assessments.checklist import checklist_steps
 from assessments.forms import (
@@ -39,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.order_by("-created_at").prefetch_related("scores"),
+                queryset=Assessment.objects.newest_cycle_first().prefetch_related("scores"),
             )
         )
         .order_by("name")
@@ -56,7 +60,11 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         for m in memberships
     ]
-    context = {"rows": rows, "todos": list(respondent_to_do(request.user))}
+    context = {
+        "rows": rows,
+        "todos": list(respondent_to_do(request.user)),
+        "organization_ids": [m.organization_id for m in memberships],
+    }
     return render(request, "assessments/home.html", context)
 
 
@@ -80,8 +88,19 @@ def checklist_for(organization_id, facts) -> list[dict]:
 @login_required
 def program_detail(request: HttpRequest, program_id) -> HttpResponse:
     program, membership = program_for_user(request.user, program_id)
-    form = StartAssessmentForm(program=program) if membership.can_lead else None
+    form = None
+    if membership.can_lead:
+        asked = cycles.free_cycles(program).filter(pk=_uuid_or_none(request.GET.get("cycle")))
+        initial = {"cycle": asked.first()} if asked.exists() else {}
+        form = StartAssessmentForm(program=program, today=timezone.localdate(), initial=initial)
     return _render_program(request, program, membership, form)
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 def _render_program(request, program, membership, form, status=200) -> HttpResponse:
@@ -106,7 +125,7 @@ def _render_program(request, program, membership, form, status=200) -> HttpRespo
 @require_POST
 def assessment_start(request: HttpRequest, program_id) -> HttpResponse:
     program, membership = program_for_user(request.user, program_id, Need.LEAD)
-    form = StartAssessmentForm(request.POST, program=program)
+    form = StartAssessmentForm(request.POST, program=program, today=timezone.localdate())
     if program.is_archived:
         form.add_error(None, _("This program is archived. Restore it to start a new cycle."))
         return _render_program(request, program, membership, form, status=409)
@@ -116,15 +135,19 @@ def assessment_start(request: HttpRequest, program_id) -> HttpResponse:
         services.previous_assessment(program) if form.cleaned_data.get("copy_previous") else None
     )
     try:
-        assessment = services.assessment_start(
-            program=program,
-            cycle=form.cleaned_data["cycle"],
-            framework=form.cleaned_data["framework"],
-            by=request.user,
-            copy_from=copy_from,
-        )
-    except services.AssessmentError as exc:
-        form.add_error("cycle", str(exc))
+        with transaction.atomic():
+            cycle = form.chosen_cycle()
+            if cycle._state.adding:
+                cycles.cycle_save(cycle=cycle, by=request.user)
+            assessment = services.assessment_start(
+                program=program,
+                cycle=cycle,
+                framework=form.cleaned_data["framework"],
+                by=request.user,
+                copy_from=copy_from,
+            )
+    except (services.AssessmentError, cycles.CycleError) as exc:
+        form.add_error(None, str(exc))
         return _render_program(request, program, membership, form, status=400)
     messages.success(request, _("Assessment started. Your answers save as you go."))
     return redirect("assessments:detail", assessment.pk)

@@ -49,7 +49,7 @@ def assessments_with_plans(count: int) -> list:
     chosen = list(
         Assessment.objects.submitted()
         .select_related("program__organization", "framework")
-        .order_by("program__organization__name", "program__name", "cycle")[:count]
+        .order_by("program__organization__name", "program__name", "cycle__starts_on")[:count]
     )
     for assessment in chosen:
         dimensions = services.framework_dimensions(assessment.framework)

@@ -124,7 +124,7 @@ def page_targets() -> list[tuple[str, str]]:
 
     latest = (
         Assessment.objects.submitted()
-        .filter(program__organization__memberships__user__username="leader", cycle="2026")
+        .filter(program__organization__memberships__user__username="leader", cycle__name="2026")
         .order_by("program__name")
         .first()
     )

@@ -38,14 +38,25 @@ class CohortsConfig(AppConfig):
 
 def register_exports() -> None:
     """An organization's export holds its memberships of cohorts and their consent, its
-    steps' ties to shared goals and its places in workgroups; the cohorts themselves are
+    steps' ties to shared goals, its places in workgroups and its cycles' places in cohort
+    rounds; the cohorts themselves are
     referred to by id, never exported with it."""
     from assessments import portability
-    from cohorts.models import Cohort, CohortMember, GoalLink, SharedGoal, Workgroup
+    from cohorts.models import (
+        Cohort,
+        CohortMember,
+        CohortRound,
+        GoalLink,
+        RoundCycle,
+        SharedGoal,
+        Workgroup,
+    )
 
     portability.by_id_reference(Cohort, "name")
     portability.by_id_reference(SharedGoal, "title")
     portability.by_id_reference(Workgroup, "name")
+    portability.by_id_reference(CohortRound, "name")
     portability.register_owned(CohortMember, "organization")
     portability.register_owned(GoalLink, "plan_step__assessment__program__organization")
     portability.register_owned(Workgroup.organizations.through, "organization")
+    portability.register_owned(RoundCycle, "organization")

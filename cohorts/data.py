@@ -10,12 +10,13 @@ import uuid
 
 import pandas as pd
 from django.core.cache import cache
-from django.db.models import CharField, F, FloatField
+from django.db.models import CharField, F, FloatField, Value
 from django.db.models.functions import Cast
 
 from assessments.models import DimensionScore, Indicator, Program
 from cohorts import tables
 from cohorts.models import GoalLink
+from cohorts.rounds import RoundProgress, default_round, scope_rounds
 from cohorts.scorecard import CohortScorecard, build_scorecard
 from cohorts.sharing import Scope
 from outcomes import metrics as outcome_metrics
@@ -42,14 +43,20 @@ def cycle_options(scope: Scope, cycle: str) -> dict[str, list[str]]:
     return _cached(scope.cache_key("options", cycle), build)
 
 
+def rounds(scope: Scope) -> list[RoundProgress]:
+    """The cohort's rounds, newest first, with how many members the scope sees submitted."""
+    return _cached(scope.cache_key("rounds"), lambda: scope_rounds(scope))
+
+
 def cycles(scope: Scope) -> list[str]:
-    """The cycles in which sharing members submitted assessments, newest first."""
+    """The names of the rounds in which members the scope sees submitted, newest first."""
+    return [r.name for r in rounds(scope) if r.submitted]
 
-    def build() -> list[str]:
-        found = scope.assessments().order_by().values_list("cycle", flat=True).distinct()
-        return sorted(set(found), reverse=True)
 
-    return _cached(scope.cache_key("cycles"), build)
+def default_cycle(scope: Scope, today) -> str:
+    """The name of the round pages and documents show unless asked for another."""
+    chosen = default_round(rounds(scope), today)
+    return chosen.name if chosen else ""
 
 
 # Ids come as text and the index as a float: converting 100,000 UUIDs and Decimals row by row
@@ -64,7 +71,7 @@ SCORE_FIELDS = {
     "program_name": F("assessment__program__name"),
     "service_area": F("assessment__program__service_area"),
     "assessment": Cast("assessment_id", CharField()),
-    "cycle": F("assessment__cycle"),
+    "cycle": Value(""),  # the round's name, set per frame
     "framework": F("assessment__framework_id"),
     "dimension": F("dimension__key"),
     "level": F("level"),
@@ -73,13 +80,15 @@ SCORE_FIELDS = {
 
 
 def cycle_frame(scope: Scope, cycle: str) -> pd.DataFrame:
-    """One row per (submitted assessment, dimension) of the members seen, in a cycle."""
+    """One row per (submitted assessment, dimension) of the members seen, in a round (by its
+    name): each member's assessments of its cycle linked to the round."""
 
     def build() -> pd.DataFrame:
-        assessments = scope.assessments().filter(cycle=cycle)
+        assessments = scope.round_assessments(cycle)
+        fields = {**SCORE_FIELDS, "cycle": Value(cycle, output_field=CharField())}
         rows = (
             DimensionScore.objects.filter(assessment__in=assessments)
-            .annotate(**{f"_{name}": value for name, value in SCORE_FIELDS.items()})
+            .annotate(**{f"_{name}": value for name, value in fields.items()})
             .values_list(*(f"_{name}" for name in SCORE_FIELDS))
         )
         frame = pd.DataFrame.from_records(list(rows), columns=list(SCORE_FIELDS))

@@ -10,17 +10,20 @@ from datetime import UTC, date, datetime
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from assessments.models import Organization, PlanStep
+from assessments.models import Cycle, Organization, PlanStep
 from cohorts.models import (
     Cohort,
     CohortMember,
+    CohortRound,
     Facilitator,
     GoalLink,
     SharedGoal,
     Sharing,
     Workgroup,
 )
+from cohorts.rounds import round_save
 
 FACILITATOR = "facilitator"
 NAME = "Tri-County Equity Network"
@@ -103,7 +106,26 @@ def seed_cohort() -> Cohort | None:
     )
     _workgroups(cohort, goals, organizations[:12])
     _goal_links(goals, members, facilitator)
+    _rounds(cohort, facilitator)
     return cohort
+
+
+def _rounds(cohort: Cohort, facilitator) -> None:
+    """A spring round for each year the members assessed in, and the next year's round,
+    opening in January: each member's leaders see it on their home page."""
+    today = timezone.localdate()
+    assessed = Cycle.objects.filter(assessments__isnull=False).values_list("name", flat=True)
+    years = sorted({int(name) for name in assessed})
+    for year in [*years, years[-1] + 1] if years else []:
+        opens = date(year, 1, 15) if year > years[-1] else date(year, 2, 1)
+        cohort_round = CohortRound(
+            cohort=cohort,
+            name=str(year),
+            starts_on=opens,
+            ends_on=date(year, 4, 30),
+            created_at=WHEN,
+        )
+        round_save(cohort_round=cohort_round, by=facilitator, today=today)
 
 
 def _member(cohort, index: int, org, rng: random.Random, by) -> CohortMember:

@@ -3,10 +3,10 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from assessments.forms import StatementsForm
+from assessments.forms import PERIOD_FIELDS, PERIOD_WIDGETS, PeriodForm, StatementsForm
 from assessments.models import Organization, PlanStep
 from cohorts import services
-from cohorts.models import Cohort, GoalLink, SharedGoal, Sharing, Workgroup
+from cohorts.models import Cohort, CohortRound, GoalLink, SharedGoal, Sharing, Workgroup
 from valuecurve.forms import ModelStaleSaveCheck
 
 YEAR_HELP = _("The year the cohort means to reach it, such as 2030.")
@@ -17,6 +17,15 @@ class CohortForm(forms.ModelForm):
         model = Cohort
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class RoundForm(PeriodForm):
+    ends_before_start = _("A round cannot end before it opens.")
+
+    class Meta:
+        model = CohortRound
+        fields = PERIOD_FIELDS
+        widgets = PERIOD_WIDGETS
 
 
 class InviteForm(forms.Form):

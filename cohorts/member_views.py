@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -33,7 +34,11 @@ def _render(
     if links_form is None and member.is_sharing:
         links_form = _links_form(member)
     scope = session_scope(request.user, member.cohort)
-    benchmark = dashboard.benchmark(scope, member.organization_id) if member.is_sharing else None
+    benchmark = (
+        dashboard.benchmark(scope, member.organization_id, request.GET, timezone.localdate())
+        if member.is_sharing
+        else None
+    )
     context = {
         **_benchmark_context(benchmark),
         "member": member,
@@ -72,7 +77,12 @@ def _open_steps(member: CohortMember):
     return (
         services.tieable_steps(member)
         .select_related("assessment__program")
-        .order_by("assessment__program__name", "-assessment__cycle", "dimension__order", "order")
+        .order_by(
+            "assessment__program__name",
+            "-assessment__cycle__starts_on",
+            "dimension__order",
+            "order",
+        )
     )
 
 

@@ -10,7 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from assessments.models import EmailInvitation, Organization, PlanStep, Statements
+from assessments.models import (
+    CYCLE_ORDER,
+    Cycle,
+    EmailInvitation,
+    Organization,
+    PlanStep,
+    Statements,
+)
 from reports.models import PosterBatchBase
 
 
@@ -177,6 +184,75 @@ class CohortMember(models.Model):
 
     def is_seen_by(self, *, verified: bool) -> bool:
         return verified or not self.organization.require_two_factor
+
+
+class CohortRoundQuerySet(models.QuerySet):
+    def in_order(self) -> "CohortRoundQuerySet":
+        """Oldest first, in the order of cycles (assessments.models.CYCLE_ORDER)."""
+        return self.order_by(*CYCLE_ORDER)
+
+    def newest_first(self) -> "CohortRoundQuerySet":
+        return self.order_by(*(f"-{field}" for field in CYCLE_ORDER))
+
+    def open_on(self, today) -> "CohortRoundQuerySet":
+        """Rounds whose dates include `today`: members can still submit."""
+        return self.filter(starts_on__lte=today, ends_on__gte=today)
+
+    def not_over(self, today) -> "CohortRoundQuerySet":
+        return self.filter(ends_on__gte=today)
+
+
+class CohortRound(models.Model):
+    """A round the facilitator opens for the members ("2027 round, March 1 to April 30"):
+    each member's own cycle of that name is linked to it (`RoundCycle`), and the cohort's
+    figures for the round are those members' assessments of that cycle."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="rounds")
+    name = models.CharField(
+        _("name"), max_length=40, help_text=_("Such as a year: “2027”. Members' cycles take it.")
+    )
+    starts_on = models.DateField(_("opens on"))
+    ends_on = models.DateField(_("deadline"), help_text=_("The last day members can submit."))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    cycles = models.ManyToManyField(Cycle, through="RoundCycle", related_name="cohort_rounds")
+    history = HistoricalRecords()
+
+    objects = CohortRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = list(CYCLE_ORDER)
+        constraints = [
+            models.UniqueConstraint(fields=["cohort", "name"], name="one_round_per_name"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=F("starts_on")), name="round_ends_after_start"
+            ),
+        ]
+        verbose_name = _("cohort round")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, today) -> bool:
+        return self.starts_on <= today <= self.ends_on
+
+
+class RoundCycle(models.Model):
+    """A member organization's cycle that counts for a cohort round: one per organization."""
+
+    round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="links")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="round_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organization"], name="one_cycle_per_round_and_member"
+            )
+        ]
 
 
 class SharedGoal(models.Model):

@@ -101,7 +101,7 @@ def _most_used(titles: pd.Series) -> str:
 
 def _plan_assessments(scope: Scope, cycle: str):
     """The cycle's submitted assessments of the members whose consent covers their plans."""
-    return scope.assessments(scope.plan_members()).filter(cycle=cycle)
+    return scope.round_assessments(cycle, scope.plan_members())
 
 
 def cycle_steps(scope: Scope, cycle: str) -> pd.DataFrame:
@@ -248,11 +248,11 @@ def _shortened(step: TopStep) -> TopStep:
 def cohort_poster_context(
     *, scope: Scope, size: PosterSize, today: date, cycle: str | None = None
 ) -> dict:
-    """What the poster shows: `cycle` defaults to the newest with submitted assessments.
+    """What the poster shows: `cycle` (a round's name) defaults to the dashboard's round.
     Six queries at most, whatever the cohort's size (the levels come from cached frames)."""
     cohort = scope.cohort
     if cycle is None:
-        cycle = next(iter(data.cycles(scope)), "")
+        cycle = data.default_cycle(scope, today)
     levels = cycle_levels(scope, cycle)
     steps = cycle_steps(scope, cycle) if cycle else pd.DataFrame()
     chart = chart_alt = None

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from assessments import members, organizations
 from assessments.models import Assessment, Membership, Organization, PlanStep, Program, Role
+from cohorts import rounds
 from cohorts.models import (
     Cohort,
     CohortMember,
@@ -185,6 +186,7 @@ def membership_respond(
     member.shares_outcomes = outcomes
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
+    rounds.member_rounds_link(member=member, by=by, today=timezone.localdate())
     Cohort.objects.filter(pk=member.cohort_id).data_changed()
     return member
 

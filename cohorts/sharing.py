@@ -56,6 +56,15 @@ class Scope:
             .filter(program__organization__in=_orgs(self, members))
         )
 
+    def round_assessments(
+        self, name: str, members: CohortMemberQuerySet | None = None
+    ) -> AssessmentQuerySet:
+        """The submitted assessments of these members in the cohort's round of this name:
+        each member's cycle linked to the round (cohorts.rounds)."""
+        return self.assessments(members).filter(
+            cycle__round_links__round__cohort=self.cohort, cycle__round_links__round__name=name
+        )
+
     def latest_assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
         """Each program's latest submitted assessment, of these members."""
         return Assessment.objects.latest_per_program().filter(

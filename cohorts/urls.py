@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cohorts import join_views, member_views, views
+from cohorts import join_views, member_views, round_views, views
 
 app_name = "cohorts"
 
@@ -46,6 +46,8 @@ urlpatterns = [
         name="workgroup_remove",
     ),
     path("<uuid:cohort_id>/scorecard/", views.cohort_scorecard, name="scorecard"),
+    path("<uuid:cohort_id>/rounds/", round_views.round_list, name="rounds"),
+    path("<uuid:cohort_id>/rounds/<uuid:round_id>/", round_views.round_edit, name="round_edit"),
     path("<uuid:cohort_id>/poster.pdf", views.cohort_poster, name="poster"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
     path("<uuid:cohort_id>/posters/", views.poster_batch_start, name="poster_batch_start"),

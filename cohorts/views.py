@@ -82,13 +82,14 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
     scope = scope_for_facilitator(request.user, cohort_id)
     cohort = scope.cohort
-    board = dashboard.dashboard(scope, request.GET)
+    board = dashboard.dashboard(scope, request.GET, timezone.localdate())
     rows = [_member_row(record, board.dimensions) for record in board.table.to_dict("records")]
     disparity = data.disparity_trend(scope)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "cohort": cohort,
         "board": board,
+        "open_round": board.open_round(timezone.localdate()),
         "page": page,
         "query": _query_without_page(request),
         "sectors": Organization.Sector.choices,
@@ -479,7 +480,7 @@ def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> Http
     if table not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
         raise Http404
     if table == "levels":
-        sheets = _level_sheets(dashboard.dashboard(scope, request.GET))
+        sheets = _level_sheets(dashboard.dashboard(scope, request.GET, timezone.localdate()))
     else:
         card = data.scorecard(scope, timezone.localdate())
         sheets = [exports.Sheet(_("Scorecard"), *scorecard_rows(card))]

@@ -63,7 +63,7 @@ def document_filename(assessment: Assessment, kind: str) -> str:
     parts = [
         slugify(assessment.program.organization.name) or "organization",
         slugify(assessment.program.name) or "program",
-        slugify(assessment.cycle) or "cycle",
+        slugify(assessment.cycle.name) or "cycle",
     ]
     return "-".join(["value-curve", *parts, kind]) + ".pdf"
 

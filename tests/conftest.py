@@ -10,6 +10,7 @@ from assessments import levels
 from assessments.framework_io import framework_create, parse_framework
 from assessments.models import Answer, Membership, Organization, Program, Role
 from assessments.services import assessment_start
+from tests.cycles import cycle_of
 
 # The browser tests' `page` fixture (the system Chromium through Playwright).
 pytest_plugins = ["tests.chromium"]
@@ -78,7 +79,9 @@ def program(org):
 
 @pytest.fixture
 def draft(program, framework, leader):
-    return assessment_start(program=program, cycle="2026", framework=framework, by=leader)
+    return assessment_start(
+        program=program, cycle=cycle_of(program, "2026"), framework=framework, by=leader
+    )
 
 
 def answer_all(assessment, level: int = levels.COLLABORATIVE, evidence: str = "Minutes 2026-03"):

@@ -26,8 +26,13 @@ def test_the_demo_has_a_cohort_with_a_facilitator_and_outcome_data(framework, ac
     # Small groups that must be suppressed.
     assert OutcomeCount.objects.filter(population__lte=10, population__gte=1).exists()
     leaders_program = Program.objects.filter(organization__memberships__user__username="leader")
-    cycles = set(leaders_program.first().assessments.values_list("cycle", flat=True))
+    cycles = set(leaders_program.first().assessments.values_list("cycle__name", flat=True))
     assert cycles == {"2024", "2025", "2026"}
+    # A round for each year assessed, and next year's, to which every member is linked.
+    rounds = list(cohort.rounds.in_order().values_list("name", flat=True))
+    assert rounds == ["2024", "2025", "2026", "2027"]
+    linked = cohort.rounds.get(name="2027").links.count()
+    assert linked == cohort.members.filter(status__in=["active", "invited"]).count()
     logins = StringIO()
     call_command("demo_logins", stdout=logins)
     assert "facilitator" in logins.getvalue() and "Cohort facilitator" in logins.getvalue()

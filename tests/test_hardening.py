@@ -55,6 +55,7 @@ from outcomes.groups import COMPARED_GROUPS
 from outcomes.imports import MAX_BYTES
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
+from tests.cycles import cycle_of, new_cycle
 from tests.payloads import PAYLOADS, fit, live_markup
 from valuecurve import two_factor
 
@@ -435,8 +436,12 @@ def test_hostile_text_is_shown_escaped_on_every_page(
     enter_as_admin(v, org, program, leader, contributor, newcomer)
     framework = hostile_framework(framework_data, v)
     lead, respond = signed_in(leader), signed_in(contributor)
-    single = assessment_start(program=program, cycle="2025", framework=framework, by=leader)
-    team = assessment_start(program=program, cycle="2026", framework=framework, by=leader)
+    single = assessment_start(
+        program=program, cycle=cycle_of(program, "2025"), framework=framework, by=leader
+    )
+    team = assessment_start(
+        program=program, cycle=cycle_of(program, "2026"), framework=framework, by=leader
+    )
     pages = run_single_cycle(lead, single, v) | run_team_cycle(lead, respond, team, contributor, v)
     token = members.invitation_create(
         organization=org, email="newcomer@example.org", role=Role.CONTRIBUTOR, by=leader
@@ -661,7 +666,7 @@ def confirmed_device(user) -> TOTPDevice:
 
 
 def build_start(w) -> Request:
-    data = {"cycle": "2027", "framework": w.framework.pk, "copy_previous": "on"}
+    data = {**new_cycle("2027"), "framework": w.framework.pk, "copy_previous": "on"}
     return Request(url("assessments:start", "program")(w), data, w.leader)
 
 
@@ -1544,7 +1549,10 @@ def world(
         organization=other_org, name="Elsewhere", service_area="Health"
     )
     other_draft = assessment_start(
-        program=other_program, cycle="2026", framework=framework, by=stranger
+        program=other_program,
+        cycle=cycle_of(other_program, "2026"),
+        framework=framework,
+        by=stranger,
     )
     other_member = make_user("other-member")
     members.invitation_create(

@@ -183,3 +183,17 @@ class ModelStaleSaveCheck(StaleSaveCheck):
                 list(getattr(stored, name).all()) if f.many_to_many else getattr(stored, name)
             )
         return values
+
+
+def saved_through(form, write, refused: type[Exception], field: str = "name") -> bool:
+    """Validate the form, then `write()` it through its service; a refusal (`refused`, its
+    message for the person) lands on `field`, so the form comes back with it and loses
+    nothing."""
+    if not form.is_valid():
+        return False
+    try:
+        write()
+    except refused as exc:
+        form.add_error(field, str(exc))
+        return False
+    return True

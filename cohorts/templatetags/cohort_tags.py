@@ -1,10 +1,12 @@
 """Cohort fragments other apps' pages show, so those apps need not import cohorts."""
 
 from django import template
+from django.utils import timezone
 
 from assessments.models import Role
 from cohorts.forms import StepGoalsForm
 from cohorts.models import CohortMember
+from cohorts.rounds import member_rounds
 
 register = template.Library()
 
@@ -27,3 +29,11 @@ def step_cohort_goals(step) -> dict:
     with, to tie the step to. Posts to the cohorts app, so the plan's forms know nothing of
     cohorts."""
     return {"step": step, "form": StepGoalsForm.for_step(step), "standalone": False}
+
+
+@register.inclusion_tag("cohorts/includes/member_rounds.html")
+def cohort_rounds(organization_ids) -> dict:
+    """The cohort rounds these organizations take part in that are not over: deadline, each
+    program's assessment in the round, how many members have submitted."""
+    today = timezone.localdate()
+    return {"rounds": member_rounds(list(organization_ids), today), "today": today}

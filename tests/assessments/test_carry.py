@@ -21,6 +21,7 @@ from assessments.services import (
     respondents_assign,
 )
 from tests.conftest import answer_all
+from tests.cycles import cycle_of
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def last_cycle(draft, leader):
 def next_cycle(last_cycle, framework, leader):
     return assessment_start(
         program=last_cycle.program,
-        cycle="2027",
+        cycle=cycle_of(last_cycle.program, "2027"),
         framework=framework,
         by=leader,
         copy_from=last_cycle,

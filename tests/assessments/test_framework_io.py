@@ -30,6 +30,7 @@ from assessments.models import (
 )
 from assessments.services import assessment_start
 from tests.conftest import FRAMEWORK_FILE
+from tests.cycles import cycle_of
 
 SHIPPED = FRAMEWORK_FILE.read_text(encoding="utf-8")
 _PARSED = parse_framework(SHIPPED)
@@ -434,7 +435,9 @@ def test_an_unused_framework_can_be_edited(framework):
 
 def test_an_assessment_records_its_framework_version(client, leader, draft, framework):
     copy_ = framework_copy(framework)
-    later = assessment_start(program=draft.program, cycle="2027", framework=copy_, by=leader)
+    later = assessment_start(
+        program=draft.program, cycle=cycle_of(draft.program, "2027"), framework=copy_, by=leader
+    )
     assert Assessment.objects.get(pk=draft.pk).framework.version == 1
     assert Assessment.objects.get(pk=later.pk).framework.version == 2
     client.force_login(leader)

@@ -6,6 +6,7 @@ from django.urls import reverse
 from assessments import levels
 from assessments.models import Answer, Assessment, AssessmentEvent, DimensionScore
 from tests.conftest import answer_all
+from tests.cycles import cycle_of, new_cycle
 
 
 def dimension_post(assessment, dimension, level=levels.COLLABORATIVE, evidence="Policy memo"):
@@ -26,9 +27,9 @@ def test_a_leader_starts_an_assessment_from_the_program_page(client, leader, pro
     client.force_login(leader)
     response = client.post(
         reverse("assessments:start", args=[program.pk]),
-        {"cycle": "2026", "framework": framework.pk},
+        {**new_cycle("2026"), "framework": framework.pk},
     )
-    assessment = Assessment.objects.get(program=program, cycle="2026")
+    assessment = Assessment.objects.get(program=program, cycle__name="2026")
     assert response.status_code == 302
     assert assessment.framework == framework
     assert assessment.events.get().kind == AssessmentEvent.Kind.STARTED
@@ -36,13 +37,15 @@ def test_a_leader_starts_an_assessment_from_the_program_page(client, leader, pro
 
 def test_a_duplicate_cycle_is_refused_with_a_message(client, leader, draft):
     client.force_login(leader)
-    response = client.post(
-        reverse("assessments:start", args=[draft.program.pk]),
-        {"cycle": "2026", "framework": draft.framework.pk},
-    )
-    assert response.status_code == 400
-    assert "already has an assessment for this cycle" in response.content.decode()
+    url = reverse("assessments:start", args=[draft.program.pk])
+    again = client.post(url, {**new_cycle("2026"), "framework": draft.framework.pk})
+    assert again.status_code == 400
+    assert "Your organization has this cycle already" in again.content.decode()
+    taken = client.post(url, {"cycle": draft.cycle.pk, "framework": draft.framework.pk})
+    assert taken.status_code == 400
+    assert "Select a valid choice" in taken.content.decode()
     assert Assessment.objects.count() == 1
+    assert draft.program.organization.cycles.count() == 1
 
 
 def test_a_new_cycle_can_start_from_the_previous_answers(client, leader, draft):
@@ -50,9 +53,9 @@ def test_a_new_cycle_can_start_from_the_previous_answers(client, leader, draft):
     client.force_login(leader)
     client.post(
         reverse("assessments:start", args=[draft.program.pk]),
-        {"cycle": "2027", "framework": draft.framework.pk, "copy_previous": "on"},
+        {**new_cycle("2027"), "framework": draft.framework.pk, "copy_previous": "on"},
     )
-    new = Assessment.objects.get(cycle="2027")
+    new = Assessment.objects.get(cycle__name="2027")
     assert new.based_on == draft
     assert new.answers.count() == draft.answers.count() == 24
     assert set(new.answers.values_list("level", "evidence")) == {(3, "Equity report 2026")}
@@ -201,7 +204,11 @@ def test_the_program_page_shows_the_change_since_the_last_cycle(client, leader, 
     answer_all(draft, levels.REGULATIVE)
     assessment_submit(assessment=draft, expected_version=draft.version, by=leader)
     later = assessment_start(
-        program=draft.program, cycle="2027", framework=framework, by=leader, copy_from=draft
+        program=draft.program,
+        cycle=cycle_of(draft.program, "2027"),
+        framework=framework,
+        by=leader,
+        copy_from=draft,
     )
     answer_all(later, levels.COLLABORATIVE)
     assessment_submit(assessment=later, expected_version=later.version, by=leader)

@@ -29,6 +29,7 @@ from assessments.services import (
     assessment_submit,
 )
 from tests.conftest import FRAMEWORK_FILE
+from tests.cycles import cycle_of
 
 _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 
@@ -315,7 +316,9 @@ def test_answers_of_a_submitted_assessment_cannot_be_saved(draft, governance, le
 
 def scored(program, framework: Framework, cycle: str, by, scores: dict[str, tuple[int, str]]):
     """An assessment with the given dimension scores (level, index) written directly."""
-    assessment = assessment_start(program=program, cycle=cycle, framework=framework, by=by)
+    assessment = assessment_start(
+        program=program, cycle=cycle_of(program, cycle), framework=framework, by=by
+    )
     dimensions = {d.key: d for d in framework.dimensions.all()}
     DimensionScore.objects.bulk_create(
         DimensionScore(assessment=assessment, dimension=dimensions[key], level=lvl, index=index)
@@ -388,7 +391,7 @@ def test_a_draft_in_between_is_skipped_when_comparing(program, framework, leader
     scored(program, framework, "2025", leader, {})  # a draft: no scores
     scored(program, framework, "2026", leader, all_dimensions(2, "2.00"))
     rows = rows_of(program)
-    assert [r.assessment.cycle for r in rows] == ["2024", "2025", "2026"]
+    assert [r.assessment.cycle.name for r in rows] == ["2024", "2025", "2026"]
     assert rows[1].scores == [] and rows[1].headline_level is None
     assert rows[2].compared_with == first
     assert {s.level_change for s in rows[2].scores} == {1}

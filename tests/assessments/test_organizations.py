@@ -13,6 +13,7 @@ from assessments.models import Assessment, Membership, Organization, PlanStep, P
 from assessments.services import assessment_start, assessment_submit
 from reports.batches import latest_submitted
 from tests.conftest import answer_all, make_user
+from tests.cycles import cycle_of, new_cycle
 
 NEW_ORG = {"name": "Eastside Family Center", "sector": "nonprofit", "region": "", "size": ""}
 
@@ -22,7 +23,9 @@ def html(response) -> str:
 
 
 def submitted(program, framework, by, cycle: str = "2025") -> Assessment:
-    assessment = assessment_start(program=program, cycle=cycle, framework=framework, by=by)
+    assessment = assessment_start(
+        program=program, cycle=cycle_of(program, cycle), framework=framework, by=by
+    )
     answer_all(assessment, levels.COLLABORATIVE)
     assessment_submit(assessment=assessment, expected_version=assessment.version, by=by)
     return assessment
@@ -162,7 +165,7 @@ def test_an_archived_program_starts_no_new_cycle(client, leader, program, framew
     client.force_login(leader)
     response = client.post(
         reverse("assessments:start", args=[program.pk]),
-        {"cycle": "2027", "framework": framework.pk},
+        {**new_cycle("2027"), "framework": framework.pk},
     )
     assert response.status_code == 409
     assert not program.assessments.exists()
@@ -225,7 +228,9 @@ def test_the_checklist_follows_progress_and_disappears_when_done(
     assert page.count('badge text-bg-success">done') == 2
     org.region, org.size, org.commitment_statement = "Riverside", "large", "We commit."
     org.save()
-    assessment_start(program=program, cycle="2026", framework=framework, by=leader)
+    assessment_start(
+        program=program, cycle=cycle_of(program, "2026"), framework=framework, by=leader
+    )
     assert "Getting started" not in html(client.get(reverse("assessments:home")))
 
 

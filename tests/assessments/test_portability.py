@@ -33,6 +33,7 @@ from cohorts.models import Cohort, CohortMember, SharedGoal, Sharing, Workgroup
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
 from tests.conftest import answer_all, make_user
+from tests.cycles import cycle_of
 
 # Models that are not an organization's, and why. Everything else with a path to an
 # organization must travel in its export.
@@ -72,6 +73,8 @@ NOT_OWNED = {
     "cohorts.historicalsharedgoal": "the cohort's own data",
     "cohorts.workgroup": "the cohort's own data: its members refer to it by id",
     "cohorts.historicalworkgroup": "the cohort's own data",
+    "cohorts.cohortround": "the cohort's own data: members' cycles refer to it by id",
+    "cohorts.historicalcohortround": "the cohort's own data",
     "reports.posterbatch": "a zip of posters built on demand from the exported data",
     "cohorts.memberposterbatch": "the cohort's zip of its members' posters, built on demand",
     "cohorts.newcomerinvitation": "the cohort's invitation to an organization not yet in the app",
@@ -133,7 +136,11 @@ def everything(client, org, leader, contributor, viewer, draft, action_steps):
     _edit_plan(draft, leader)
     _carry_on(draft, leader)
     later = assessment_start(
-        program=draft.program, cycle="2027", framework=draft.framework, by=leader, copy_from=draft
+        program=draft.program,
+        cycle=cycle_of(draft.program, "2027"),
+        framework=draft.framework,
+        by=leader,
+        copy_from=draft,
     )
     respondent, _other = respondents_assign(
         assessment=later, users=[leader, contributor], by=leader
@@ -162,7 +169,7 @@ def _carry_on(assessment, leader) -> None:
     """A mid-year cycle: carried answers, one confirmed, and steps that continue the plan's."""
     midyear = assessment_start(
         program=assessment.program,
-        cycle="2026-09",
+        cycle=cycle_of(assessment.program, "2026-09"),
         framework=assessment.framework,
         by=leader,
         copy_from=assessment,
@@ -284,7 +291,7 @@ def test_timestamps_that_save_themselves_are_kept(everything):
 
 def test_the_export_holds_nothing_of_another_organization(everything, other_org, framework):
     program = Program.objects.create(organization=other_org, name="Elsewhere", service_area="x")
-    assessment_start(program=program, cycle="2026", framework=framework, by=None)
+    assessment_start(program=program, cycle=cycle_of(program, "2026"), framework=framework, by=None)
     text = json.dumps(organization_export(everything))
     assert str(other_org.pk) not in text
     assert str(program.pk) not in text

@@ -28,7 +28,7 @@ def test_a_leader_completes_and_submits_an_assessment(
     page.get_by_role("textbox", name="Cycle").fill("2026")
     page.get_by_role("button", name="Start assessment").click()
 
-    assessment = Assessment.objects.get(program=program, cycle="2026")
+    assessment = Assessment.objects.get(program=program, cycle__name="2026")
     dimensions = list(framework.dimensions.order_by("order"))
     _answer_first_indicator_and_see_it_autosaved(page, assessment, dimensions[0])
     for dimension in dimensions:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from assessments.models import Assessment, DimensionScore, Membership, Organization, Program, Role
 from cohorts.models import Cohort, CohortMember, Facilitator, Sharing
 from tests.conftest import make_user
+from tests.cycles import cycle_of, round_of
 
 
 @pytest.fixture(autouse=True)
@@ -59,9 +60,16 @@ def add_member_org(
 
 
 def submitted_assessment(program: Program, framework, levels: dict[str, int] | int, cycle="2026"):
+    """A submitted assessment in the organization's cycle of this name; the cohorts the
+    organization belongs to get the round of that name, with its cycle linked."""
     assessment = Assessment.objects.create(
-        program=program, framework=framework, cycle=cycle, status=Assessment.Status.SUBMITTED
+        program=program,
+        framework=framework,
+        cycle=cycle_of(program, cycle),
+        status=Assessment.Status.SUBMITTED,
     )
+    for member in program.organization.cohort_memberships.select_related("cohort"):
+        round_of(member.cohort, cycle)
     for dimension in framework.dimensions.all():
         level = levels if isinstance(levels, int) else levels[dimension.key]
         DimensionScore.objects.create(

@@ -101,6 +101,24 @@ CASES = [
     ),
     Case("cohorts:workgroup_remove", "POST", ("cohort", "workgroup"), "facilitator", 302),
     Case("cohorts:scorecard", "GET", ("cohort",), "facilitator", 200),
+    Case("cohorts:rounds", "GET", ("cohort",), "facilitator", 200),
+    Case(
+        "cohorts:rounds",
+        "POST",
+        ("cohort",),
+        "facilitator",
+        302,
+        (("name", "2031"), ("starts_on", "2031-03-01"), ("ends_on", "2031-04-30")),
+    ),
+    Case("cohorts:round_edit", "GET", ("cohort", "round"), "facilitator", 200),
+    Case(
+        "cohorts:round_edit",
+        "POST",
+        ("cohort", "round"),
+        "facilitator",
+        302,
+        (("name", "2026"), ("starts_on", "2026-02-01"), ("ends_on", "2026-06-30")),
+    ),
     Case("cohorts:export", "GET", ("cohort", "=levels", "=xlsx"), "facilitator", 200),
     Case("cohorts:poster", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:poster_batch_start", "POST", ("cohort",), "facilitator", 302, (("size", "a3"),)),
@@ -156,6 +174,7 @@ def world(cohort, facilitator, framework, settings, tmp_path):
         "goal": goal.pk,
         "workgroup": Workgroup.objects.create(cohort=cohort, name="Group").pk,
         "outsider": outsider.pk,
+        "round": cohort.rounds.get(name="2026").pk,
         "batch": MemberPosterBatch.objects.create(cohort=cohort, size="a3", status="done").pk,
     }
     batch = MemberPosterBatch.objects.get(pk=ids["batch"])
@@ -175,6 +194,7 @@ def state(world) -> tuple:
         MemberPosterBatch.objects.count(),
         NewcomerInvitation.objects.count(),
         Cohort.objects.filter(pk=cohort.pk).values_list("vision", flat=True).get(),
+        sorted(cohort.rounds.values_list("name", "starts_on", "ends_on")),
     )
 
 

@@ -51,6 +51,7 @@ from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports import pdf
 from tests.assessments.test_access import _named_urls
 from tests.conftest import FRAMEWORK_FILE
+from tests.cycles import cycle_of, round_of
 
 FILLERS = 5
 CYCLE = "2026"
@@ -297,6 +298,9 @@ NOT_OUTPUTS = {
     "cohorts:newcomer_invite": "invites a newcomer by email (POST)",
     "cohorts:join": "a newcomer's invitation link: creates the organization, shows no member data",
     "cohorts:statements": "the cohort's own commitment, vision and theory of change",
+    "cohorts:rounds": "the cohort's rounds and dates; which members the session sees have "
+    "submitted (Scope.members: sharing, two-factor), never their levels",
+    "cohorts:round_edit": "the cohort's own round: its name and dates",
     "cohorts:goal_add": "the cohort's own goal (POST)",
     "cohorts:goal_edit": "the cohort's own goal: its title and description",
     "cohorts:goal_remove": "the cohort's own goal (POST)",
@@ -340,7 +344,10 @@ def build_world() -> dict:
 
 def submitted(program: Program, framework: Framework, level: int) -> Assessment:
     assessment = Assessment.objects.create(
-        program=program, framework=framework, cycle=CYCLE, status=Assessment.Status.SUBMITTED
+        program=program,
+        framework=framework,
+        cycle=cycle_of(program, CYCLE),
+        status=Assessment.Status.SUBMITTED,
     )
     DimensionScore.objects.bulk_create(
         DimensionScore(assessment=assessment, dimension=d, level=level, index=Decimal(level))
@@ -409,6 +416,7 @@ def subject(framework: Framework, number: int, case: Case, fillers, facilitators
         sharing="" if invited else case.sharing,
         shares_outcomes=case.outcomes,
     )
+    round_of(cohort, CYCLE)  # the round the members' cycle counts for
     return Subject(number, cohort, organization, assessment, memberships[0])
 
 

@@ -16,6 +16,7 @@ from cohorts.sharing import Scope
 from reports import pdf
 from reports.documents import poster_sizes
 from tests.conftest import answer_all, make_user
+from tests.cycles import cycle_of
 from tests.reports.test_documents import flat, pdf_reader, pdf_text, save_for_inspection
 
 TODAY = date(2026, 6, 1)
@@ -125,7 +126,9 @@ GOAL = "Outcomes reported by race in every program"
 def member(cohort, name: str, framework, user, status="active", sharing="plans"):
     organization = Organization.objects.create(name=name, sector="nonprofit")
     program = Program.objects.create(organization=organization, name="Housing", service_area="H")
-    assessment = assessment_start(program=program, cycle="2026", framework=framework, by=user)
+    assessment = assessment_start(
+        program=program, cycle=cycle_of(program, "2026"), framework=framework, by=user
+    )
     answer_all(assessment, levels.COLLABORATIVE)
     assessment_submit(assessment=assessment, expected_version=assessment.version, by=user)
     CohortMember.objects.create(

@@ -11,6 +11,7 @@ from cohorts.models import CohortMember, Facilitator, GoalLink, SharedGoal, Shar
 from cohorts.sharing import Scope
 from tests.cohorts.conftest import add_member_org, submitted_assessment
 from tests.conftest import make_user
+from tests.cycles import cycle_of
 
 
 def verify_session(client, user) -> None:
@@ -87,20 +88,22 @@ def test_a_programs_latest_assessment_is_its_newest_cycle_whatever_the_order_of_
     org = add_member_org(cohort, framework, "Alder", 2, cycle="2026")
     program = org.programs.get()
     older = submitted_assessment(program, framework, 1, cycle="2025")  # entered later
-    draft = Assessment.objects.create(program=program, framework=framework, cycle="2027")
+    draft = Assessment.objects.create(
+        program=program, framework=framework, cycle=cycle_of(program, "2027")
+    )
     other = Program.objects.create(organization=org, name="Second")
     only = submitted_assessment(other, framework, 3, cycle="2024")
     latest = Assessment.objects.latest_per_program()
     assert set(latest.filter(program__organization=org)) == {
-        program.assessments.get(cycle="2026"),
+        program.assessments.get(cycle__name="2026"),
         only,
     }
     # Filtering first does not change which one is the latest.
-    assert not latest.filter(cycle="2025").exists()
+    assert not latest.filter(cycle__name="2025").exists()
     assert older not in latest and draft not in latest
     assert list(program.assessments.submitted().in_cycle_order()) == [
         older,
-        program.assessments.get(cycle="2026"),
+        program.assessments.get(cycle__name="2026"),
     ]
 
 

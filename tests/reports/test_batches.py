@@ -13,10 +13,13 @@ from assessments.models import Program
 from assessments.services import assessment_start, assessment_submit
 from reports.models import PosterBatch
 from tests.conftest import answer_all
+from tests.cycles import cycle_of
 
 
 def submit(program, framework, leader, cycle="2026"):
-    assessment = assessment_start(program=program, cycle=cycle, framework=framework, by=leader)
+    assessment = assessment_start(
+        program=program, cycle=cycle_of(program, cycle), framework=framework, by=leader
+    )
     answer_all(assessment, levels.COLLABORATIVE)
     assessment_submit(assessment=assessment, expected_version=assessment.version, by=leader)
     return assessment

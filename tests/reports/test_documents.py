@@ -21,6 +21,7 @@ from assessments.plans import StepValues, plan_step_add
 from assessments.services import assessment_start, assessment_submit
 from reports import charts, documents, pdf
 from tests.conftest import answer_all
+from tests.cycles import cycle_of
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext") or not shutil.which("pdffonts"),
@@ -194,7 +195,11 @@ def test_the_printable_page_draws_the_trend_once_there_is_a_second_cycle(
     client, viewer, leader, submitted, framework
 ):
     later = assessment_start(
-        program=submitted.program, cycle="2099", framework=framework, by=leader, copy_from=submitted
+        program=submitted.program,
+        cycle=cycle_of(submitted.program, "2099"),
+        framework=framework,
+        by=leader,
+        copy_from=submitted,
     )
     assessment_submit(assessment=later, expected_version=later.version, by=leader)
     page = get(client, viewer, "report", later).content.decode()
@@ -386,7 +391,7 @@ def test_file_names_are_ascii_slugs_with_a_fallback():
 
     organization = Organization(name="社区")
     program = Named(name="Niñez Segura", organization=organization)
-    assessment = Named(program=program, cycle="2026 Q1")
+    assessment = Named(program=program, cycle=Named(name="2026 Q1"))
     name = documents.document_filename(assessment, "poster-a3")
     assert name == "value-curve-organization-ninez-segura-2026-q1-poster-a3.pdf"
 

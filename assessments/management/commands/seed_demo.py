@@ -28,6 +28,7 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Cycle,
     Dimension,
     DimensionScore,
     Framework,
@@ -640,7 +641,16 @@ class AnswerRow:
     confidence: str
 
 
-ORDER = (Organization, Program, Membership, Assessment, Answer, DimensionScore, AssessmentEvent)
+ORDER = (
+    Organization,
+    Cycle,
+    Program,
+    Membership,
+    Assessment,
+    Answer,
+    DimensionScore,
+    AssessmentEvent,
+)
 
 
 class DemoBuilder:
@@ -750,6 +760,19 @@ class DemoBuilder:
             created_at=self.clamp(at(2024, 11, 4) + timedelta(minutes=index)),
         )
         self.add(org)
+        self.org_cycles = {
+            name: Cycle(
+                id=uid("cycle", index, name),
+                organization=org,
+                name=name,
+                starts_on=date(int(name), 1, 1),
+                ends_on=date(int(name), 12, 31),
+                created_at=org.created_at,
+            )
+            for name in self.cycles
+        }
+        for cycle in self.org_cycles.values():
+            self.add(cycle)
         self.add_memberships(index, org)
         staff = self.staff_for(index)
         for number, program_spec in enumerate(program_specs(self.rng, spec, self.program_count)):
@@ -814,7 +837,7 @@ class DemoBuilder:
             id=uid("assessment", program.pk, cycle),
             program=program,
             framework=self.shape.framework,
-            cycle=cycle,
+            cycle=self.org_cycles[cycle],
             status=Assessment.Status.SUBMITTED if submitted else Assessment.Status.DRAFT,
             version=1,
             created_by_id=staff.lead,
@@ -917,7 +940,7 @@ def add_plans_and_statements(count: int) -> int:
     submitted = (
         Assessment.objects.submitted()
         .filter(program__organization__in=organizations)
-        .select_related("framework", "submitted_by")
+        .select_related("framework", "submitted_by", "cycle")
         .order_by("created_at", "id")
     )
     count = 0
@@ -934,7 +957,7 @@ def _demo_plan(assessment: Assessment, rng: random.Random) -> list[PlanStep]:
     answers = services.answers_by_indicator(assessment)
     profile = services.assessment_profile(assessment, dimensions, answers)
     steps = plan_create(assessment=assessment, profile=profile, by=assessment.submitted_by)
-    year = int(assessment.cycle)
+    year = int(assessment.cycle.name)
     done_share = 0.7 if year < 2026 else 0.25
     for step in steps:
         roll = rng.random()

@@ -1,0 +1,61 @@
+"""An organization's assessment cycles: named periods with dates, created by its leaders
+(or by a cohort round the organization belongs to) and chosen when an assessment starts."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import Cycle, Organization, Program
+
+
+class CycleError(Exception):
+    """A cycle that cannot be saved; the message is shown."""
+
+
+def calendar_year(today: date) -> tuple[str, date, date]:
+    """The cycle a new organization is offered: this calendar year."""
+    return str(today.year), date(today.year, 1, 1), date(today.year, 12, 31)
+
+
+@transaction.atomic
+def cycle_save(*, cycle: Cycle, by) -> Cycle:
+    """Create or edit a cycle. Names are unique in an organization, so a form sent twice adds
+    one cycle; the dates must make a period."""
+    Organization.objects.select_for_update().get(pk=cycle.organization_id)
+    if cycle.ends_on < cycle.starts_on:
+        raise CycleError(_("A cycle cannot end before it starts."))
+    same = Cycle.objects.filter(organization_id=cycle.organization_id, name__iexact=cycle.name)
+    if same.exclude(pk=cycle.pk).exists():
+        raise CycleError(_("This organization already has a cycle named “%s”.") % cycle.name)
+    cycle._history_user = by
+    cycle.save()
+    return cycle
+
+
+def cycle_named(*, organization: Organization, name: str, starts_on: date, ends_on: date, by):
+    """The organization's cycle of this name, created with these dates if it has none (a
+    cohort round opening for its members)."""
+    found = Cycle.objects.filter(organization=organization, name__iexact=name).first()
+    if found is not None:
+        return found
+    return cycle_save(
+        cycle=Cycle(organization=organization, name=name, starts_on=starts_on, ends_on=ends_on),
+        by=by,
+    )
+
+
+def free_cycles(program: Program):
+    """The organization's cycles in which this program has no assessment yet, newest first."""
+    return (
+        Cycle.objects.filter(organization_id=program.organization_id)
+        .exclude(assessments__program=program)
+        .order_by("-starts_on", "-ends_on", "-name")
+    )
+
+
+def suggested_cycle(program: Program, today: date) -> Cycle | None:
+    """The cycle a new assessment of the program defaults to: the current one (its dates
+    include today), else the newest one that is still free."""
+    free = list(free_cycles(program))
+    return next((c for c in free if c.is_current(today)), free[0] if free else None)
