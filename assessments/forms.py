@@ -162,6 +162,10 @@ class StartAssessmentForm(forms.Form):
         queryset=Cycle.objects.none(),
         required=False,
         empty_label=_("A new cycle (name it below)"),
+        help_text=_(
+            "Your organization's cycles this program has no assessment in yet. The fields "
+            "below are only for a new cycle."
+        ),
     )
     new_name = forms.CharField(
         label=_("New cycle's name"),
