@@ -4,7 +4,6 @@ context per role; the URLs come from the matrices' own tables and builders
 (tests/assessments/test_access.py, tests/cohorts/test_access.py)."""
 
 import pytest
-from django.conf import settings
 from django.test import Client
 
 from tests import chromium
@@ -15,7 +14,6 @@ from tests.cohorts.conftest import cohort, facilitator  # noqa: F401 (the cohort
 
 pytestmark = chromium.MARKS
 
-PHONE = {"width": 390, "height": 844}
 # URLs that answer with a file (PDF, zip, JSON, CSV, spreadsheet), not a page.
 FILES = {
     "reports:report_pdf",
@@ -43,19 +41,6 @@ WIDER_THAN_THE_SCREEN = """() => {
 }"""
 
 
-def phone_context(browser, live_server, user):
-    """A phone-sized browser context, signed in as the user (None: signed out)."""
-    context = browser.new_context(locale="en-US", viewport=PHONE)
-    if user is not None:
-        client = Client()
-        client.force_login(user)
-        session = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
-        )
-    return context
-
-
 def overflow(page, url: str, status: int) -> str | None:
     """Visit the URL; what makes it wider than the screen, or None."""
     response = page.goto(url)
@@ -78,7 +63,7 @@ def visit_as_roles(page, live_server, visits: dict[str, list], users: dict) -> l
     browser = page.context.browser
     problems = []
     for role, urls in visits.items():
-        context = phone_context(browser, live_server, users[role])
+        context = chromium.phone_context(browser, live_server, users[role])
         phone = context.new_page()
         phone.on("pageerror", lambda exc: problems.append(str(exc)))
         for url, status, before in urls:
