@@ -1,7 +1,6 @@
 """The cohort's charts: one function per chart, returning a plotly figure (see reports/charts)."""
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,6 +8,7 @@ from django.utils.translation import gettext
 
 from assessments import levels
 from reports.charts import LEVEL_COLORS
+from valuecurve.charts import wrap_label
 
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#212529"}
 LEVEL_TICKS = {
@@ -55,7 +55,7 @@ def heatmap_figure(table: pd.DataFrame, dimensions: dict[str, str]) -> go.Figure
     fig = go.Figure(
         go.Heatmap(
             z=[[NOT_COMPARED if value is None else value for value in line] for line in z],
-            x=[_wrap(name) for name in dimensions.values()],
+            x=[wrap_label(name) for name in dimensions.values()],
             y=list(range(len(rows))),  # positions: two names may shorten alike
             customdata=[[name] * len(dimensions) for name in rows["organization_name"]],
             text=text,
@@ -98,11 +98,6 @@ def _level(value) -> int | None:
 
 def _level_text(value: int | None) -> str:
     return str(gettext("Not compared") if value is None else levels.LEVEL_NAMES[value])
-
-
-def _wrap(label: str, width: int = 10) -> str:
-    """A long axis label on two or more lines (plotly breaks lines at <br>)."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
 
 
 def _short(name: str) -> str:
