@@ -6,6 +6,7 @@ Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draw
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 from assessments import levels
 from valuecurve.charts import DIMENSION_COLORS as DIMENSION_COLORS
@@ -49,10 +50,9 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
     fig.update_layout(
         xaxis={
             "range": [0, 4],
+            # Numbers, which fit under the bars on a phone; the labels name the levels.
             "tickvals": list(range(5)),
-            "ticktext": [wrap_label(str(levels.LEVEL_NAMES[level])) for level in range(5)],
-            "tickangle": 0,
-            "tickfont": {"size": 11},
+            "title": {"text": str(_("Index (0–4)"))},
             "gridcolor": "#ced4da",
             "fixedrange": True,
         },

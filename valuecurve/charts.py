@@ -29,7 +29,7 @@ def dimension_color(key: str, position: int) -> str:
 def wrap_label(label: str, width: int = 10) -> str:
     """A long axis label on two or more lines (plotly breaks lines at <br>), so that it fits
     beside or under a chart on a phone."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
+    return "<br>".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
 def figure_json(fig: go.Figure) -> dict:
