@@ -124,3 +124,16 @@ def test_no_cohort_page_is_wider_than_a_phone(live_server, page, cohort_world):
     assert sum(len(urls) for urls in visits.values()) >= 14
     problems = visit_as_roles(page, live_server, visits, cohort_world["users"])
     assert problems == [], "\n".join(problems)
+
+
+def test_on_a_phone_the_menu_folds_behind_a_button_that_opens_it(live_server, page, leader):
+    phone = chromium.phone_context(page.context.browser, live_server, leader).new_page()
+    phone.goto(live_server.url + "/")
+    sign_out = phone.get_by_role("button", name="Sign out")
+    assert not sign_out.is_visible()
+    menu = phone.get_by_role("button", name="Menu")
+    assert menu.get_attribute("aria-expanded") == "false"
+    menu.click()
+    sign_out.wait_for(state="visible")
+    assert menu.get_attribute("aria-expanded") == "true"
+    chromium.assert_accessible(phone)
