@@ -8,7 +8,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -99,7 +99,7 @@ def _assignment_mail(respondent: Respondent, request, by) -> tuple[str, str]:
 
 def _reminder_mail(respondent: Respondent, request, by) -> tuple[str, str]:
     values = _values(respondent, request, by)
-    values["assigned"] = respondent.assigned_at.date().isoformat()
+    values["assigned"] = formats.date_format(timezone.localtime(respondent.assigned_at))
     subject = _("Reminder: your answers to the %(cycle)s assessment of %(program)s") % values
     body = (
         _(
@@ -185,7 +185,7 @@ def respondents_remind(*, assessment: Assessment, request, by) -> Reminded:
 def _refusal(too_soon: list[Respondent], unreachable: list[Respondent]) -> str:
     if too_soon:
         soonest = min(r.emailed_at for r in too_soon) + REMIND_INTERVAL
-        when = timezone.localtime(soonest).strftime("%Y-%m-%d %H:%M")
+        when = formats.date_format(timezone.localtime(soonest), "DATETIME_FORMAT")
         return _(
             "Everyone who has not submitted was emailed less than a day ago. "
             "You can remind them again from %(when)s."

@@ -8,10 +8,11 @@ escaping beyond json_script's.
 
 import json
 import math
-import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+
+from valuecurve.charts import wrap_label
 
 RELIABLE_COLOR = "#1d4e89"
 UNRELIABLE_COLOR = "#6c757d"
@@ -50,18 +51,14 @@ def _error_bars(points: list[GroupPoint], scale: float) -> dict:
     }
 
 
-def _wrapped(label: str, width: int = 18) -> str:
-    """A long group name on two or three lines, so that a phone's narrow chart keeps room
-    for the dots ("American Indian or<br>Alaska Native")."""
-    return "<br>".join(textwrap.wrap(label, width)) or label
-
-
 def _group_trace(points: list[GroupPoint], scale: float, unit: str) -> go.Scatter:
     """Groups top to bottom as given; an unreliable rate is drawn hollow and grey."""
     points = list(reversed(points))
     return go.Scatter(
         x=[p.value * scale for p in points],
-        y=[_wrapped(p.label + (" *" if p.unreliable else "")) for p in points],
+        # A long group name on two or three lines ("American Indian or<br>Alaska Native"),
+        # so that a phone's narrow chart keeps room for the dots.
+        y=[wrap_label(p.label + (" *" if p.unreliable else ""), 18) for p in points],
         mode="markers",
         marker={
             "size": 12,
@@ -118,9 +115,13 @@ def rates_figure(
     fig = go.Figure(_group_trace(points, 100, "%"))
     fig.update_layout(
         **LAYOUT,
-        xaxis={"title": {"text": axis_title}, "rangemode": "tozero", "gridcolor": "#ced4da"},
+        xaxis={
+            "title": {"text": wrap_label(axis_title, 36)},
+            "rangemode": "tozero",
+            "gridcolor": "#ced4da",
+        },
         yaxis={"automargin": True},
-        margin={"l": 10, "r": 20, "t": 40, "b": 50},
+        margin={"l": 10, "r": 20, "t": 40, "b": 70},
         height=_height(len(points)),
         shapes=[_reference_line(total * 100, total_text, _label_side(total * 100, points, 100))]
         if _usable(total)
@@ -137,9 +138,13 @@ def ratios_figure(points: list[GroupPoint], reference_text: str, axis_title: str
     fig = go.Figure(_group_trace(points, 1, "×"))
     fig.update_layout(
         **LAYOUT,
-        xaxis={"type": "log", "title": {"text": axis_title}, "gridcolor": "#ced4da"},
+        xaxis={
+            "type": "log",
+            "title": {"text": wrap_label(axis_title, 36)},
+            "gridcolor": "#ced4da",
+        },
         yaxis={"automargin": True},
-        margin={"l": 10, "r": 20, "t": 40, "b": 50},
+        margin={"l": 10, "r": 20, "t": 40, "b": 70},
         height=_height(len(points)),
         shapes=[_reference_line(1, reference_text, _label_side(1, points, 1, log=True))],
     )

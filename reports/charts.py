@@ -6,10 +6,11 @@ Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draw
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
 
 from assessments import levels
 from valuecurve.charts import DIMENSION_COLORS as DIMENSION_COLORS
-from valuecurve.charts import dimension_color
+from valuecurve.charts import dimension_color, wrap_label
 from valuecurve.charts import figure_json as figure_json
 
 LEVEL_COLORS = {
@@ -29,32 +30,43 @@ class DimensionBar:
 
 
 def profile_figure(bars: list[DimensionBar]) -> go.Figure:
-    """Each dimension's index (0-4) as a bar, coloured by the level it reached."""
-    names = [bar.name for bar in reversed(bars)]
+    """Each dimension's index (0-4) as a bar, coloured by the level it reached. The level and
+    index are written beside the dimension's name, where they fit on a phone too."""
+    shown = list(reversed(bars))
+    labels = [
+        f"{wrap_label(bar.name, 14)}<br><b>{levels.level_name(bar.level)} · {bar.index:.2f}</b>"
+        for bar in shown
+    ]
     fig = go.Figure(
         go.Bar(
-            x=[bar.index for bar in reversed(bars)],
-            y=names,
+            x=[bar.index for bar in shown],
+            y=list(range(len(shown))),  # positions: the labels are the axis's tick texts
             orientation="h",
-            marker_color=[LEVEL_COLORS[bar.level] for bar in reversed(bars)],
-            text=[f"{levels.level_name(bar.level)} · {bar.index:.2f}" for bar in reversed(bars)],
-            textposition="auto",
+            marker_color=[LEVEL_COLORS[bar.level] for bar in shown],
+            hovertext=[label.replace("<br>", " ") for label in labels],
             hoverinfo="text",
         )
     )
     fig.update_layout(
         xaxis={
             "range": [0, 4],
+            # Numbers, which fit under the bars on a phone; the labels name the levels.
             "tickvals": list(range(5)),
-            "ticktext": [str(levels.LEVEL_NAMES[level]) for level in range(5)],
+            "title": {"text": str(_("Index (0–4)"))},
             "gridcolor": "#ced4da",
+            "fixedrange": True,
         },
-        yaxis={"automargin": True},
-        margin={"l": 10, "r": 50, "t": 10, "b": 40},
-        height=80 + 60 * len(bars),
+        yaxis={
+            "automargin": True,
+            "tickvals": list(range(len(shown))),
+            "ticktext": labels,
+            "fixedrange": True,
+        },
+        margin={"l": 10, "r": 10, "t": 10, "b": 50},
+        height=100 + 70 * len(bars),
         plot_bgcolor="#ffffff",
         paper_bgcolor="#ffffff",
-        font={"family": "system-ui, sans-serif", "size": 14, "color": "#212529"},
+        font={"family": "system-ui, sans-serif", "size": 13, "color": "#212529"},
         showlegend=False,
     )
     return fig

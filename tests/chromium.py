@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+PHONE = {"width": 390, "height": 844}
 MARKS = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
@@ -53,3 +54,19 @@ def assert_accessible(page) -> None:
         WCAG_TAGS,
     )
     assert violations == [], f"{page.url}: {violations}"
+
+
+def phone_context(browser, live_server, user):
+    """A phone-sized browser context, signed in as the user (None: signed out)."""
+    from django.conf import settings
+    from django.test import Client
+
+    context = browser.new_context(locale="en-US", viewport=PHONE)
+    if user is not None:
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+    return context

@@ -5,6 +5,7 @@ inline script, as the content security policy requires).
 """
 
 import json
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -23,6 +24,12 @@ _SPARE_COLORS = ("#5c4b8a", "#8a5a00", "#00666e", "#8c2f39")
 def dimension_color(key: str, position: int) -> str:
     """The dimension's colour; a framework with other dimensions gets spare colours in order."""
     return DIMENSION_COLORS.get(key) or _SPARE_COLORS[position % len(_SPARE_COLORS)]
+
+
+def wrap_label(label: str, width: int = 10) -> str:
+    """A long axis label on two or more lines (plotly breaks lines at <br>), so that it fits
+    beside or under a chart on a phone."""
+    return "<br>".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
 def figure_json(fig: go.Figure) -> dict:

@@ -143,6 +143,11 @@ CASES = [
 
 @pytest.fixture
 def world(cohort, facilitator, framework, settings, tmp_path):
+    return world_build(cohort, facilitator, framework, settings, tmp_path)
+
+
+def world_build(cohort, facilitator, framework, settings, tmp_path) -> dict:
+    """The cast and ids every case is called with (the phone test visits them too)."""
     settings.MEDIA_ROOT = tmp_path
     org = add_member_org(cohort, framework, "Member", 2, sharing=Sharing.EVERYTHING)
     invited = add_member_org(cohort, framework, "Invited", 2, status=CohortMember.Status.INVITED)

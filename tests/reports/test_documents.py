@@ -374,6 +374,16 @@ def test_the_results_page_links_the_documents_and_draws_the_curve(client, viewer
     assert 'data-chart="curve-chart"' in page and 'id="curve-chart"' in page
 
 
+def test_the_results_page_links_to_the_action_plan_once_submitted(client, viewer, submitted):
+    plan = reverse("assessments:plan", args=[submitted.pk])
+    assert f'href="{plan}"' in get(client, viewer, "results", submitted).content.decode()
+
+
+def test_a_draft_results_page_has_no_plan_link_yet(client, viewer, draft):
+    plan = reverse("assessments:plan", args=[draft.pk])
+    assert plan not in get(client, viewer, "results", draft).content.decode()
+
+
 # --- Pure pieces ------------------------------------------------------------------------------
 
 
