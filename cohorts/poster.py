@@ -287,9 +287,14 @@ def cohort_poster_context(
 def cohort_poster_pdf(
     *, scope: Scope, size: PosterSize, today: date, cycle: str | None = None
 ) -> bytes:
+    return pdf.html_to_pdf(cohort_poster_html(scope=scope, size=size, today=today, cycle=cycle))
+
+
+def cohort_poster_html(
+    *, scope: Scope, size: PosterSize, today: date, cycle: str | None = None
+) -> str:
     context = cohort_poster_context(scope=scope, size=size, today=today, cycle=cycle)
-    html = render_to_string("cohorts/print/poster.html", {**context, "for_pdf": True})
-    return pdf.html_to_pdf(html)
+    return render_to_string("cohorts/print/poster.html", {**context, "for_pdf": True})
 
 
 def cohort_poster_filename(cohort: Cohort, size_key: str) -> str:

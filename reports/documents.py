@@ -29,6 +29,9 @@ POSTER_TITLE_CHARS = 90
 POSTER_DESCRIPTION_CHARS = 110
 POSTER_STATEMENT_CHARS = 600
 POSTER_NAME_CHARS = 90
+# The report's summary page names each dimension's first step still in the plan: with more,
+# a program with a few outcome measures no longer has its summary on one page.
+SUMMARY_STEPS = 1
 
 
 # The curve is drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.9 in
@@ -149,6 +152,47 @@ def plan_scorecard(dimensions: list[Dimension], steps: list[PlanStep], today: da
     return build_scorecard(rows, [d.name for d in dimensions], today)
 
 
+@dataclass(frozen=True)
+class SummaryLevel:
+    dimension: Dimension
+    color: str
+    result: DimensionResult
+    change: progress.ScoreChange | None
+
+    @property
+    def previous_level(self) -> int | None:
+        """The level in the cycle compared with, when it was another."""
+        if self.change is None or not self.change.level_change:
+            return None
+        return self.change.level - self.change.level_change
+
+
+def since_last_cycle(assessment: Assessment, cycles: list[Assessment]) -> progress.CycleRow | None:
+    """The assessment's levels beside the program's previous submitted cycle; None for a
+    draft or a program's first cycle. `cycles`: progress.submitted_cycles(program)."""
+    rows = progress.cycle_rows(cycles)
+    row = next((r for r in rows if r.assessment.pk == assessment.pk), None)
+    return row if row and row.compared_with else None
+
+
+def summary_levels(data: Scored, change: progress.CycleRow | None) -> list[SummaryLevel]:
+    # Scores carry the dimension's name; the previous cycle's are matched by key upstream.
+    changes = {score.dimension: score for score in change.scores} if change else {}
+    return [
+        SummaryLevel(d, charts.dimension_color(d.key, n), data.result(d), changes.get(d.name))
+        for n, d in enumerate(data.dimensions)
+    ]
+
+
+def summary_steps(plan: list[PlanGroup]) -> list[tuple[PlanGroup, PlanRow]]:
+    """Each dimension's first steps still in the plan (not dropped), in the leader's order."""
+    return [
+        (group, row)
+        for group in plan
+        for row in [r for r in group.rows if r.step.status != DROPPED][:SUMMARY_STEPS]
+    ]
+
+
 def answer_sections(data: Scored, spread: dict) -> list[dict]:
     return [
         {
@@ -169,8 +213,12 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
     results page shows them to this reader (empty when they may not see them)."""
     data = scored(assessment)
     steps = plan_steps(assessment)
+    plan = plan_groups(data.dimensions, steps, today)
     curve = charts.curve_figure(curve_markers(data))
-    trend = progress.cycles_trend(progress.submitted_cycles(assessment.program))
+    cycles = progress.submitted_cycles(assessment.program)
+    trend = progress.cycles_trend(cycles)
+    change = since_last_cycle(assessment, cycles)
+    disparity = outcome_summary.program_disparity(assessment.program)
     return {
         **document_facts(assessment, today),
         "profile": data.profile,
@@ -178,11 +226,16 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
         "show_spread": bool(spread),
         "curve_image": pdf.figure_data_uri(curve, 900, 380),
         "trend_image": pdf.figure_data_uri(trend, 900, 340) if trend is not None else None,
-        "plan": plan_groups(data.dimensions, steps, today),
+        "summary_levels": summary_levels(data, change),
+        "compared_with": change.compared_with if change else None,
+        "summary_steps": summary_steps(plan),
+        "headlines": [m for m in disparity if m.headline],
+        "plan": plan,
         "plan_has_steps": bool(steps),
+        "open_steps": sum(1 for s in steps if s.is_open),
         "scorecard": plan_scorecard(data.dimensions, steps, today),
         "statuses": [PlanStep.Status(s).label for s in STATUSES],
-        "disparity": outcome_summary.program_disparity(assessment.program),
+        "disparity": disparity,
     }
 
 
@@ -266,10 +319,14 @@ def poster_disparity(assessment: Assessment) -> list:
 # --- Rendering --------------------------------------------------------------------------------
 
 
-def report_pdf(assessment: Assessment, *, spread: dict, today: date) -> bytes:
+def report_html(assessment: Assessment, *, spread: dict, today: date) -> str:
+    """The report as the PDF lays it out (pdf.render_document measures its pages)."""
     context = report_context(assessment, spread=spread, today=today)
-    html = render_to_string("reports/print/report.html", {**context, "for_pdf": True})
-    return pdf.html_to_pdf(html)
+    return render_to_string("reports/print/report.html", {**context, "for_pdf": True})
+
+
+def report_pdf(assessment: Assessment, *, spread: dict, today: date) -> bytes:
+    return pdf.html_to_pdf(report_html(assessment, spread=spread, today=today))
 
 
 def poster_pdf(

@@ -55,9 +55,8 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
 def _since_last_cycle(assessment) -> dict:
     """The change of each dimension since the previous submitted cycle, and the trend."""
     cycles = progress.submitted_cycles(assessment.program)
-    row = next((r for r in progress.cycle_rows(cycles) if r.assessment.pk == assessment.pk), None)
     return {
-        "change": row if row and row.compared_with else None,
+        "change": documents.since_last_cycle(assessment, cycles),
         "trend": progress.trend_chart(cycles),
     }
 

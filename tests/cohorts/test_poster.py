@@ -240,6 +240,57 @@ def test_the_levels_are_not_drawn_for_fewer_than_five_members(
 
 
 @needs_poppler
+@pytest.mark.parametrize("size", ["tabloid", "a3"])
+def test_too_few_members_sharing_plans_get_a_centered_notice_in_the_steps_place(
+    cohort, framework, action_steps, tmp_path, size
+):
+    user = make_user("facilitator")
+    for name in ("Alder House", "Birch Services"):
+        member(cohort, name, framework, user)
+    html = poster.cohort_poster_html(scope=scope(cohort), size=poster_sizes()[size], today=TODAY)
+    document = pdf.render_document(html)
+    content = pdf.document_pdf(document)
+    save_for_inspection(content, f"cohort-poster-few-{size}.pdf")
+    assert len(document.pages) == 1
+    text = flat(pdf_text(content, tmp_path))
+    assert "For 2026, 2 members share their action plans so far." in text
+    assert "from the action plans of the 2 members" not in text  # no steps are shown from them
+    page = document.pages[0]._page_box
+    (notice,) = [
+        box
+        for box in page.descendants()
+        if box.element_tag == "section" and "steps-withheld" in box.element.get("class", "")
+    ]
+    # The notice takes the columns' place: the page's width, down to the footer.
+    assert notice.border_width() >= 0.97 * page.width
+    bottom = notice.position_y + notice.margin_height() - page.content_box_y()
+    assert bottom >= 0.85 * page.height
+    # Its text is centered across and down.
+    lines = text_lines(notice)
+    middle = notice.border_box_x() + notice.border_width() / 2
+    for left, right, _top, _bottom in lines:
+        assert abs((left + right) / 2 - middle) < 2
+    above = lines[0][2] - notice.border_box_y()
+    below = notice.border_box_y() + notice.border_height() - lines[-1][3]
+    assert abs(above - below) < 0.1 * notice.border_height()
+
+
+def text_lines(box) -> list[tuple[float, float, float, float]]:
+    """(left, right, top, bottom) of each line of text in the box, top to bottom."""
+    from weasyprint.formatting_structure import boxes
+
+    lines = [b for b in box.descendants() if isinstance(b, boxes.LineBox)]
+    spans = []
+    for line in lines:
+        texts = [b for b in line.descendants() if isinstance(b, boxes.TextBox)]
+        if texts:
+            left = min(t.position_x for t in texts)
+            right = max(t.position_x + t.margin_width() for t in texts)
+            spans.append((left, right, line.position_y, line.position_y + line.height))
+    return sorted(spans, key=lambda span: span[2])
+
+
+@needs_poppler
 def test_an_empty_cohort_still_makes_a_poster(cohort, tmp_path):
     content = poster.cohort_poster_pdf(
         scope=scope(cohort), size=poster_sizes()["tabloid"], today=TODAY

@@ -219,6 +219,162 @@ def test_the_report_is_made_without_charts_when_chromium_fails(
     assert "Governance & Structures" in flat(pdf_text(response.content, tmp_path))
 
 
+# --- The report's pages -----------------------------------------------------------------------
+
+
+PARTS = ["Summary", "Action plan", "Evidence and answers"]
+
+
+@pytest.fixture
+def second_cycle(submitted, statement, leader, framework):
+    """A later cycle of the program, answered higher and submitted, with outcome data."""
+    later = assessment_start(
+        program=submitted.program, cycle="2099", framework=framework, by=leader, copy_from=submitted
+    )
+    answer_all(later, levels.INTEGRATIVE)
+    assessment_submit(assessment=later, expected_version=later.version, by=leader)
+    add_housing_measure(submitted.program)
+    later.refresh_from_db()
+    return later
+
+
+def rendered_report(assessment):
+    """The report laid out (WeasyPrint's Document, to measure) and its PDF."""
+    html = documents.report_html(assessment, spread={}, today=date(2099, 6, 1))
+    document = pdf.render_document(html)
+    return document, pdf.document_pdf(document)
+
+
+def page_texts(content: bytes, tmp_path: Path) -> list[str]:
+    """pdftotext of each page on its own (it ends every page with a form feed)."""
+    return [flat(page) for page in pdf_text(content, tmp_path).split("\f")[:-1]]
+
+
+def used_share(page) -> float:
+    """How far down its content area the page's text and images reach, from 0 to 1."""
+    from weasyprint.formatting_structure import boxes
+
+    page_box = page._page_box
+    footer = {
+        id(box)
+        for margin in page_box.children
+        if isinstance(margin, boxes.MarginBox)
+        for box in margin.descendants()
+    }
+    bottom = max(
+        box.position_y + box.margin_height()
+        for box in page_box.descendants()
+        if isinstance(box, boxes.TextBox | boxes.ReplacedBox) and id(box) not in footer
+    )
+    return (bottom - page_box.content_box_y()) / page_box.height
+
+
+def outline(content: bytes) -> list[tuple[str, int, list[str]]]:
+    """The PDF's bookmarks: (title, page index, titles of its children) per top-level one."""
+    reader = pdf_reader(content)
+    tree, entries = reader.outline, []
+    for n, item in enumerate(tree):
+        if isinstance(item, list):
+            continue
+        following = tree[n + 1] if n + 1 < len(tree) else []
+        children = (
+            [c.title for c in following if not isinstance(c, list)]
+            if isinstance(following, list)
+            else []
+        )
+        entries.append((item.title, reader.get_destination_page_number(item), children))
+    return entries
+
+
+def test_the_report_opens_with_a_summary_then_the_plan_then_the_evidence(second_cycle, tmp_path):
+    _document, content = rendered_report(second_cycle)
+    save_for_inspection(content, "report-parts.pdf")
+    parts = outline(content)
+    assert [title for title, _page, _children in parts] == PARTS
+    starts = [page for _title, page, _children in parts]
+    assert starts[0] == 0 and starts == sorted(set(starts))
+    (_, _, summary), (_, _, plan), (_, _, evidence) = parts
+    assert summary == []
+    assert plan[0] == "Scorecard" and set(DIMENSIONS) <= set(plan)
+    assert [c.split(":")[0] for c in evidence[1:-1]][:3] == list(DIMENSIONS)
+    assert evidence[-1] == "Equity outcomes: does race still predict how people fare?"
+
+    pages = page_texts(content, tmp_path)
+    first = pages[0]
+    assert "Overall level: Integrative" in first and "Since 2026" in first
+    for name in DIMENSIONS:
+        assert f"{name} Integrative 3.00 +1.00, was Collaborative" in first
+    top = documents.plan_steps(second_cycle)[0]
+    assert " ".join(top.title.split()[:4]) in first
+    assert housing_headline(second_cycle.program) in first
+    assert "Answers for" not in first and "Measure of progress" not in first
+    assert pages[starts[1]].startswith("Action plan")
+    assert "Evidence and answers" in pages[starts[2]]
+    assert all("Answers for" not in page for page in pages[: starts[2]])
+
+
+def test_the_summary_says_when_there_is_no_earlier_cycle_or_outcome_data(submitted, tmp_path):
+    _document, content = rendered_report(submitted)
+    first = page_texts(content, tmp_path)[0]
+    assert "There is no earlier submitted cycle to compare with." in first
+    assert "Since" not in first and "Does race still predict" not in first
+
+
+def test_every_report_page_has_its_footer_once(second_cycle, tmp_path):
+    _document, content = rendered_report(second_cycle)
+    pages = page_texts(content, tmp_path)
+    assert len(pages) >= 4
+    for number, text in enumerate(pages, start=1):
+        assert text.count(CREDIT) == 1, number
+        assert text.count(f"Page {number} / {len(pages)}") == 1, number
+
+
+def test_no_report_page_is_less_than_half_used_but_the_last_of_a_part(second_cycle):
+    document, content = rendered_report(second_cycle)
+    starts = [page for _title, page, _children in outline(content)]
+    last_of_part = {start - 1 for start in starts[1:]} | {len(document.pages) - 1}
+    shares = [used_share(page) for page in document.pages]
+    inner = [n for n in range(len(shares)) if n not in last_of_part]
+    assert inner, "no part runs over a page: nothing was measured"
+    assert all(shares[n] >= 0.5 for n in inner), shares
+    assert shares[0] >= 0.5  # the summary fills its page
+
+
+def test_every_table_header_in_the_report_has_its_scope(second_cycle):
+    _document, content = rendered_report(second_cycle)
+    cells = structure_elements(pdf_reader(content), {"/TH", "/TD"})
+    headers = [attributes(cell) for cell in cells if cell["/S"] == "/TH"]
+    scopes = [header.get("/Scope") for header in headers]
+    assert len(headers) > 40 and None not in scopes, scopes
+    assert {"/Row", "/Column"} == set(scopes)
+    assert all("/Headers" in attributes(cell) for cell in cells if cell["/S"] == "/TD")
+
+
+def structure_elements(reader: PdfReader, kinds: set[str]) -> list:
+    """The structure tree's elements of these kinds (/TH, /P...), in document order."""
+    found, stack = [], [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not hasattr(node, "get"):
+            continue
+        if node.get("/S") in kinds:
+            found.append(node)
+        kids = node.get("/K", [])
+        kids = kids if isinstance(kids, list) else [kids]
+        stack.extend(reversed([kid for kid in kids if not isinstance(kid, int)]))
+    return found
+
+
+def attributes(element) -> dict:
+    """An element's attributes (/A: one dictionary or an array of them), merged."""
+    owned = element.get("/A", {})
+    owned = owned.get_object() if hasattr(owned, "get_object") else owned
+    merged: dict = {}
+    for entry in owned if isinstance(owned, list) else [owned]:
+        merged.update(entry.get_object())
+    return merged
+
+
 # --- The poster -------------------------------------------------------------------------------
 
 
