@@ -28,6 +28,7 @@ from assessments.models import (
     Answer,
     Assessment,
     AssessmentEvent,
+    Cycle,
     Indicator,
     Invitation,
     Membership,
@@ -105,6 +106,10 @@ CASES = [
     Case("assessments:organization_profile", "GET", "organization", "lead", 200),
     Case("assessments:organization_profile", "POST", "organization", "lead", 302),
     Case("assessments:programs", "GET", "organization", "read", 200),
+    Case("assessments:cycles", "GET", "organization", "read", 200),
+    Case("assessments:cycles", "POST", "organization", "lead", 302),
+    Case("assessments:cycle_edit", "GET", "cycle", "lead", 200),
+    Case("assessments:cycle_edit", "POST", "cycle", "lead", 302),
     Case("assessments:program_create", "GET", "organization", "lead", 200),
     Case("assessments:program_create", "POST", "organization", "lead", 302),
     Case("assessments:program_edit", "GET", "program", "lead", 200),
@@ -342,6 +347,8 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
     if target == "cohort_token":
         return [world.cohort_token]
+    if target == "cycle":
+        return [world.organization.pk, world.draft.cycle_id]
     if target == "confirm_link":
         user = world.unconfirmed
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -404,6 +411,8 @@ def post_data(case: Case, world) -> dict:
         return ORGANIZATION_DATA
     if case.name in ("assessments:program_create", "assessments:program_edit"):
         return {"name": "Access program", "service_area": "Housing"}
+    if case.name in ("assessments:cycles", "assessments:cycle_edit"):
+        return {"name": "Access cycle", "starts_on": "2031-01-01", "ends_on": "2031-12-31"}
     if case.name == "signup":
         return {
             "username": "access-signup",
@@ -473,6 +482,8 @@ def post_took_effect(case: Case, world) -> bool:
         return Organization.objects.filter(name="Access organization", region="Access").exists()
     if case.name in ("assessments:program_create", "assessments:program_edit"):
         return Program.objects.filter(name="Access program").exists()
+    if case.name in ("assessments:cycles", "assessments:cycle_edit"):
+        return Cycle.objects.filter(name="Access cycle").exists()
     if case.name == "assessments:program_archive":
         return Program.objects.get(pk=world.program.pk).is_archived
     if case.name == "assessments:program_restore":
