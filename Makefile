@@ -7,7 +7,7 @@ STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 
-.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes clean
+.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes lighthouse clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -44,6 +44,10 @@ bench-cohorts: setup
 
 bench-outcomes: setup
 	$(BIN)/python bench/outcomes.py
+
+# Lighthouse scores of each role's main pages, served as in production (gunicorn, DEBUG off).
+lighthouse: setup $(STAMP)/system
+	$(BIN)/python bench/lighthouse.py
 
 $(STAMP)/python: pyproject.toml
 	@mkdir -p $(STAMP)

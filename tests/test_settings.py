@@ -75,3 +75,9 @@ def test_a_request_body_far_too_large_is_refused_before_it_is_read(client, leade
     )
     assert response.status_code == 413
     assert "at most 3 MB" in response.content.decode()
+
+
+def test_the_icon_browsers_ask_for_by_default_is_the_sites_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.url == "/static/favicon.svg"

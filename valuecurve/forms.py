@@ -130,8 +130,12 @@ class StaleSaveCheck:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Two forms without a prefix on one page would both have id="id_loaded".
+        hidden_id = None if self.prefix else f"id_loaded_{type(self).__name__.lower()}"
         self.fields["loaded"] = forms.CharField(
-            required=False, max_length=64, widget=forms.HiddenInput
+            required=False,
+            max_length=64,
+            widget=forms.HiddenInput(attrs={"id": hidden_id} if hidden_id else None),
         )
         self.stale_changes: list[tuple[str, str, str]] = []
         if not self.is_bound:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
     path("about/", views.about, name="about"),
+    path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/signup/", signup_views.signup_start, name="signup"),
     path("accounts/signup/sent/", signup_views.signup_sent, name="signup_sent"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,11 @@ from django.views.decorators.http import require_POST
 from assessments import levels
 from valuecurve import two_factor
 from valuecurve.two_factor import two_factor_state
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (the admin, a PDF)."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def about(request: HttpRequest) -> HttpResponse:

@@ -46,10 +46,7 @@ def overflow(page, url: str, status: int) -> str | None:
     response = page.goto(url)
     assert response.status == status, url
     assert response.headers["content-type"].startswith("text/html"), url
-    page.wait_for_function(
-        """() => !window.Plotly || [...document.querySelectorAll("[data-chart]")]
-            .every(e => e.querySelector("svg.main-svg") || e.closest("details:not([open])"))"""
-    )
+    chromium.draw_charts(page)  # charts draw when they near the screen: every one, first
     scroll, client = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )

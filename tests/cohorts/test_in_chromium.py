@@ -33,6 +33,7 @@ def test_the_facilitator_sees_the_dashboard_drawn_and_accessible(
     sign_in(page, live_server, facilitator)
     page.goto(live_server.url + reverse("cohorts:dashboard", args=[cohort.pk]))
     for chart in ("heatmap-chart", "distribution-chart", "slope-chart"):
+        page.locator(f'[data-chart="{chart}"]').scroll_into_view_if_needed()  # drawn when seen
         page.wait_for_selector(f'[data-chart="{chart}"] svg.main-svg')
     assert_accessible(page)
     page.get_by_label("Region").select_option("North")
