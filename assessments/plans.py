@@ -82,6 +82,7 @@ def _carried(
         due_date=old.due_date,
         status=old.status,
         notes=old.notes,
+        poster_line=old.poster_line,
         order=order,
     )
 
@@ -107,6 +108,7 @@ class StepValues:
     due_date: object
     status: str
     notes: str
+    poster_line: str = ""
 
 
 def plan_step_update(*, step: PlanStep, values: StepValues, by) -> None:

@@ -20,6 +20,7 @@ from functools import lru_cache
 import plotly.graph_objects as go
 from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML, URLFetcher
+from weasyprint.document import Document
 
 logger = logging.getLogger(__name__)
 
@@ -154,15 +155,21 @@ def _print_css() -> CSS:
     return CSS(filename=finders.find(PRINT_CSS))
 
 
-def html_to_pdf(html: str, *, cache: dict | None = None) -> bytes:
-    """A tagged PDF (PDF/UA-1) of the HTML, fonts embedded (subsets), text selectable.
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+
+
+def html_to_document(html: str, *, cache: dict | None = None) -> Document:
+    """The HTML laid out in pages, as the PDF prints it (its boxes are what tests read).
 
     The HTML may refer only to data: URLs (the charts); nothing is fetched from the
     network or the disk. `cache` (a dict) shares decoded images across a batch.
     """
     document = HTML(string=html, url_fetcher=_data_only_fetcher())
-    return document.write_pdf(
-        stylesheets=[_print_css()],
-        pdf_variant="pdf/ua-1",
-        cache=cache if cache is not None else {},
+    return document.render(
+        stylesheets=[_print_css()], cache=cache if cache is not None else {}, **PDF_OPTIONS
     )
+
+
+def html_to_pdf(html: str, *, cache: dict | None = None) -> bytes:
+    """A tagged PDF (PDF/UA-1) of the HTML, fonts embedded (subsets), text selectable."""
+    return html_to_document(html, cache=cache).write_pdf(**PDF_OPTIONS)
