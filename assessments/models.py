@@ -714,7 +714,7 @@ class PlanStep(models.Model):
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
     poster_line = models.CharField(
         _("poster line"),
-        max_length=120,
+        max_length=100,
         blank=True,
         help_text=_(
             "How the step reads on the poster, in a short sentence. Leave it empty and the "

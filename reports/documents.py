@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments import progress, services
+from assessments import plans, progress, services
 from assessments.models import Assessment, Dimension, Organization, PlanStep
 from assessments.scoring import DimensionResult, Profile
 from outcomes import summary as outcome_summary
@@ -23,14 +23,14 @@ from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
 from valuecurve import text
 
-POSTER_STEPS = 5
+POSTER_STEPS = plans.POSTER_STEPS
 POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
 DROPPED = PlanStep.Status.DROPPED
 # Room on the poster, in valuecurve.text.poster_length: a step's title is shown whole up to
 # this (the library's are under 70; a longer one ends after its last whole sentence that fits),
 # the description's first sentences that fit in the summary's room, an owner up to its own.
-# A poster line (PlanStep.poster_line, at most 120) replaces the title and the summary.
-POSTER_TITLE_LENGTH = 120
+# A poster line (PlanStep.poster_line, at most 100) replaces the title and the summary.
+POSTER_TITLE_LENGTH = 100
 POSTER_SUMMARY_LENGTH = 160
 POSTER_OWNER_LENGTH = 50
 POSTER_MEASURE_NAME_LENGTH = 80
@@ -235,8 +235,9 @@ def poster_columns(data: Scored, steps: list[PlanStep], today: date) -> list[Pos
     order: the leader's own steps as the library's."""
     columns = []
     for n, d in enumerate(data.dimensions):
-        active = [s for s in steps if s.dimension_id == d.pk and s.status != DROPPED]
-        shown = [poster_step(s, today) for s in active[:POSTER_STEPS]]
+        mine = [s for s in steps if s.dimension_id == d.pk]
+        active = [s for s in mine if s.status != DROPPED]
+        shown = [poster_step(s, today) for s in plans.poster_steps(mine)]
         color = charts.dimension_color(d.key, n)
         columns.append(
             PosterColumn(n + 1, d, data.result(d), color, shown, len(active) - len(shown))

@@ -23,7 +23,12 @@ MIN_PT = 9.0  # no text under this on a poster (11 x 17 in and A3 alike)
 # (kerning, shaping, a browser's line breaking).
 SAFETY = 1.06
 FALLBACK_EM = 0.56  # a glyph's width when its font cannot be read
-WIDE_LEADING = 1.2
+# A line mixing fonts (Noto Sans Arabic or CJK beside Noto Sans) is taller than its line
+# height: each font's ascent and descent align on one baseline. Measured in WeasyPrint; Arabic
+# text is set in Noto Sans Arabic first (poster_tags.script_class), which keeps it near 1.
+ARABIC_LEADING = 1.1
+WIDE_LEADING = 1.1
+_ARABIC = re.compile("[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
 SLACK = 0.15  # inches left free at the foot of the columns, for what the estimate misses
 _TOKEN = re.compile(r"\s+|[^\s]")
 
@@ -58,6 +63,12 @@ def em_width(character: str, bold: bool = False) -> float:
     return _advances(bold).get(ord(character), FALLBACK_EM)
 
 
+@lru_cache(maxsize=65536)
+def _word_em(word: str, bold: bool) -> float:
+    return sum(em_width(c, bold) for c in word)
+
+
+@lru_cache(maxsize=16384)  # a poster tries each text at a dozen sizes: each measured once
 def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
     """The lines `text` takes at `size_pt` in a box `width_pt` wide: words wrap whole, wide
     characters one by one, and a word longer than the line breaks inside (as
@@ -71,7 +82,7 @@ def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -
         if word == " ":
             x += space
             continue
-        width = sum(em_width(c, bold) for c in word)
+        width = _word_em(word, bold)
         if x > 0 and x + width > room:
             lines, x = lines + 1, 0.0
         while width > room:
@@ -80,7 +91,12 @@ def line_count(text: str, width_pt: float, size_pt: float, bold: bool = False) -
     return lines
 
 
-def _words(text: str) -> Iterable[str]:
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_split_words(text))
+
+
+def _split_words(text: str) -> Iterable[str]:
     word = ""
     for token in _TOKEN.findall(" ".join(text.split())):
         if token.isspace() or is_wide(token):
@@ -94,6 +110,17 @@ def _words(text: str) -> Iterable[str]:
         yield word
 
 
+def is_arabic(text: str) -> bool:
+    return _ARABIC.search(text) is not None
+
+
+@lru_cache(maxsize=4096)
+def leading_factor(text: str) -> float:
+    if is_arabic(text):
+        return ARABIC_LEADING
+    return WIDE_LEADING if any(map(is_wide, text)) else 1.0
+
+
 @dataclass(frozen=True)
 class Text:
     """A paragraph to place: its text, size, line height and weight."""
@@ -105,10 +132,7 @@ class Text:
 
     def height(self, width_pt: float) -> float:
         lines = line_count(self.text, width_pt, self.size, self.bold)
-        # A line mixing fonts (a CJK fallback font beside Noto Sans) is taller than its
-        # line height: each font's ascent and descent align on one baseline.
-        leading = self.leading * (WIDE_LEADING if any(map(is_wide, self.text)) else 1)
-        return lines * self.size * leading
+        return lines * self.size * self.leading * leading_factor(self.text)
 
 
 def stack_height(texts: Iterable[Text], width_pt: float) -> float:
@@ -149,18 +173,32 @@ class Heading:
     height: float  # inches, kicker and rule included
 
 
+HEAD_MAX = 1.7  # inches: a header taller than this sets its names smaller
+TITLE_SIZES = (38, 34, 30, 26, 22, 20, 18, 16)
+SUBTITLE_SIZES = (18, 16, 14, 12, 11)
+
+
 def heading(title: str, subtitle: str, width_in: float, extra_in: float = 0.0) -> Heading:
-    """`extra_in`: what the header holds besides (the cohort's commitment)."""
+    """The largest title (then subtitle) whose header stays under HEAD_MAX, the title in
+    three lines at most, the subtitle in two. `extra_in`: what the header holds besides
+    (the cohort's commitment)."""
     width = width_in * PT
-    title_pt = (
-        largest((38, 34, 30, 26, 22), lambda s: line_count(title, width, s, bold=True) <= 2)
-        or largest((20, 18), lambda s: line_count(title, width, s, bold=True) <= 3)
-        or 16
-    )
-    subtitle_pt = largest((18, 16, 14, 12), lambda s: line_count(subtitle, width, s) <= 2) or 11
-    lines = Text(title, title_pt, 1.15, bold=True).height(width) + Text(
-        subtitle, subtitle_pt, 1.4
-    ).height(width)
+    candidates = [
+        _heading(title, subtitle, width, t, s, extra_in)
+        for t in TITLE_SIZES
+        if line_count(title, width, t, bold=True) <= (2 if t > 22 else 3)
+        for s in SUBTITLE_SIZES
+        if line_count(subtitle, width, s) <= 2
+    ]
+    fitting = [h for h in candidates if h.height - extra_in <= HEAD_MAX]
+    if fitting:
+        return fitting[0]
+    return candidates[-1] if candidates else _heading(title, subtitle, width, 16, 11, extra_in)
+
+
+def _heading(title, subtitle, width, title_pt, subtitle_pt, extra_in) -> Heading:
+    lines = Text(title, title_pt, 1.15, bold=True).height(width)
+    lines += Text(subtitle, subtitle_pt, 1.4).height(width)
     # Kicker (12 pt), the gap under it, padding and rule.
     return Heading(title_pt, subtitle_pt, (12 * 1.4 + lines) * SAFETY / PT + 0.22 + extra_in)
 
@@ -173,7 +211,9 @@ DISPARITY_MAX_PT = 12.0
 CURVE_HEIGHT = 2.9  # inches, at its natural size; it shrinks to give the columns room
 CURVE_ASPECT = 620 / 250
 MIDDLE_MIN = 2.0
-DISPARITY_WIDTH = 4.4
+CURVE_MIN = 1.6
+DISPARITY_WIDTH = 4.0  # its text's width; its padding and white edge beside it:
+DISPARITY_EDGES = 0.14 + 0.4
 BAND = 0.62  # a column's coloured band
 FOOT = 0.32
 GAPS = 0.24 + 0.08 + 0.06  # around the middle row, above the steps, the column's rule
@@ -244,8 +284,8 @@ def statement_height(statement: str, width_in: float, size: float) -> float:
 
 def disparity_height(lines: list[tuple[str, str]], size: float) -> float:
     """Inches: the disparity panel, each measure a (name, headline) pair."""
-    width = (DISPARITY_WIDTH - 0.54) * PT
-    texts = [Text("Does race still predict our outcomes?", 14, 1.15, bold=True)]
+    width = DISPARITY_WIDTH * PT
+    texts = [Text("Does race still predict our outcomes?", 13, 1.15, bold=True)]
     for name, headline in lines:
         texts += [Text(name, size, 1.4, bold=True), Text(headline, size, 1.4)]
     texts.append(Text("Counts of 1 to 10 are suppressed. Details in the report.", MIN_PT, 1.4))
@@ -268,40 +308,43 @@ def poster_fit(
     for summaries, statement_floor, least in passes:
         for size in steps_between(STEP_MAX_PT):
             room = page.height - fixed - columns_height(columns, page, size, summaries)
-            middle = _middle(page, statement, disparity, room, min(size, statement_floor), least)
-            if middle is not None:
-                return _fit(page, heading, statement, disparity, size, middle, summaries, True)
-    return _fit(page, heading, statement, disparity, MIN_PT, MIDDLE_MIN, False, False)
+            rows = _middle(page, statement, disparity, room, min(size, statement_floor), least)
+            if rows is not None:
+                return _fit(page, heading, statement, disparity, size, *rows, summaries, True)
+    rows = (MIDDLE_MIN, CURVE_MIN)
+    return _fit(page, heading, statement, disparity, MIN_PT, *rows, False, False)
 
 
-def _commitment_width(page: Page, middle: float, disparity: bool) -> float:
-    curve = min(middle, CURVE_HEIGHT) * CURVE_ASPECT + 0.2
-    return page.width - curve - (DISPARITY_WIDTH if disparity else 0)
+def _commitment_width(page: Page, curve: float, disparity: bool) -> float:
+    # A table cell's width is its content's: padding and borders come on top.
+    beside = DISPARITY_WIDTH + DISPARITY_EDGES if disparity else 0
+    return page.width - curve * CURVE_ASPECT - 0.2 - beside
 
 
-def _middle(page, statement, disparity, room: float, floor: float, least: float) -> float | None:
-    """The middle row's height: the curve's own, or more if the statement or the
-    disparity panel needs it at `floor` pt; None if that is more than `room` or `room` is
-    under `least`."""
+def _middle(
+    page, statement, disparity, room: float, floor: float, least: float
+) -> tuple[float, float] | None:
+    """The middle row's height and the curve's: the curve's own height, or the room left
+    if the statement or the disparity panel needs more at `floor` pt; the curve drawn
+    smaller when that gives the statement the width it needs. None if nothing fits, or
+    `room` is under `least`."""
     if room < least:
         return None
-    middle = min(room, CURVE_HEIGHT)
-    for _ in range(3):  # a taller row widens the curve and narrows the statement: settle
-        needed = statement_height(
-            statement, _commitment_width(page, middle, bool(disparity)), floor
-        )
-        if disparity:
-            needed = max(needed, disparity_height(disparity, floor))
-        if needed <= middle:
-            return middle
-        if needed > room:
-            return None
-        middle = needed
-    return middle
+    heights = [min(room, CURVE_HEIGHT)] + ([room] if room > CURVE_HEIGHT else [])
+    for middle in heights:
+        if disparity and disparity_height(disparity, floor) > middle:
+            continue
+        curve = min(middle, CURVE_HEIGHT)
+        while curve >= CURVE_MIN:
+            width = _commitment_width(page, curve, bool(disparity))
+            if statement_height(statement, width, floor) <= middle:
+                return middle, curve
+            curve -= 0.3
+    return None
 
 
-def _fit(page, heading, statement, disparity, size, middle, summaries, fits) -> PosterFit:
-    width = _commitment_width(page, middle, bool(disparity))
+def _fit(page, heading, statement, disparity, size, middle, curve, summaries, fits) -> PosterFit:
+    width = _commitment_width(page, curve, bool(disparity))
     statement_pt = largest(
         steps_between(STATEMENT_MAX_PT), lambda s: statement_height(statement, width, s) <= middle
     )
@@ -316,7 +359,7 @@ def _fit(page, heading, statement, disparity, size, middle, summaries, fits) -> 
         statement_pt=statement_pt or MIN_PT,
         disparity_pt=disparity_pt or MIN_PT,
         middle=middle,
-        curve_height=min(middle, CURVE_HEIGHT),
+        curve_height=curve,
         columns=page.height - fixed - middle - SLACK,
         summaries=summaries,
         fits=fits,
@@ -364,7 +407,7 @@ def cohort_fit(
         steps_between(14.0),
         lambda s: _goals_height(goals, goal_width, s, two_columns) <= COHORT_MIDDLE - GOALS_HEADING,
     )
-    room = page.height - head.height - FOOT - GAPS - BAND - COHORT_MIDDLE - COHORT_NOTE
+    room = page.height - head.height - FOOT - GAPS - BAND - COHORT_MIDDLE - COHORT_NOTE - SLACK
     step_width = column_inner_width(page)
     step_pt = largest(
         steps_between(STEP_MAX_PT),

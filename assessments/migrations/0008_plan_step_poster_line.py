@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalplanstep',
             name='poster_line',
-            field=models.CharField(blank=True, help_text="How the step reads on the poster, in a short sentence. Leave it empty and the poster shows the title and the description's first sentences that fit.", max_length=120, verbose_name='poster line'),
+            field=models.CharField(blank=True, help_text="How the step reads on the poster, in a short sentence. Leave it empty and the poster shows the title and the description's first sentences that fit.", max_length=100, verbose_name='poster line'),
         ),
         migrations.AddField(
             model_name='planstep',
             name='poster_line',
-            field=models.CharField(blank=True, help_text="How the step reads on the poster, in a short sentence. Leave it empty and the poster shows the title and the description's first sentences that fit.", max_length=120, verbose_name='poster line'),
+            field=models.CharField(blank=True, help_text="How the step reads on the poster, in a short sentence. Leave it empty and the poster shows the title and the description's first sentences that fit.", max_length=100, verbose_name='poster line'),
         ),
     ]

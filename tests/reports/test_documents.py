@@ -358,11 +358,10 @@ def maximal_poster(assessment, leader, script: str, poster_lines: bool) -> None:
         measure.save()
 
 
-# Maximal CJK and Arabic text, and maximal poster lines on A3, do not fit yet (the estimate
-# says so: PosterFit.fits is False): a known gap, see the branch's closing report.
+@pytest.mark.parametrize("size", ["tabloid", "a3"])
 @pytest.mark.parametrize(
-    ("size", "script", "poster_lines"),
-    [("tabloid", "latin", True), ("tabloid", "latin", False), ("a3", "latin", False)],
+    ("script", "poster_lines"),
+    [("latin", True), ("latin", False), ("cjk", True), ("cjk", False), ("arabic", True)],
 )
 def test_a_maximal_poster_fits_one_page_in_its_columns_at_9_pt_or_more(
     leader, submitted, size, script, poster_lines
@@ -444,7 +443,7 @@ def _arabic_words(text: str) -> set[str]:
 # --- Access -------------------------------------------------------------------------------------
 
 
-DOCUMENTS = ("report", "report_pdf", "poster_pdf")
+DOCUMENTS = ("report", "report_pdf", "poster", "poster_pdf")
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -459,7 +458,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, submitted, name):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ("report", "poster_pdf"))
+@pytest.mark.parametrize("name", ("report", "poster", "poster_pdf"))
 def test_a_viewer_can_read_the_documents_of_a_draft(client, viewer, draft, name):
     assert get(client, viewer, name, draft).status_code == 200
 
@@ -475,7 +474,42 @@ def test_the_results_page_links_the_documents_and_draws_the_curve(client, viewer
         assert label in page
     poster = reverse("reports:poster_pdf", args=[submitted.pk])
     assert f"{poster}?size=tabloid" in page and f"{poster}?size=a3" in page
+    assert reverse("reports:poster", args=[submitted.pk]) in page and "Poster (web page)" in page
     assert 'data-chart="curve-chart"' in page and 'id="curve-chart"' in page
+
+
+def test_the_poster_web_page_shows_what_the_pdf_prints_and_links_it(
+    client, viewer, submitted, statement, django_assert_max_num_queries
+):
+    add_housing_measure(submitted.program)
+    client.force_login(viewer)
+    url = reverse("reports:poster", args=[submitted.pk])
+    with django_assert_max_num_queries(40):
+        page = client.get(url).content.decode()
+    context = poster_of(submitted)
+    for column in context["columns"]:
+        for step in column.steps:
+            assert step.head in page and step.status in page
+    assert "race no longer predicts outcomes" in page
+    assert housing_headline(submitted.program) in page and "Cramér" not in page
+    pdf_url = reverse("reports:poster_pdf", args=[submitted.pk])
+    assert f"{pdf_url}?size=tabloid" in page and f"{pdf_url}?size=a3" in page
+    assert "css/poster-screen.css" in page
+    assert client.get(url + "?size=a0").status_code == 404
+
+
+def test_a_statement_saved_longer_than_the_poster_holds_is_ended_after_a_sentence_and_said(
+    client, leader, org, submitted
+):
+    org.commitment_statement = "We commit to equity in every program we run. " * 20
+    org.save()
+    context = poster_of(submitted)
+    assert context["statement_cut"]
+    assert context["statement"].endswith("we run.")
+    assert text.poster_length(context["statement"]) <= Organization.POSTER_COMMITMENT_LENGTH
+    page = get(client, leader, "results", submitted).content.decode()
+    assert "longer than a poster shows whole" in page
+    assert reverse("assessments:statements", args=[org.pk]) in page
 
 
 # --- Pure pieces ------------------------------------------------------------------------------
