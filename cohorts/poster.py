@@ -32,6 +32,8 @@ from valuecurve import text
 
 TOP_STEPS = 5
 POSTER_GOALS = 6
+# After a commitment saved longer than the poster's limit (it prints its first sentences).
+COMMITMENT_CUT_NOTE = "(The full statement is on the cohort's page.)"
 # Up to this many goals in one column; more go in two.
 GOALS_IN_ONE_COLUMN = 3
 # Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
@@ -268,11 +270,13 @@ def cohort_poster_context(
     fit = poster_layout.cohort_fit(
         page=poster_layout.PAGES[size.key],
         name=cohort.name,
-        commitment=commitment,
+        # As printed: a shortened statement's note, the goals left out, are lines too.
+        commitment=f"{commitment} {COMMITMENT_CUT_NOTE}" if commitment_cut else commitment,
         goals=[
             (g.title, f"By {g.target_year} · {g.members} members working on it")
             for g in shown_goals
-        ],
+        ]
+        + ([("", "+9 more goals")] if len(goals) > POSTER_GOALS else []),
         two_columns=len(goals) > GOALS_IN_ONE_COLUMN,
         columns=[
             [(s.title, f"{s.members} members · {s.done} done") for s in c.steps] for c in columns

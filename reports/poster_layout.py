@@ -21,7 +21,7 @@ PT = 72  # points per inch
 MIN_PT = 9.0  # no text under this on a poster (11 x 17 in and A3 alike)
 # Estimates are kept this much under the room they have, for what they do not model
 # (kerning, shaping, a browser's line breaking).
-SAFETY = 1.06
+SAFETY = 1.04
 FALLBACK_EM = 0.56  # a glyph's width when its font cannot be read
 # A line mixing fonts (Noto Sans Arabic or CJK beside Noto Sans) is taller than its line
 # height: each font's ascent and descent align on one baseline. Measured in WeasyPrint; Arabic
@@ -212,11 +212,13 @@ CURVE_HEIGHT = 2.9  # inches, at its natural size; it shrinks to give the column
 CURVE_ASPECT = 620 / 250
 MIDDLE_MIN = 2.0
 CURVE_MIN = 1.6
+CURVE_PREFERRED = 2.4
 DISPARITY_WIDTH = 4.0  # its text's width; its padding and white edge beside it:
 DISPARITY_EDGES = 0.14 + 0.4
 BAND = 0.62  # a column's coloured band
 FOOT = 0.32
-GAPS = 0.24 + 0.08 + 0.06  # around the middle row, above the steps, the column's rule
+STEPS_TOP = 0.08  # the steps' margin, inside a column's height
+GAPS = 0.24 + STEPS_TOP + 0.06  # around the middle row, above the steps, the column's rule
 
 
 @dataclass(frozen=True)
@@ -303,8 +305,12 @@ def poster_fit(
     """The largest step text first (the plan is what the poster is for), then the largest
     statement in the room left. Summaries are dropped only when nothing fits with them."""
     fixed = heading.height + FOOT + GAPS + BAND + SLACK
-    # First with the curve at its full size, then letting it shrink, then without summaries.
-    passes = ((True, 12.0, CURVE_HEIGHT), (True, MIN_PT, MIDDLE_MIN), (False, MIN_PT, MIDDLE_MIN))
+    # First with the curve near its full size, then letting it shrink, then without summaries.
+    passes = (
+        (True, 12.0, CURVE_PREFERRED),
+        (True, MIN_PT, MIDDLE_MIN),
+        (False, MIN_PT, MIDDLE_MIN),
+    )
     for summaries, statement_floor, least in passes:
         for size in steps_between(STEP_MAX_PT):
             room = page.height - fixed - columns_height(columns, page, size, summaries)
@@ -332,7 +338,7 @@ def _middle(
         return None
     heights = [min(room, CURVE_HEIGHT)] + ([room] if room > CURVE_HEIGHT else [])
     for middle in heights:
-        if disparity and disparity_height(disparity, floor) > middle:
+        if disparity and disparity_height(disparity, MIN_PT) > middle:
             continue
         curve = min(middle, CURVE_HEIGHT)
         while curve >= CURVE_MIN:
@@ -360,7 +366,7 @@ def _fit(page, heading, statement, disparity, size, middle, curve, summaries, fi
         disparity_pt=disparity_pt or MIN_PT,
         middle=middle,
         curve_height=curve,
-        columns=page.height - fixed - middle - SLACK,
+        columns=page.height - fixed - middle - SLACK + STEPS_TOP,
         summaries=summaries,
         fits=fits,
     )
@@ -394,13 +400,14 @@ def cohort_fit(
     two_columns: bool,
     columns: list[list[tuple[str, str]]],
 ) -> CohortFit:
-    """The commitment under the name, whole, as large as fits in four lines (then smaller);
-    the goals as large as fit beside the chart; the steps as large as fit the rest."""
-    width = (page.width - COHORT_FACTS_WIDTH) * PT
+    """The commitment whole under the header, across the page, as large as fits in three
+    lines (else at the minimum); the goals as large as fit beside the chart; the steps as
+    large as fit the rest."""
+    width = page.width * PT
     commitment_pt = (
-        largest(steps_between(14.0, 11.0), lambda s: line_count(commitment, width, s) <= 4) or 11.0
+        largest(steps_between(14.0), lambda s: line_count(commitment, width, s) <= 3) or MIN_PT
     )
-    extra = Text(commitment, commitment_pt, 1.35).height(width) * SAFETY / PT + 0.04
+    extra = Text(commitment, commitment_pt, 1.35).height(width) * SAFETY / PT + 0.08
     head = heading(name, "", page.width - COHORT_FACTS_WIDTH, extra_in=extra)
     goal_width = (page.width - 7.4 - 0.44) * PT / (2 if two_columns else 1) - 0.3 * PT
     goal_pt = largest(
@@ -419,7 +426,7 @@ def cohort_fit(
         goal_pt=goal_pt or MIN_PT,
         step_pt=step_pt or MIN_PT,
         meta_pt=meta_size(step_pt or MIN_PT),
-        columns=room + BAND,
+        columns=room + BAND + STEPS_TOP,
         fits=goal_pt is not None and step_pt is not None,
     )
 
