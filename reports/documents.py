@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import plotly.graph_objects as go
 from django.template.loader import render_to_string
@@ -246,8 +247,26 @@ def poster_columns(data: Scored, steps: list[PlanStep], today: date) -> list[Pos
 
 
 def poster_curve(data: Scored) -> go.Figure:
+    return _poster_curve_figure(tuple(curve_markers(data)))
+
+
+def poster_curve_image(data: Scored) -> str | None:
+    """The curve as an <img> source, drawn once per set of levels: building the plotly
+    figure (and its JSON, the SVG cache's key) costs a poster more than choosing its sizes."""
+    return _poster_curve_image(tuple(curve_markers(data)))
+
+
+def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> go.Figure:
     # The columns' numbered bands are the poster's legend.
-    return charts.curve_figure(curve_markers(data), height=POSTER_CHART_SIZE[1], legend=False)
+    return charts.curve_figure(list(markers), height=POSTER_CHART_SIZE[1], legend=False)
+
+
+@lru_cache(maxsize=256)
+def _poster_curve_image(markers: tuple[charts.CurveMarker, ...]) -> str | None:
+    image = pdf.figure_data_uri(_poster_curve_figure(markers), *POSTER_CHART_SIZE)
+    if image is None:  # no Chromium now: try again next time rather than remember it
+        _poster_curve_image.cache_clear()
+    return image
 
 
 def poster_statement(statement: str) -> tuple[str, bool]:
@@ -287,7 +306,7 @@ def poster_context(
         "statement_cut": statement_cut,
         "profile": data.profile,
         "columns": columns,
-        "curve_image": pdf.figure_data_uri(poster_curve(data), *POSTER_CHART_SIZE),
+        "curve_image": poster_curve_image(data),
         "disparity": [(measure_name(m), m) for m in measures],
     }
 
