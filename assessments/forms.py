@@ -21,6 +21,7 @@ from assessments.models import (
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
 from valuecurve.forms import ModelStaleSaveCheck
+from valuecurve.text import flat, poster_length
 
 MAX_EVIDENCE = 5000
 FIELD_NAME = re.compile(r"^i-(?P<key>.+)-(?:level|evidence|confidence)$")
@@ -346,16 +347,60 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
     return forms_
 
 
+def poster_limit_attrs(limit: int) -> dict[str, str]:
+    """A field the poster shows whole: static/js/counter.js counts it as the poster does."""
+    return {
+        "data-poster-limit": str(limit),
+        "data-poster-left": _("{used} of {limit} characters: {left} left for the poster."),
+        "data-poster-over": _(
+            "{used} of {limit} characters: {over} too many for the poster. Shorten it to save."
+        ),
+    }
+
+
+def clean_poster_text(value: str, limit: int, what: str) -> str:
+    """`value` if the poster has room for it whole, else a ValidationError that says so."""
+    length = poster_length(value)
+    if length > limit:
+        raise forms.ValidationError(
+            _(
+                "The poster shows %(what)s whole, so it holds up to %(limit)d characters "
+                "(a Chinese, Japanese or Korean character counts as two); this one has "
+                "%(length)d. Shorten it by %(over)d."
+            )
+            % {"what": what, "limit": limit, "length": length, "over": length - limit}
+        )
+    return value
+
+
 class PlanStepForm(ModelStaleSaveCheck, forms.ModelForm):
+    POSTER_LINE_LENGTH = PlanStep._meta.get_field("poster_line").max_length
+
     class Meta:
         model = PlanStep
-        fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
+        fields = [
+            "title",
+            "poster_line",
+            "description",
+            "measure",
+            "owner",
+            "due_date",
+            "status",
+            "notes",
+        ]
         widgets = {
+            "poster_line": forms.TextInput(
+                attrs=poster_limit_attrs(PlanStep._meta.get_field("poster_line").max_length)
+            ),
             "description": forms.Textarea(attrs={"rows": 3}),
             "measure": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
             "due_date": forms.DateInput(attrs={"type": "date"}),
         }
+
+    def clean_poster_line(self) -> str:
+        value = flat(self.cleaned_data["poster_line"])
+        return clean_poster_text(value, self.POSTER_LINE_LENGTH, _("the poster line"))
 
     def values(self) -> StepValues:
         return StepValues(**{name: self.cleaned_data[name] for name in self.Meta.fields})
@@ -372,7 +417,7 @@ class NewPlanStepForm(PlanStepForm):
     )
 
     class Meta(PlanStepForm.Meta):
-        fields = ["title", "description", "measure", "owner", "due_date", "status", "notes"]
+        fields = PlanStepForm.Meta.fields
 
     def __init__(self, *args, dimension, **kwargs):
         super().__init__(*args, **kwargs)
@@ -394,10 +439,31 @@ class NewPlanStepForm(PlanStepForm):
 
 
 class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
+    """The statements; the commitment no longer than a poster shows whole. A statement
+    saved longer before the limit keeps its text until someone saves this form, which
+    then asks to shorten it (the poster shows its first sentences meanwhile)."""
+
     class Meta:
         model = Organization
         fields = ["commitment_statement", "vision", "theory_of_change"]
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in fields}
+        widgets = {
+            "commitment_statement": forms.Textarea(
+                attrs={"rows": 4, **poster_limit_attrs(Organization.POSTER_COMMITMENT_LENGTH)}
+            ),
+            "vision": forms.Textarea(attrs={"rows": 4}),
+            "theory_of_change": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "commitment_statement": _(
+                "Shown on reports and whole on posters: up to %(limit)d characters."
+            )
+            % {"limit": Organization.POSTER_COMMITMENT_LENGTH},
+        }
+
+    def clean_commitment_statement(self) -> str:
+        value = self.cleaned_data["commitment_statement"]
+        limit = self._meta.model.POSTER_COMMITMENT_LENGTH
+        return clean_poster_text(value, limit, _("the commitment statement"))
 
 
 class OrganizationForm(ModelStaleSaveCheck, forms.ModelForm):

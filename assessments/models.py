@@ -30,6 +30,10 @@ class Statements(models.Model):
     """What an organization, or a cohort of them, commits to and how it means to get there:
     shown on its pages, reports and posters."""
 
+    # A poster shows the commitment whole: the statements form holds it to this length
+    # (valuecurve.text.poster_length), the database to its max_length.
+    POSTER_COMMITMENT_LENGTH = 600
+
     commitment_statement = models.TextField(
         _("racial equity commitment statement"),
         blank=True,
@@ -774,6 +778,15 @@ class PlanStep(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.NOT_STARTED
     )
     notes = models.TextField(_("notes"), blank=True, max_length=5000)
+    poster_line = models.CharField(
+        _("poster line"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "How the step reads on the poster, in a short sentence. Leave it empty and the "
+            "poster shows the title and the description's first sentences that fit."
+        ),
+    )
     order = models.PositiveIntegerField(default=0)
     # The previous cycle's unfinished step this one carries on: one chain, one history.
     continues = models.ForeignKey(

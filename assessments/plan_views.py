@@ -35,7 +35,13 @@ def _render_plan(request, assessment, membership, bad_form=None, status=200) -> 
         mine = [s for s in steps if s.dimension_id == dimension.pk]
         done = [s for s in done_before if s.dimension.key == dimension.key]
         sections.append(
-            {"dimension": dimension, "steps": mine, "add_form": add_form, "done_before": done}
+            {
+                "dimension": dimension,
+                "steps": mine,
+                "on_poster": plans.poster_steps(mine),
+                "add_form": add_form,
+                "done_before": done,
+            }
         )
     context = {
         "assessment": assessment,

@@ -82,6 +82,7 @@ def _carried(
         due_date=old.due_date,
         status=old.status,
         notes=old.notes,
+        poster_line=old.poster_line,
         order=order,
     )
 
@@ -98,6 +99,15 @@ def _from_library(assessment: Assessment, step: ActionStep, order: int) -> PlanS
     )
 
 
+POSTER_STEPS = 5
+
+
+def poster_steps(steps: list[PlanStep]) -> list[PlanStep]:
+    """What a poster shows of one dimension's steps (in plan order): the first five not
+    dropped, the leader's own as the library's. The poster and the plan page both ask here."""
+    return [s for s in steps if s.status != PlanStep.Status.DROPPED][:POSTER_STEPS]
+
+
 @dataclass(frozen=True)
 class StepValues:
     title: str
@@ -107,6 +117,7 @@ class StepValues:
     due_date: object
     status: str
     notes: str
+    poster_line: str = ""
 
 
 def plan_step_update(*, step: PlanStep, values: StepValues, by) -> None:

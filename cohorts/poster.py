@@ -26,15 +26,14 @@ from cohorts import charts as cohort_charts
 from cohorts import data, tables
 from cohorts.models import Cohort
 from cohorts.sharing import Scope
-from reports import charts, pdf
-from reports.documents import POSTER_NAME_CHARS, PosterSize, truncate
+from reports import charts, pdf, poster_layout
+from reports.documents import POSTER_TITLE_LENGTH, PosterSize, poster_statement
+from valuecurve import text
 
 TOP_STEPS = 5
 POSTER_GOALS = 6
-STEP_TITLE_CHARS = 90
-GOAL_TITLE_CHARS = 100
-# The cohort's commitment statement, in one line under its name.
-COMMITMENT_CHARS = 140
+# After a commitment saved longer than the poster's limit (it prints its first sentences).
+COMMITMENT_CUT_NOTE = "(The full statement is on the cohort's page.)"
 # Up to this many goals in one column; more go in two.
 GOALS_IN_ONE_COLUMN = 3
 # Drawn at this size in CSS pixels, then scaled up a little into its 7.2 x 2.6 in box (as the
@@ -151,7 +150,8 @@ def poster_goals(scope: Scope) -> list[PosterGoal]:
         )
     ).order_by("order", "created_at")  # a query with a GROUP BY ignores Meta.ordering
     return [
-        PosterGoal(truncate(g.title, GOAL_TITLE_CHARS), g.target_year, g.members) for g in goals
+        PosterGoal(text.shorten(g.title, POSTER_TITLE_LENGTH), g.target_year, g.members)
+        for g in goals
     ]
 
 
@@ -242,7 +242,8 @@ def step_columns(dimensions: dict[str, str], steps: pd.DataFrame) -> list[StepCo
 
 
 def _shortened(step: TopStep) -> TopStep:
-    return TopStep(truncate(step.title, STEP_TITLE_CHARS), step.members, step.done, step.library)
+    title = text.shorten(step.title, POSTER_TITLE_LENGTH)
+    return TopStep(title, step.members, step.done, step.library)
 
 
 def cohort_poster_context(
@@ -263,10 +264,29 @@ def cohort_poster_context(
     sharing_plans, left_out = _member_counts(scope, cycle)
     # Step counts and goal counts are aggregates of the members' plans: suppressed under five.
     plans_shown = sharing_plans >= tables.MIN_ORGANIZATIONS
+    commitment, commitment_cut = poster_statement(cohort.commitment_statement)
+    columns = step_columns(levels.dimensions, steps) if plans_shown else []
+    shown_goals = goals[:POSTER_GOALS]
+    fit = poster_layout.cohort_fit(
+        page=poster_layout.PAGES[size.key],
+        name=cohort.name,
+        # As printed: a shortened statement's note, the goals left out, are lines too.
+        commitment=f"{commitment} {COMMITMENT_CUT_NOTE}" if commitment_cut else commitment,
+        goals=[
+            (g.title, f"By {g.target_year} · {g.members} members working on it")
+            for g in shown_goals
+        ]
+        + ([("", "+9 more goals")] if len(goals) > POSTER_GOALS else []),
+        two_columns=len(goals) > GOALS_IN_ONE_COLUMN,
+        columns=[
+            [(s.title, f"{s.members} members · {s.done} done") for s in c.steps] for c in columns
+        ],
+    )
     return {
         "cohort": cohort,
-        "cohort_name": truncate(cohort.name, POSTER_NAME_CHARS),
-        "commitment": truncate(cohort.commitment_statement, COMMITMENT_CHARS),
+        "fit": fit,
+        "commitment": commitment,
+        "commitment_cut": commitment_cut,
         "cycle": cycle,
         "size": size,
         "today": today,
@@ -276,8 +296,8 @@ def cohort_poster_context(
         "chart_alt": chart_alt,
         "sharing_plans": sharing_plans,
         "plans_shown": plans_shown,
-        "columns": step_columns(levels.dimensions, steps) if plans_shown else [],
-        "goals": goals[:POSTER_GOALS],
+        "columns": columns,
+        "goals": shown_goals,
         "goals_in_two_columns": len(goals) > GOALS_IN_ONE_COLUMN,
         "goals_left_out": max(len(goals) - POSTER_GOALS, 0),
         "left_out": left_out,

@@ -8,27 +8,34 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import plotly.graph_objects as go
 from django.template.loader import render_to_string
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from assessments import progress, services
-from assessments.models import Assessment, Dimension, PlanStep
+from assessments import plans, progress, services
+from assessments.models import Assessment, Dimension, Organization, PlanStep
 from assessments.scoring import DimensionResult, Profile
 from outcomes import summary as outcome_summary
-from reports import charts, pdf
+from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
+from valuecurve import text
 
-POSTER_STEPS = 5
+POSTER_STEPS = plans.POSTER_STEPS
 POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
 DROPPED = PlanStep.Status.DROPPED
-# Poster text is cut to these lengths (with an ellipsis) so a poster is always one page.
-POSTER_TITLE_CHARS = 90
-POSTER_DESCRIPTION_CHARS = 110
-POSTER_STATEMENT_CHARS = 600
-POSTER_NAME_CHARS = 90
+# Room on the poster, in valuecurve.text.poster_length: a step's title is shown whole up to
+# this (the library's are under 70; a longer one ends after its last whole sentence that fits),
+# the description's first sentences that fit in the summary's room, an owner up to its own.
+# A poster line (PlanStep.poster_line, at most 100) replaces the title and the summary.
+POSTER_TITLE_LENGTH = 100
+POSTER_SUMMARY_LENGTH = 160
+POSTER_OWNER_LENGTH = 50
+POSTER_MEASURE_NAME_LENGTH = 80
+POSTER_FACTS_WIDTH = 4.6  # inches: the cycle and overall level, right of the titles
 # The report's summary page names each dimension's first step still in the plan: with more,
 # a program with a few outcome measures no longer has its summary on one page.
 SUMMARY_STEPS = 1
@@ -47,18 +54,6 @@ class PosterSize:
 
 def poster_sizes() -> dict[str, PosterSize]:
     return {"tabloid": PosterSize("tabloid", _("11 × 17 in")), "a3": PosterSize("a3", _("A3"))}
-
-
-def truncate(text: str, limit: int) -> str:
-    """The text on one line of words, cut at a word boundary near `limit` with an ellipsis."""
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit * 0.7:
-        cut = cut[:space]
-    return cut.rstrip(" ,.;:") + "…"
 
 
 def document_filename(assessment: Assessment, kind: str) -> str:
@@ -244,10 +239,22 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
 
 @dataclass(frozen=True)
 class PosterStep:
-    title: str
-    description: str
+    """A step as the poster prints it: its poster line, or its title and the description's
+    first sentences that fit (`summary`), then owner, due date and status."""
+
+    head: str
+    summary: str
     owner: str
-    due_date: date | None
+    due: str
+    status: str
+    overdue: bool
+
+    @property
+    def meta(self) -> str:
+        return " · ".join(part for part in (self.owner, self.due, self.status) if part)
+
+    def text(self) -> poster_layout.StepText:
+        return poster_layout.StepText(self.head, self.summary, self.meta)
 
 
 @dataclass(frozen=True)
@@ -260,21 +267,31 @@ class PosterColumn:
     left_out: int
 
 
-def poster_step(step: PlanStep) -> PosterStep:
+def poster_step(step: PlanStep, today: date) -> PosterStep:
+    if step.poster_line:
+        head, summary = text.flat(step.poster_line), ""
+    else:
+        head = text.shorten(step.title, POSTER_TITLE_LENGTH)
+        summary = text.first_sentences(step.description, POSTER_SUMMARY_LENGTH)
+    when = date_format(step.due_date, "DATE_FORMAT") if step.due_date else ""
     return PosterStep(
-        title=truncate(step.title, POSTER_TITLE_CHARS),
-        description=truncate(step.description, POSTER_DESCRIPTION_CHARS),
-        owner=truncate(step.owner, 40),
-        due_date=step.due_date,
+        head=head,
+        summary=summary,
+        owner=text.shorten(step.owner, POSTER_OWNER_LENGTH),
+        due=_("by %(when)s") % {"when": when} if when else "",
+        status=str(PlanStep.Status(step.status).label),
+        overdue=step.is_overdue(today),
     )
 
 
-def poster_columns(data: Scored, steps: list[PlanStep]) -> list[PosterColumn]:
-    """Per dimension, the plan's first five steps still in it (not dropped), in plan order."""
+def poster_columns(data: Scored, steps: list[PlanStep], today: date) -> list[PosterColumn]:
+    """Per dimension, the first five steps still in the plan (not dropped), in the leader's
+    order: the leader's own steps as the library's."""
     columns = []
     for n, d in enumerate(data.dimensions):
-        active = [s for s in steps if s.dimension_id == d.pk and s.status != DROPPED]
-        shown = [poster_step(s) for s in active[:POSTER_STEPS]]
+        mine = [s for s in steps if s.dimension_id == d.pk]
+        active = [s for s in mine if s.status != DROPPED]
+        shown = [poster_step(s, today) for s in plans.poster_steps(mine)]
         color = charts.dimension_color(d.key, n)
         columns.append(
             PosterColumn(n + 1, d, data.result(d), color, shown, len(active) - len(shown))
@@ -283,8 +300,34 @@ def poster_columns(data: Scored, steps: list[PlanStep]) -> list[PosterColumn]:
 
 
 def poster_curve(data: Scored) -> go.Figure:
+    return _poster_curve_figure(tuple(curve_markers(data)))
+
+
+def poster_curve_image(data: Scored) -> str | None:
+    """The curve as an <img> source, drawn once per set of levels: building the plotly
+    figure (and its JSON, the SVG cache's key) costs a poster more than choosing its sizes."""
+    return _poster_curve_image(tuple(curve_markers(data)))
+
+
+def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> go.Figure:
     # The columns' numbered bands are the poster's legend.
-    return charts.curve_figure(curve_markers(data), height=POSTER_CHART_SIZE[1], legend=False)
+    return charts.curve_figure(list(markers), height=POSTER_CHART_SIZE[1], legend=False)
+
+
+@lru_cache(maxsize=256)
+def _poster_curve_image(markers: tuple[charts.CurveMarker, ...]) -> str | None:
+    image = pdf.figure_data_uri(_poster_curve_figure(markers), *POSTER_CHART_SIZE)
+    if image is None:  # no Chromium now: try again next time rather than remember it
+        _poster_curve_image.cache_clear()
+    return image
+
+
+def poster_statement(statement: str) -> tuple[str, bool]:
+    """The commitment as the poster prints it, and whether it is shortened: only one saved
+    longer than the poster's limit before the statements form enforced it, which the poster
+    ends after its last whole sentence that fits (and says the report has it all)."""
+    limit = Organization.POSTER_COMMITMENT_LENGTH
+    return text.shorten(statement, limit), text.poster_length(statement) > limit
 
 
 def poster_context(
@@ -295,19 +338,41 @@ def poster_context(
     with the organization's consent to share its outcome indices."""
     data = scored(assessment)
     organization = assessment.program.organization
-    statement = organization.commitment_statement
+    statement, statement_cut = poster_statement(organization.commitment_statement)
+    columns = poster_columns(data, plan_steps(assessment), today)
+    measures = poster_disparity(assessment) if disparity else []
+    page = poster_layout.PAGES[size.key]
+    fit = poster_layout.poster_fit(
+        page=page,
+        heading=poster_layout.heading(
+            assessment.program.name, organization.name, page.width - POSTER_FACTS_WIDTH
+        ),
+        statement=statement,
+        disparity=[(f"{measure_name(m)}, {m.period}", disparity_line(m)) for m in measures],
+        columns=[[s.text() for s in c.steps] for c in columns],
+    )
     return {
         **document_facts(assessment, today),
         "size": size,
-        "organization_name": truncate(organization.name, POSTER_NAME_CHARS),
-        "program_name": truncate(assessment.program.name, POSTER_NAME_CHARS),
-        "statement": truncate(statement, POSTER_STATEMENT_CHARS),
-        "statement_cut": len(" ".join(statement.split())) > POSTER_STATEMENT_CHARS,
+        "fit": fit,
+        "statement": statement,
+        "statement_cut": statement_cut,
         "profile": data.profile,
-        "columns": poster_columns(data, plan_steps(assessment)),
-        "curve_image": pdf.figure_data_uri(poster_curve(data), *POSTER_CHART_SIZE),
-        "disparity": poster_disparity(assessment) if disparity else [],
+        "columns": columns,
+        "curve_image": poster_curve_image(data),
+        "disparity": [(measure_name(m), m) for m in measures],
     }
+
+
+def measure_name(measure) -> str:
+    """A measure's name on the poster: whole up to its room, else its first words (a name of
+    200 characters would crowd out the figures it names)."""
+    return text.shorten(measure.name, POSTER_MEASURE_NAME_LENGTH)
+
+
+def disparity_line(measure) -> str:
+    """The measure page's plain headline (rates and the gap in points), or why there is none."""
+    return measure.headline or _("No group's gap can be shown (small or unreliable counts).")
 
 
 def poster_disparity(assessment: Assessment) -> list:

@@ -12,6 +12,7 @@ urlpatterns = [
         views.assessment_report_pdf,
         name="report_pdf",
     ),
+    path("assessments/<uuid:assessment_id>/poster/", views.assessment_poster, name="poster"),
     path(
         "assessments/<uuid:assessment_id>/poster.pdf",
         views.assessment_poster_pdf,

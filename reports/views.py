@@ -6,6 +6,7 @@ from django.utils import timezone
 from assessments import levels, progress, services
 from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
+from assessments.models import Organization
 from assessments.progress import respondent_answers_by_indicator
 from outcomes import summary as outcome_summary
 from reports import documents
@@ -48,6 +49,10 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "carried_unchanged": services.carried_count(answers),
         **_since_last_cycle(assessment),
         "disparity": outcome_summary.program_disparity(assessment.program),
+        "poster_statement_cut": documents.poster_statement(
+            assessment.program.organization.commitment_statement
+        )[1],
+        "poster_statement_limit": Organization.POSTER_COMMITMENT_LENGTH,
     }
     return render(request, "reports/results.html", context)
 
@@ -74,7 +79,7 @@ def _visible_spread(assessment, membership, user) -> dict:
     return respondent_answers_by_indicator(respondents)
 
 
-# --- Documents: the printable report (HTML and PDF) and the poster (PDF) -----------------------
+# --- Documents: the printable report and the poster (HTML and PDF) ---------------------------
 
 
 def _pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -97,11 +102,28 @@ def assessment_report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     return _pdf_response(content, documents.document_filename(assessment, "report"))
 
 
-@login_required
-def assessment_poster_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
+def _poster_size(request: HttpRequest) -> documents.PosterSize:
     size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
     if size is None:
         raise Http404
+    return size
+
+
+@login_required
+def assessment_poster(request: HttpRequest, assessment_id) -> HttpResponse:
+    """The poster as a web page, for sharing on screen: what the PDF prints, to the same
+    readers (the organization's own, disparity panel included)."""
+    size = _poster_size(request)
+    assessment, _membership = assessment_for_user(request.user, assessment_id)
+    context = documents.poster_context(
+        assessment, size=size, today=timezone.localdate(), disparity=True
+    )
+    return render(request, "reports/print/poster.html", context)
+
+
+@login_required
+def assessment_poster_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
+    size = _poster_size(request)
     assessment, _membership = assessment_for_user(request.user, assessment_id)
     # The organization's own people: the poster carries its disparity panel.
     content = documents.poster_pdf(

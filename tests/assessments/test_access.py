@@ -164,6 +164,7 @@ CASES = [
     Case("reports:report", "GET", "draft", "read", 200),
     Case("reports:report_pdf", "GET", "submitted", "read", 200),
     Case("reports:poster_pdf", "GET", "submitted", "read", 200),
+    Case("reports:poster", "GET", "submitted", "read", 200),
     Case("posters:start", "POST", "organization", "lead", 302),
     Case("posters:batch", "GET", "batch", "lead", 200),
     Case("posters:download", "GET", "batch", "lead", 200),

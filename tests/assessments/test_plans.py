@@ -150,3 +150,51 @@ def test_leaders_write_the_statements(client, leader, org):
     assert response.status_code == 302
     org.refresh_from_db()
     assert org.commitment_statement.startswith("Race will not")
+
+
+def test_a_poster_line_is_saved_and_one_too_long_for_the_poster_is_refused(
+    client, draft, leader, action_steps
+):
+    step = submitted_plan(draft, leader)[0]
+    client.force_login(leader)
+    url = reverse("assessments:plan_step_edit", args=[step.pk])
+    page = client.get(url).content.decode()
+    assert 'data-poster-limit="100"' in page and "js/counter.js" in page
+    line = "Every intake form asks race the same way by spring."
+    response = client.post(url, {"title": step.title, "poster_line": line, "status": "done"})
+    assert response.status_code == 302
+    step.refresh_from_db()
+    assert step.poster_line == line
+    # Fifty-one Chinese characters take the room of 102 Latin ones: over the poster's 100.
+    response = client.post(url, {"title": step.title, "poster_line": "公" * 51, "status": "done"})
+    assert response.status_code == 400
+    assert "holds up to 100 characters" in response.content.decode()
+    step.refresh_from_db()
+    assert step.poster_line == line
+
+
+def test_the_commitment_statement_is_held_to_what_a_poster_shows_whole(client, leader, org):
+    client.force_login(leader)
+    url = reverse("assessments:statements", args=[org.pk])
+    assert 'data-poster-limit="600"' in client.get(url).content.decode()
+    longest = ("We commit to equity. " * 40)[:600]
+    assert client.post(url, {"commitment_statement": longest}).status_code == 302
+    response = client.post(url, {"commitment_statement": longest + " More."})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The poster shows the commitment statement whole" in page and "Shorten it by 6" in page
+    org.refresh_from_db()
+    assert org.commitment_statement == longest.strip()
+
+
+def test_the_plan_page_marks_the_steps_the_poster_shows(client, draft, leader, action_steps):
+    first = submitted_plan(draft, leader)[0]
+    PlanStep.objects.filter(pk=first.pk).update(status=PlanStep.Status.DROPPED)
+    client.force_login(leader)
+    page = client.get(reverse("assessments:plan", args=[draft.pk])).content.decode()
+    active = draft.plan_steps.exclude(status=PlanStep.Status.DROPPED)
+    dimensions = draft.framework.dimensions.all()
+    expected = sum(min(5, active.filter(dimension=d).count()) for d in dimensions)
+    assert expected == 5 * len(dimensions) - 1  # the dropped one is not on the poster
+    assert page.count("On the poster") == expected
+    assert reverse("reports:poster", args=[draft.pk]) in page

@@ -17,7 +17,9 @@ from reports import pdf
 from reports.documents import poster_sizes
 from tests.conftest import answer_all, make_user
 from tests.cycles import cycle_of
+from tests.reports import poster_boxes
 from tests.reports.test_documents import flat, pdf_reader, pdf_text, save_for_inspection
+from valuecurve import text
 
 TODAY = date(2026, 6, 1)
 
@@ -348,3 +350,46 @@ def test_the_cohorts_commitment_fits_one_line_of_a_one_page_poster(
     assert len(pdf_reader(content).pages) == 1
     text = flat(pdf_text(content, tmp_path))
     assert "We commit to a county where race predicts nothing" in text
+
+
+COHORT_SCRIPTS = {
+    "latin": ("Red Regional Colaborativa ", "We commit to a county where race predicts nothing. "),
+    "cjk": ("社区公平行动网络", "我们承诺让种族不再决定人们的境遇。"),
+    "arabic": ("شبكة المساواة الإقليمية ", "نلتزم بمقاطعة لا يحدد فيها العرق مصير أحد. "),
+}
+
+
+def filled(word: str, limit: int) -> str:
+    out = ""
+    while text.poster_length(out + word) <= limit:
+        out += word
+    return text.flat(out)
+
+
+@pytest.mark.parametrize("size", ["tabloid", "a3"])
+@pytest.mark.parametrize("script", ["latin", "cjk", "arabic"])
+def test_a_maximal_cohort_poster_fits_one_page_in_its_columns_at_9_pt_or_more(
+    cohort, members, action_steps, size, script
+):
+    name, sentence = COHORT_SCRIPTS[script]
+    cohort.name = filled(name, 200)
+    cohort.commitment_statement = filled(sentence, Cohort.POSTER_COMMITMENT_LENGTH)
+    cohort.save()
+    for n in range(poster.POSTER_GOALS):
+        SharedGoal.objects.create(cohort=cohort, title=filled(sentence, 200), target_year=2030 + n)
+    action_steps.update(title=filled(sentence, 200))
+    context = poster.cohort_poster_context(
+        scope=scope(cohort), size=poster_sizes()[size], today=TODAY
+    )
+    layout = poster_boxes.poster_layout("cohorts/print/poster.html", context)
+    assert context["fit"].fits
+    assert layout.pages == 1
+    assert layout.overflows == []
+    assert layout.smallest_text_pt >= 9
+    planned = context["fit"].columns * 72 + 4  # the set height and the column's rule
+    assert all(h <= planned + 0.5 for h in layout.column_heights_pt), layout.column_heights_pt
+    printed = "".join(layout.texts.split())
+    assert "".join(cohort.commitment_statement.split()) in printed  # whole
+    assert "".join(cohort.name.split()) in printed
+    assert len(context["goals"]) == poster.POSTER_GOALS
+    assert all(len(c.steps) == 5 for c in context["columns"])

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from assessments import levels
@@ -22,6 +23,8 @@ from assessments.services import assessment_start, assessment_submit
 from reports import charts, documents, pdf
 from tests.conftest import answer_all
 from tests.cycles import cycle_of
+from tests.reports import poster_boxes
+from valuecurve import text
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext") or not shutil.which("pdffonts"),
@@ -99,6 +102,7 @@ def add_step(assessment, dimension, title: str, by, **fields) -> PlanStep:
         "due_date": None,
         "status": PlanStep.Status.NOT_STARTED,
         "notes": "",
+        "poster_line": "",
     } | fields
     return plan_step_add(
         assessment=assessment, dimension=dimension, values=StepValues(**values), by=by
@@ -229,7 +233,11 @@ PARTS = ["Summary", "Action plan", "Evidence and answers"]
 def second_cycle(submitted, statement, leader, framework):
     """A later cycle of the program, answered higher and submitted, with outcome data."""
     later = assessment_start(
-        program=submitted.program, cycle="2099", framework=framework, by=leader, copy_from=submitted
+        program=submitted.program,
+        cycle=cycle_of(submitted.program, "2099"),
+        framework=framework,
+        by=leader,
+        copy_from=submitted,
     )
     answer_all(later, levels.INTEGRATIVE)
     assessment_submit(assessment=later, expected_version=later.version, by=leader)
@@ -324,9 +332,9 @@ def test_every_report_page_has_its_footer_once(second_cycle, tmp_path):
     _document, content = rendered_report(second_cycle)
     pages = page_texts(content, tmp_path)
     assert len(pages) >= 4
-    for number, text in enumerate(pages, start=1):
-        assert text.count(CREDIT) == 1, number
-        assert text.count(f"Page {number} / {len(pages)}") == 1, number
+    for number, page_text in enumerate(pages, start=1):
+        assert page_text.count(CREDIT) == 1, number
+        assert page_text.count(f"Page {number} / {len(pages)}") == 1, number
 
 
 def test_no_report_page_is_less_than_half_used_but_the_last_of_a_part(second_cycle):
@@ -420,37 +428,151 @@ def test_the_poster_shows_the_first_five_steps_still_in_the_plan(
     steps = list(submitted.plan_steps.filter(dimension=first.dimension).order_by("order"))
     text = flat(pdf_text(get(client, leader, "poster_pdf", submitted).content, tmp_path))
     assert first.title not in text
+    # The PDF's text reads the four columns' lines interleaved: the layout's lines, joined.
+    printed = squashed(
+        poster_boxes.poster_layout("reports/print/poster.html", poster_of(submitted)).texts
+    )
+    assert squashed(first.title) not in printed
     for step in steps[1:6]:
-        assert step.title in text
+        assert squashed(step.title) in printed
 
 
-def test_a_poster_with_long_text_stays_on_one_page_and_says_what_is_left_out(
-    client, leader, org, submitted, tmp_path
+def squashed(words: str) -> str:
+    return "".join(words.split())
+
+
+def test_the_poster_shows_the_leaders_own_step_where_the_leader_puts_it(
+    client, leader, submitted, tmp_path
 ):
-    # As long as the fields hold (PostgreSQL refuses more; SQLite would not).
-    org.name = ("Organización " * 16)[:200]
-    org.commitment_statement = ("We commit to equity in every program we run. " * 67)[:3000]
+    dimension = submitted.framework.dimensions.first()
+    own = add_step(submitted, dimension, "Our own step: listen to families first", leader)
+    heads = [s.head for s in poster_of(submitted)["columns"][0].steps]
+    assert own.title not in heads  # the sixth step: the poster shows the first five
+    plan_step_move_to_top(own, leader)
+    heads = [s.head for s in poster_of(submitted)["columns"][0].steps]
+    assert heads[0] == own.title and len(heads) == 5
+
+
+def plan_step_move_to_top(step, by) -> None:
+    from assessments.plans import plan_step_move
+
+    for _ in range(step.assessment.plan_steps.filter(dimension=step.dimension).count()):
+        try:
+            plan_step_move(step=step, up=True, by=by)
+        except Exception:
+            return
+
+
+def test_a_poster_line_replaces_the_title_and_the_steps_show_owner_due_date_and_status(
+    client, leader, submitted, tmp_path
+):
+    step = submitted.plan_steps.order_by("dimension__order", "order").first()
+    step.poster_line = "Every intake form asks race the same way by spring."
+    step.owner, step.due_date, step.status = "Ana Ruiz", date(2026, 4, 1), "in_progress"
+    step.save()
+    assert get(client, leader, "poster_pdf", submitted).status_code == 200
+    printed = poster_boxes.poster_layout("reports/print/poster.html", poster_of(submitted)).texts
+    # Text boxes are lines: the columns' lines interleave in the PDF's reading of them.
+    assert "".join(step.poster_line.split()) in "".join(printed.split())
+    assert step.title not in printed
+    assert "AnaRuiz·byApril1,2026·Inprogress" in "".join(printed.split())
+    assert "…" not in printed  # no step, statement or name is cut
+
+
+def poster_of(assessment, size: str = "tabloid") -> dict:
+    return documents.poster_context(
+        assessment, size=documents.poster_sizes()[size], today=date(2026, 3, 1), disparity=True
+    )
+
+
+LONG_TITLE = "Build the program's shared equity data practice with partners and families. "
+LONG_DESCRIPTION = "This sentence describes the work in some detail for the report. "
+SCRIPTS = {
+    "latin": ("Organización ", "We commit to equity in every program we run. "),
+    "cjk": ("社区公平行动计划", "我们承诺在每个项目中实现种族公平。"),
+    "arabic": ("خطة العمل من أجل المساواة ", "نلتزم بالمساواة في كل برنامج نديره. "),
+}
+
+
+def filled(word: str, limit: int) -> str:
+    """`word` repeated to the poster room `limit` exactly (or one under)."""
+    out = ""
+    while text.poster_length(out + word) <= limit:
+        out += word
+    return text.flat(out)
+
+
+def maximal_poster(assessment, leader, script: str, poster_lines: bool) -> None:
+    """Longest allowed text in every field the poster prints, five steps and more in
+    every dimension, two outcome measures with long names."""
+    name, sentence = SCRIPTS[script]
+    org = assessment.program.organization
+    org.name = filled(name, 200)
+    org.commitment_statement = filled(sentence, Organization.POSTER_COMMITMENT_LENGTH)
     org.save()
-    submitted.plan_steps.all().delete()
-    for dimension in submitted.framework.dimensions.all():
-        for n in range(20):
+    assessment.program.name = filled(name, 200)
+    assessment.program.save()
+    assessment.plan_steps.all().delete()
+    line = filled(sentence, PlanStep._meta.get_field("poster_line").max_length)
+    for dimension in assessment.framework.dimensions.all():
+        for n in range(7):
             add_step(
-                submitted,
+                assessment,
                 dimension,
-                (f"Step {n} " + "W" * 20 + " long title " * 15)[:200],
+                filled(LONG_TITLE if script == "latin" else sentence, 200),
                 leader,
-                description=("A very long description of the work. " * 52)[:2000],
-                owner=("Deputy Director for Programs and Community Partnerships " * 3)[:200],
-                due_date=date(2026, 9, 1),
+                description=filled(LONG_DESCRIPTION if script == "latin" else sentence, 2000),
+                owner=filled(name, 200),
+                due_date=date(2026, 9, 30),
+                status=PlanStep.Status.IN_PROGRESS if n % 2 else PlanStep.Status.NOT_STARTED,
+                poster_line=line if poster_lines else "",
             )
-    response = get(client, leader, "poster_pdf", submitted)
-    save_for_inspection(response.content, "poster-long.pdf")
-    assert len(pdf_reader(response.content).pages) == 1
-    text = flat(pdf_text(response.content, tmp_path))
-    assert text.count("+15 more steps in the report") == 4
-    assert "The full statement is in the report." in text
-    assert "…" in text
-    assert CREDIT in text
+    for measure_name in ("A" * 10 + " long measure name " * 10, "Second measure " * 13):
+        measure = add_housing_measure(assessment.program)
+        measure.name = measure_name[:200]
+        measure.save()
+
+
+@pytest.mark.parametrize("size", ["tabloid", "a3"])
+@pytest.mark.parametrize(
+    ("script", "poster_lines"),
+    [("latin", True), ("latin", False), ("cjk", True), ("cjk", False), ("arabic", True)],
+)
+def test_a_maximal_poster_fits_one_page_in_its_columns_at_9_pt_or_more(
+    leader, submitted, size, script, poster_lines
+):
+    maximal_poster(submitted, leader, script, poster_lines)
+    context = poster_of(submitted, size)
+    layout = poster_boxes.poster_layout("reports/print/poster.html", context)
+    assert context["fit"].fits
+    assert layout.pages == 1
+    assert layout.overflows == []
+    assert layout.smallest_text_pt >= 9
+    # A column's set height (its content box) and its 4 pt rule: it did not grow.
+    planned = context["fit"].columns * 72 + 4
+    assert all(h <= planned + 0.5 for h in layout.column_heights_pt), layout.column_heights_pt
+    printed = "".join(layout.texts.split())
+    statement = submitted.program.organization.commitment_statement
+    assert "".join(statement.split()) in printed  # whole
+    for column in context["columns"]:
+        assert len(column.steps) == 5
+        for step in column.steps:
+            assert "".join(step.head.split()) in printed
+            assert step.status in layout.texts
+    if poster_lines:  # only an owner's name over its room is shortened
+        assert all("…" not in s.head for c in context["columns"] for s in c.steps)
+
+
+def test_the_demo_poster_fills_its_page_at_a_readable_size(leader, submitted, statement):
+    add_housing_measure(submitted.program)
+    for size in ("tabloid", "a3"):
+        context = poster_of(submitted, size)
+        layout = poster_boxes.poster_layout("reports/print/poster.html", context)
+        assert layout.pages == 1 and layout.overflows == []
+        assert layout.smallest_text_pt >= 9
+        # A plan of five library steps per dimension is set larger than the minimum.
+        assert context["fit"].step_pt >= 10
+        assert "…" not in layout.texts
 
 
 def test_markup_in_user_text_comes_out_as_text(client, leader, submitted, tmp_path):
@@ -496,7 +618,7 @@ def _arabic_words(text: str) -> set[str]:
 # --- Access -------------------------------------------------------------------------------------
 
 
-DOCUMENTS = ("report", "report_pdf", "poster_pdf")
+DOCUMENTS = ("report", "report_pdf", "poster", "poster_pdf")
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -511,7 +633,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, submitted, name):
     assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", ("report", "poster_pdf"))
+@pytest.mark.parametrize("name", ("report", "poster", "poster_pdf"))
 def test_a_viewer_can_read_the_documents_of_a_draft(client, viewer, draft, name):
     assert get(client, viewer, name, draft).status_code == 200
 
@@ -527,6 +649,7 @@ def test_the_results_page_links_the_documents_and_draws_the_curve(client, viewer
         assert label in page
     poster = reverse("reports:poster_pdf", args=[submitted.pk])
     assert f"{poster}?size=tabloid" in page and f"{poster}?size=a3" in page
+    assert reverse("reports:poster", args=[submitted.pk]) in page and "Poster (web page)" in page
     assert 'data-chart="curve-chart"' in page and 'id="curve-chart"' in page
 
 
@@ -540,14 +663,55 @@ def test_a_draft_results_page_has_no_plan_link_yet(client, viewer, draft):
     assert plan not in get(client, viewer, "results", draft).content.decode()
 
 
+def test_the_poster_web_page_shows_what_the_pdf_prints_and_links_it(
+    client, viewer, submitted, statement, django_assert_max_num_queries
+):
+    add_housing_measure(submitted.program)
+    client.force_login(viewer)
+    url = reverse("reports:poster", args=[submitted.pk])
+    with django_assert_max_num_queries(40):
+        page = client.get(url).content.decode()
+    context = poster_of(submitted)
+    for column in context["columns"]:
+        for step in column.steps:
+            assert escape(step.head) in page and step.status in page
+    assert "race no longer predicts outcomes" in page
+    assert housing_headline(submitted.program) in page and "Cramér" not in page
+    pdf_url = reverse("reports:poster_pdf", args=[submitted.pk])
+    assert f"{pdf_url}?size=tabloid" in page and f"{pdf_url}?size=a3" in page
+    assert "css/poster-screen.css" in page
+    assert client.get(url + "?size=a0").status_code == 404
+
+
+def test_a_statement_saved_longer_than_the_poster_holds_is_ended_after_a_sentence_and_said(
+    client, leader, org, submitted
+):
+    org.commitment_statement = "We commit to equity in every program we run. " * 20
+    org.save()
+    context = poster_of(submitted)
+    assert context["statement_cut"]
+    assert context["statement"].endswith("we run.")
+    assert text.poster_length(context["statement"]) <= Organization.POSTER_COMMITMENT_LENGTH
+    page = get(client, leader, "results", submitted).content.decode()
+    assert "longer than a poster shows whole" in page
+    assert reverse("assessments:statements", args=[org.pk]) in page
+
+
 # --- Pure pieces ------------------------------------------------------------------------------
 
 
-def test_truncate_cuts_at_a_word_with_an_ellipsis():
-    assert documents.truncate("short   text\n", 20) == "short text"
-    cut = documents.truncate("one two three four five six seven", 20)
-    assert cut == "one two three four…" and len(cut) <= 20
-    assert documents.truncate("x" * 50, 10) == "x" * 9 + "…"
+def test_shorten_keeps_whole_sentences_and_never_cuts_inside_a_word():
+    assert text.shorten("short   text\n", 20) == "short text"
+    assert text.shorten("One sentence. Two sentences here. Three.", 30) == "One sentence."
+    cut = text.shorten("one two three four five six seven", 20)
+    assert cut == "one two three four…" and text.poster_length(cut) <= 20
+    assert text.shorten("e.g. this stays. Next one is long enough", 20) == "e.g. this stays."
+    assert text.first_sentences("A first sentence that is long.", 10) == ""
+
+
+def test_wide_characters_take_twice_the_room():
+    assert text.poster_length("公平") == 4 and text.poster_length("a  b") == 3
+    assert text.shorten("我们承诺。我们行动。", 12) == "我们承诺。"
 
 
 def test_file_names_are_ascii_slugs_with_a_fallback():
