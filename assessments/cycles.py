@@ -4,9 +4,10 @@
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from assessments.models import Cycle, Organization, Program
+from assessments.models import Assessment, Cycle, Organization, Program
 
 
 class CycleError(Exception):
@@ -54,8 +55,18 @@ def free_cycles(program: Program):
     )
 
 
-def suggested_cycle(program: Program, today: date) -> Cycle | None:
-    """The cycle a new assessment of the program defaults to: the current one (its dates
-    include today), else the newest one that is still free."""
-    free = list(free_cycles(program))
+def program_cycles(program: Program) -> list[Cycle]:
+    """The organization's cycles, newest first, each with `free`: whether this program has no
+    assessment in it yet. One query."""
+    used = Assessment.objects.filter(program=program, cycle=OuterRef("pk"))
+    return list(
+        Cycle.objects.filter(organization_id=program.organization_id)
+        .annotate(free=~Exists(used))
+        .order_by("-starts_on", "-ends_on", "-name")
+    )
+
+
+def suggested_cycle(free: list[Cycle], today: date) -> Cycle | None:
+    """The cycle a new assessment defaults to, among the free ones (newest first): the
+    current one (its dates include today), else the newest."""
     return next((c for c in free if c.is_current(today)), free[0] if free else None)

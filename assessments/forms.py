@@ -186,12 +186,15 @@ class StartAssessmentForm(forms.Form):
     def __init__(self, *args, program: Program, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        free = cycles.free_cycles(program)
-        self.fields["cycle"].queryset = free
-        self.fields["cycle"].initial = cycles.suggested_cycle(program, today)
-        if self.fields["cycle"].initial is None:
+        known = cycles.program_cycles(program)
+        free = [c for c in known if c.free]
+        field = self.fields["cycle"]
+        field.queryset = cycles.free_cycles(program)  # what a POST may choose
+        field.choices = [("", field.empty_label), *((c.pk, c.name) for c in free)]  # no query
+        field.initial = cycles.suggested_cycle(free, today)
+        if field.initial is None:
             name, starts_on, ends_on = cycles.calendar_year(today)
-            taken = program.organization.cycles.filter(name=name).exists()
+            taken = any(c.name.lower() == name.lower() for c in known)
             self.fields["new_name"].initial = "" if taken else name
             self.fields["new_starts_on"].initial = starts_on
             self.fields["new_ends_on"].initial = ends_on

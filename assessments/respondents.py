@@ -210,7 +210,7 @@ def respondent_to_do(user) -> QuerySet[Respondent]:
     """The home page's to-do: the user's open assignments, with what the page shows."""
     return (
         Respondent.objects.to_do_for(user)
-        .select_related("assessment__program__organization", "assigned_by")
+        .select_related("assessment__program__organization", "assessment__cycle", "assigned_by")
         .annotate(
             answered=Count("answers", filter=Q(answers__level__isnull=False)),
             indicator_total=Subquery(_indicator_total),

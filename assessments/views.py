@@ -90,8 +90,9 @@ def program_detail(request: HttpRequest, program_id) -> HttpResponse:
     program, membership = program_for_user(request.user, program_id)
     form = None
     if membership.can_lead:
-        asked = cycles.free_cycles(program).filter(pk=_uuid_or_none(request.GET.get("cycle")))
-        initial = {"cycle": asked.first()} if asked.exists() else {}
+        asked = _uuid_or_none(request.GET.get("cycle"))
+        chosen = cycles.free_cycles(program).filter(pk=asked).first() if asked else None
+        initial = {"cycle": chosen} if chosen else {}
         form = StartAssessmentForm(program=program, today=timezone.localdate(), initial=initial)
     return _render_program(request, program, membership, form)
 

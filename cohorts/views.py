@@ -202,7 +202,7 @@ def member_detail(request: HttpRequest, cohort_id, organization_id) -> HttpRespo
     scope, member = member_for_facilitator(request.user, cohort_id, organization_id)
     programs = list(
         scope.latest_assessments(scope.members().filter(pk=member.pk))
-        .select_related("program", "framework")
+        .select_related("program", "framework", "cycle")
         .prefetch_related("scores__dimension")
         .order_by("program__name")
     )
@@ -227,7 +227,7 @@ def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpRespon
     assessment = get_object_or_404(
         Assessment.objects.submitted()
         .of_active_programs()
-        .select_related("program__organization", "framework"),
+        .select_related("program__organization", "framework", "cycle"),
         pk=assessment_id,
     )
     member = cohort.members.sharing_answers().filter(organization=assessment.program.organization)

@@ -31,11 +31,11 @@ _PARSED = parse_framework(FRAMEWORK_FILE.read_text(encoding="utf-8"))
 # saved on each request for the idle timeout (update in a savepoint, 3 queries).
 PER_REQUEST = 4
 # + cohort invitations waiting for an answer, + the respondent's to-do, + the leaders'
-# getting-started checklist (1)
-HOME_MAX = 9 + PER_REQUEST
+# getting-started checklist (1), + the cohort rounds of the user's organizations (1)
+HOME_MAX = 10 + PER_REQUEST
 # Session, user, the organization, the membership, the active and the archived programs.
 PROGRAMS_MAX = 6 + PER_REQUEST
-PROGRAM_MAX = 9 + PER_REQUEST
+PROGRAM_MAX = 10 + PER_REQUEST  # + the organization's cycles, for the start form
 RESULTS_MAX = 14 + PER_REQUEST  # + the spread, the outcome counts, the cycles for the trend
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
 # + respondents, their answer counts, the assign form (2), the viewers it does not offer
