@@ -130,31 +130,6 @@ class WorkgroupForm(ModelStaleSaveCheck, forms.ModelForm):
         ).order_by("name")
 
 
-class GoalLinksForm(forms.Form):
-    """One multiple choice per shared goal: which of the member's open steps serve it."""
-
-    def __init__(self, *args, goals, steps, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.goals = list(goals)
-        choices = [
-            (str(step.pk), f"{step.title} ({step.assessment.program.name})") for step in steps
-        ]
-        self.steps = {str(step.pk): step for step in steps}
-        for goal in self.goals:
-            self.fields[f"goal-{goal.pk}"] = forms.MultipleChoiceField(
-                label=goal.title,
-                choices=choices,
-                required=False,
-                widget=forms.CheckboxSelectMultiple,
-            )
-
-    def links(self) -> dict:
-        return {
-            goal: [self.steps[pk] for pk in self.cleaned_data[f"goal-{goal.pk}"]]
-            for goal in self.goals
-        }
-
-
 class StepGoalsForm(forms.Form):
     """The cohort goals one action step serves: none, one or several of each cohort the
     step's organization shares its plans with."""

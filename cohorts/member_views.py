@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from assessments.access import Need, plan_step_for_user
 from cohorts import dashboard, services
 from cohorts.access import member_for_leader
-from cohorts.forms import GoalLinksForm, SharingForm, StepGoalsForm
-from cohorts.models import CohortMember, GoalLink
+from cohorts.forms import SharingForm, StepGoalsForm
+from cohorts.models import CohortMember
 from cohorts.sharing import session_scope
 from valuecurve.confirm import confirm_page
 
@@ -21,18 +21,14 @@ from valuecurve.confirm import confirm_page
 @login_required
 def membership(request: HttpRequest, member_id) -> HttpResponse:
     member, membership = member_for_leader(request.user, member_id, Need.READ)
-    return _render(request, member, _sharing_form(member), None, can_lead=membership.can_lead)
+    return _render(request, member, _sharing_form(member), can_lead=membership.can_lead)
 
 
 def _sharing_form(member: CohortMember) -> SharingForm:
     return SharingForm(initial={"sharing": member.sharing, "outcomes": member.shares_outcomes})
 
 
-def _render(
-    request, member: CohortMember, sharing_form, links_form, status=200, can_lead=True
-) -> HttpResponse:
-    if links_form is None and member.is_sharing:
-        links_form = _links_form(member)
+def _render(request, member: CohortMember, sharing_form, status=200, can_lead=True) -> HttpResponse:
     scope = session_scope(request.user, member.cohort)
     benchmark = (
         dashboard.benchmark(scope, member.organization_id, request.GET, timezone.localdate())
@@ -46,7 +42,7 @@ def _render(
         "can_lead": can_lead,
         "facilitators": member.cohort.facilitators.select_related("user"),
         "sharing_form": sharing_form,
-        "links_form": links_form,
+        "goal_ties": _goal_ties(member) if member.is_sharing else None,
     }
     return render(request, "cohorts/membership.html", context, status=status)
 
@@ -69,33 +65,17 @@ def _benchmark_context(benchmark: dashboard.Benchmark | None) -> dict:
     }
 
 
+def _goal_ties(member: CohortMember) -> dict | None:
+    """Each of the cohort's goals with the member's steps tied to it (ties are made on each
+    step's page in the action plan), or None when the cohort has no goals."""
+    ties = services.goal_links_of(member)
+    if not ties:
+        return None
+    return {"goals": ties, "has_steps": services.tieable_steps(member).exists()}
+
+
 def _two(value) -> str:
     return "" if value is None else f"{value:.2f}"
-
-
-def _open_steps(member: CohortMember):
-    return (
-        services.tieable_steps(member)
-        .select_related("assessment__program")
-        .order_by(
-            "assessment__program__name",
-            "-assessment__cycle__starts_on",
-            "dimension__order",
-            "order",
-        )
-    )
-
-
-def _links_form(member: CohortMember, data=None) -> GoalLinksForm | None:
-    goals = list(member.cohort.goals.all())
-    if not goals:
-        return None
-    steps = list(_open_steps(member))
-    initial: dict[str, list[str]] = {}
-    links = GoalLink.objects.filter(goal__in=goals, plan_step__in=steps)
-    for goal_id, step_id in links.values_list("goal_id", "plan_step_id"):
-        initial.setdefault(f"goal-{goal_id}", []).append(str(step_id))
-    return GoalLinksForm(data, goals=goals, steps=steps, initial=initial)
 
 
 @login_required
@@ -104,7 +84,7 @@ def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
     member, _membership = member_for_leader(request.user, member_id)
     form = SharingForm(request.POST)
     if not form.is_valid():
-        return _render(request, member, form, None, status=400)
+        return _render(request, member, form, status=400)
     was_sharing = member.is_sharing
     try:
         services.membership_respond(
@@ -161,27 +141,6 @@ def _confirm_end(request, member: CohortMember) -> HttpResponse:
         button=button,
         cancel_url=reverse("cohorts:membership", args=[member.pk]),
     )
-
-
-@login_required
-@require_POST
-def goal_links(request: HttpRequest, member_id) -> HttpResponse:
-    member, _membership = member_for_leader(request.user, member_id)
-    form = _links_form(member, request.POST) if member.is_sharing else None
-    if form is None or not form.steps:
-        messages.error(
-            request,
-            _(
-                "Join the cohort and submit an assessment first; then tie its plan's steps "
-                "to the goals."
-            ),
-        )
-        return redirect("cohorts:membership", member.pk)
-    if not form.is_valid():
-        return _render(request, member, _sharing_form(member), form, 400)
-    count = services.goal_links_set(member=member, links=form.links(), by=request.user)
-    messages.success(request, _("%(count)d steps tied to shared goals.") % {"count": count})
-    return redirect("cohorts:membership", member.pk)
 
 
 # --- One step's cohort goals, from the action plan -------------------------------------------

@@ -65,6 +65,5 @@ urlpatterns = [
         name="membership_sharing",
     ),
     path("memberships/<uuid:member_id>/end/", member_views.membership_end, name="membership_end"),
-    path("memberships/<uuid:member_id>/goals/", member_views.goal_links, name="goal_links"),
     path("steps/<uuid:step_id>/goals/", member_views.step_goals, name="step_goals"),
 ]

@@ -65,7 +65,13 @@ class LiveMarkup(HTMLParser):
     def _own_script(self, values: dict[str, str]) -> bool:
         if values.get("type") == "application/json":
             return True
-        return values.get("src", "").startswith(self.static_prefix) and len(values) == 1
+        # The site's own file, with nothing else but data attributes naming the site's own
+        # files (charts.js is told where the plotly bundle is).
+        others = {name: value for name, value in values.items() if name != "src"}
+        return values.get("src", "").startswith(self.static_prefix) and all(
+            name.startswith("data-") and value.startswith(self.static_prefix)
+            for name, value in others.items()
+        )
 
 
 def live_markup(html: str) -> list[str]:

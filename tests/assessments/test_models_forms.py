@@ -1,6 +1,7 @@
 """Small units: the answer and start forms, the answer constraint, saving answers, cycle rows."""
 
 import copy
+from datetime import date
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -102,54 +103,104 @@ def test_the_answer_form_fields_carry_the_indicator_key_as_prefix():
 # --- StartAssessmentForm -----------------------------------------------------------------------
 
 
+TODAY = date(2026, 6, 1)
+
+
 def start_form(program, cycle: str, framework) -> StartAssessmentForm:
-    return StartAssessmentForm({"cycle": cycle, "framework": framework.pk}, program=program)
+    """The start form naming a new calendar-year cycle."""
+    data = {
+        "new_name": cycle,
+        "new_starts_on": "2027-01-01",
+        "new_ends_on": "2027-12-31",
+        "framework": framework.pk,
+    }
+    return StartAssessmentForm(data, program=program, today=TODAY)
 
 
-def test_the_start_form_refuses_a_cycle_the_program_already_has(draft):
+def test_the_start_form_refuses_a_new_cycle_named_like_one_the_organization_has(draft):
     form = start_form(draft.program, "2026", draft.framework)
     assert not form.is_valid()
-    assert "already has an assessment for this cycle" in form.errors["cycle"][0]
+    assert "Your organization has this cycle already" in form.errors["new_name"][0]
 
 
 def test_the_start_form_compares_the_cycle_after_trimming_spaces(draft):
     assert not start_form(draft.program, "  2026 ", draft.framework).is_valid()
 
 
+def test_the_start_form_refuses_a_cycle_the_program_has_an_assessment_in(draft):
+    data = {"cycle": draft.cycle_id, "framework": draft.framework.pk}
+    form = StartAssessmentForm(data, program=draft.program, today=TODAY)
+    assert not form.is_valid()
+    assert "Select a valid choice" in form.errors["cycle"][0]
+
+
+def test_the_start_form_offers_the_current_free_cycle_first(program, framework):
+    later = cycle_of(program, "2027")
+    current = cycle_of(program, "2026")
+    form = StartAssessmentForm(program=program, today=TODAY)
+    assert form.fields["cycle"].initial == current
+    assert [value for value, _ in form.fields["cycle"].choices][1:] == [later.pk, current.pk]
+    chosen = StartAssessmentForm(
+        {"cycle": later.pk, "framework": framework.pk}, program=program, today=TODAY
+    )
+    assert chosen.is_valid() and chosen.chosen_cycle() == later
+
+
+def test_the_start_form_offers_this_year_to_an_organization_without_cycles(program):
+    form = StartAssessmentForm(program=program, today=TODAY)
+    assert form.fields["cycle"].initial is None
+    assert form.fields["new_name"].initial == "2026"
+    assert form.fields["new_starts_on"].initial == date(2026, 1, 1)
+    assert form.fields["new_ends_on"].initial == date(2026, 12, 31)
+
+
+def test_the_start_form_refuses_a_new_cycle_without_dates_or_ending_before_it_starts(
+    program, framework
+):
+    data = {"new_name": "2027", "framework": framework.pk}
+    form = StartAssessmentForm(data, program=program, today=TODAY)
+    assert "A new cycle needs its dates." in form.errors["new_starts_on"]
+    backwards = {**data, "new_starts_on": "2027-12-31", "new_ends_on": "2027-01-01"}
+    form = StartAssessmentForm(backwards, program=program, today=TODAY)
+    assert "A cycle cannot end before it starts." in form.errors["new_ends_on"]
+    nothing = StartAssessmentForm({"framework": framework.pk}, program=program, today=TODAY)
+    assert "Choose a cycle, or name a new one." in nothing.errors["new_name"]
+
+
 @pytest.mark.parametrize("cycle", ["2026<script>", "2026;drop", "FY'26", "a\\b", "2026?", "#1"])
 def test_the_start_form_refuses_odd_characters_in_the_cycle(program, framework, cycle):
     form = start_form(program, cycle, framework)
     assert not form.is_valid()
-    assert "Use letters, digits" in form.errors["cycle"][0]
+    assert "Use letters, digits" in form.errors["new_name"][0]
 
 
 @pytest.mark.parametrize("cycle", ["2027", "FY 2027/28", "2027-Q1", "v1.2", "Año 2027"])
 def test_the_start_form_accepts_ordinary_cycle_names(program, framework, cycle):
     form = start_form(program, cycle, framework)
     assert form.is_valid(), form.errors
-    assert form.cleaned_data["cycle"] == cycle
+    assert form.chosen_cycle().name == cycle
 
 
 def test_the_start_form_refuses_a_blank_or_too_long_cycle(program, framework):
-    assert "cycle" in start_form(program, "   ", framework).errors
-    assert "cycle" in start_form(program, "x" * 41, framework).errors
+    assert "new_name" in start_form(program, "   ", framework).errors
+    assert "new_name" in start_form(program, "x" * 41, framework).errors
 
 
 def test_the_start_form_hides_copy_previous_when_there_is_no_previous_assessment(
     program, framework
 ):
-    assert "copy_previous" not in StartAssessmentForm(program=program).fields
+    assert "copy_previous" not in StartAssessmentForm(program=program, today=TODAY).fields
 
 
 def test_the_start_form_offers_copy_previous_once_there_is_an_assessment(draft):
-    form = StartAssessmentForm(program=draft.program)
+    form = StartAssessmentForm(program=draft.program, today=TODAY)
     assert "copy_previous" in form.fields
     assert form.fields["copy_previous"].initial is True
 
 
 def test_the_start_form_lists_the_latest_framework_version_first(program, framework):
     copy_ = framework_copy(framework)
-    form = StartAssessmentForm(program=program)
+    form = StartAssessmentForm(program=program, today=TODAY)
     assert list(form.fields["framework"].queryset) == [copy_, framework]
 
 

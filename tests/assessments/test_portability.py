@@ -7,6 +7,7 @@ is not the organization's; a model added later and forgotten fails here.
 
 import json
 from collections import deque
+from datetime import date
 
 import pytest
 from django.apps import apps
@@ -29,7 +30,8 @@ from assessments.services import (
     respondents_assign,
 )
 from cohorts import services as cohort_services
-from cohorts.models import Cohort, CohortMember, SharedGoal, Sharing, Workgroup
+from cohorts.models import Cohort, CohortMember, CohortRound, SharedGoal, Sharing, Workgroup
+from cohorts.rounds import round_save
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
 from tests.conftest import answer_all, make_user
@@ -216,6 +218,10 @@ def _cohort(org, leader) -> None:
     step = cohort_services.tieable_steps(member).first()
     cohort_services.goal_links_set(member=member, links={goal: [step]}, by=leader)
     Workgroup.objects.create(cohort=cohort, name="Data", goal=goal).organizations.add(org)
+    opening = CohortRound(
+        cohort=cohort, name="2031", starts_on=date(2031, 3, 1), ends_on=date(2031, 4, 30)
+    )
+    round_save(cohort_round=opening, by=facilitator, today=date(2030, 12, 1))
 
 
 def _rows(model) -> list[dict]:

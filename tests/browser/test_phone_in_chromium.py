@@ -125,6 +125,7 @@ def test_no_cohort_page_is_wider_than_a_phone(live_server, page, cohort_world):
 
 def test_on_a_phone_the_menu_folds_behind_a_button_that_opens_it(live_server, page, leader):
     phone = chromium.phone_context(page.context.browser, live_server, leader).new_page()
+    phone.html_pages = page.html_pages  # its HTML goes to the Nu HTML Checker too
     phone.goto(live_server.url + "/")
     sign_out = phone.get_by_role("button", name="Sign out")
     assert not sign_out.is_visible()

@@ -155,7 +155,6 @@ def forms(cohort, facilitator, framework):
             ["name", "goal", "organizations"],
         ),
         (leader, reverse("cohorts:membership_sharing", args=[member.pk]), ["sharing"]),
-        (leader, reverse("cohorts:goal_links", args=[member.pk]), [f"goal-{goal.pk}"]),
         (leader, reverse("cohorts:step_goals", args=[step.pk]), ["goals"]),
     ]
 

@@ -309,7 +309,6 @@ NOT_OUTPUTS = {
     "cohorts:workgroup_remove": "the cohort's own workgroup (POST)",
     "cohorts:membership_sharing": "the member's own consent (POST)",
     "cohorts:membership_end": "the member's own consent (POST)",
-    "cohorts:goal_links": "the member's own ties of its steps to goals (POST)",
     "cohorts:step_goals": "the member's own ties of one of its steps to goals",
 }
 # Loaded through the organization access helpers: 404 to anyone who is not a member of the

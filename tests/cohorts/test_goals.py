@@ -128,17 +128,28 @@ def test_only_the_cohorts_facilitators_edit_its_statements(client, cohort, frame
     assert cohort.vision == ""
 
 
-def test_the_poster_carries_the_commitment_shortened(cohort, facilitator):
-    cohort.commitment_statement = "We commit " + "to act together " * 40
+def test_the_poster_carries_the_commitment_whole_or_ends_an_old_long_one_after_a_sentence(
+    cohort, facilitator
+):
+    def commitment() -> dict:
+        return poster.cohort_poster_context(
+            scope=Scope(cohort, verified=False),
+            size=documents.poster_sizes()["tabloid"],
+            today=date(2026, 6, 1),
+        )
+
+    cohort.commitment_statement = "We commit to act together. " * 20  # 540: within the limit
     cohort.save()
-    context = poster.cohort_poster_context(
-        scope=Scope(cohort, verified=False),
-        size=documents.poster_sizes()["tabloid"],
-        today=date(2026, 6, 1),
-    )
-    assert context["commitment"].startswith("We commit to act together")
-    assert len(context["commitment"]) <= poster.COMMITMENT_CHARS
-    assert context["commitment"].endswith("…")
+    shown = commitment()
+    assert shown["commitment"] == cohort.commitment_statement.strip()
+    assert not shown["commitment_cut"]
+    cohort.commitment_statement = "We commit to act together. " * 40  # saved before the limit
+    cohort.save()
+    cut = commitment()
+    assert cut["commitment_cut"]
+    assert cut["commitment"].startswith("We commit to act together.")
+    assert cut["commitment"].endswith("together.")  # after its last whole sentence that fits
+    assert len(cut["commitment"]) < len(cohort.commitment_statement)
 
 
 # --- A goal's measure, target and date -----------------------------------------------------

@@ -16,7 +16,7 @@ from cohorts.sharing import Scope
 from reports import pdf
 from reports.documents import poster_sizes
 from tests.conftest import answer_all, make_user
-from tests.cycles import cycle_of
+from tests.cycles import cycle_of, round_of
 from tests.reports import poster_boxes
 from tests.reports.test_documents import flat, pdf_reader, pdf_text, save_for_inspection
 from valuecurve import text
@@ -136,6 +136,7 @@ def member(cohort, name: str, framework, user, status="active", sharing="plans")
     CohortMember.objects.create(
         cohort=cohort, organization=organization, status=status, sharing=sharing
     )
+    round_of(cohort, "2026")
     return assessment
 
 

@@ -357,13 +357,16 @@ def test_goals_workgroups_and_member_step_ties(client, cohort, facilitator, fram
     assert list(workgroup.organizations.all()) == [org]
     member = CohortMember.objects.get(organization=org)
     sign_in(client, org_leader(org, "tie-leader"))
-    page = client.get(reverse("cohorts:membership", args=[member.pk])).content.decode()
-    assert "Hire a data lead" in page
-    client.post(
-        reverse("cohorts:goal_links", args=[member.pk]), {f"goal-{goal.pk}": [str(step.pk)]}
-    )
+    membership = reverse("cohorts:membership", args=[member.pk])
+    page = client.get(membership).content.decode()
+    assert "No step tied yet." in page and "Hire a data lead" not in page
+    assert 'type="checkbox"' not in page  # ties are made on each step's page, not here
+    client.post(reverse("cohorts:step_goals", args=[step.pk]), {"goals": [str(goal.pk)]})
     assert GoalLink.objects.get().plan_step == step
-    client.post(reverse("cohorts:goal_links", args=[member.pk]), {})
+    page = client.get(membership).content.decode()
+    assert reverse("assessments:plan_step_edit", args=[step.pk]) in page
+    assert "Hire a data lead" in page
+    client.post(reverse("cohorts:step_goals", args=[step.pk]), {})
     assert not GoalLink.objects.exists()
 
 
@@ -379,12 +382,9 @@ def test_a_step_of_another_organization_cannot_be_tied(client, cohort, framework
     step = PlanStep.objects.create(
         assessment=foreign, dimension=framework.dimensions.first(), title="Not yours"
     )
-    member = CohortMember.objects.get(organization=member_org)
     sign_in(client, org_leader(member_org, "member-leader"))
-    response = client.post(
-        reverse("cohorts:goal_links", args=[member.pk]), {f"goal-{goal.pk}": [str(step.pk)]}
-    )
-    assert response.status_code == 400
+    response = client.post(reverse("cohorts:step_goals", args=[step.pk]), {"goals": [goal.pk]})
+    assert response.status_code == 404
     assert not GoalLink.objects.exists()
 
 
@@ -437,9 +437,6 @@ def test_a_member_without_steps_is_told_where_they_come_from(client, cohort, fra
     client.force_login(org_leader(org, "no-plan-leader"))
     page = client.get(reverse("cohorts:membership", args=[member.pk])).content.decode()
     assert "no action steps yet" in page
-    response = client.post(reverse("cohorts:goal_links", args=[member.pk]), {"goal-x": "y"})
-    assert response.status_code == 302
-    assert "submit an assessment first" in client.get(response.url).content.decode()
     assert not GoalLink.objects.exists()
 
 
