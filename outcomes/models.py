@@ -60,13 +60,20 @@ def normalize_period(text: str) -> str:
     return text.strip().upper()
 
 
+# One whole sentence per granularity, so each language can word it as its grammar needs.
+PERIOD_MISMATCH = {
+    Granularity.YEAR: _("“%(period)s” is not a year; write it like %(example)s."),
+    Granularity.QUARTER: _("“%(period)s” is not a quarter; write it like %(example)s."),
+    Granularity.MONTH: _("“%(period)s” is not a month; write it like %(example)s."),
+}
+
+
 def period_error(period: str, granularity: str) -> str | None:
     """Why `period` (normalized) is not a period of this granularity, or None if it is."""
     match = PERIOD_PATTERNS[Granularity(granularity)].fullmatch(period)
     if match is None:
-        return _("“%(period)s” is not a %(granularity)s; write it like %(example)s.") % {
+        return PERIOD_MISMATCH[Granularity(granularity)] % {
             "period": period[:20],
-            "granularity": Granularity(granularity).name.lower(),
             "example": PERIOD_EXAMPLES[Granularity(granularity)],
         }
     if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
