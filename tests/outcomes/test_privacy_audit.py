@@ -94,6 +94,37 @@ def test_a_year_and_its_quarters_do_not_subtract_to_a_hidden_quarter():
     assert_safe(audit(data))
 
 
+def test_an_empty_group_has_no_rate_to_pin():
+    # Found by the generated programs below: White has no one in the first two quarters, its
+    # populations are shown (0) and its events hidden with the rest of its year. Its 0 events
+    # follow from the 0 people, and say nothing about anyone.
+    quarters = [
+        {"asian": (78, 16), "black": (0, 0), "white": (0, 0), "unknown": (0, 0)},
+        {"asian": (81, 4), "black": (39, 37), "white": (0, 0), "unknown": (0, 0)},
+        {"asian": (0, 0), "black": (81, 77), "white": (19, 4), "unknown": (6, 1)},
+        {"asian": (40, 40), "black": (79, 0), "white": (81, 40), "unknown": (0, 0)},
+    ]
+    data = ProgramData([quarters_and_year(quarters)], nested=(("yearly", "quarterly"),))
+    result = audit(data)
+    empty = result.find(("quarterly", "2024-Q1", "white"), "events")
+    assert (empty.low, empty.high, empty.can_have_people) == (0, 0, False)
+    assert_safe(result)
+
+
+def test_the_auditor_finds_a_pinned_rate_of_a_group_with_people():
+    # Events hidden alone, population shown: the total pins Black's 0 events of 30 people.
+    counts = table({"black": (30, 0)} | LARGE)
+
+    def events_only(frame):
+        flagged = primaries_only(frame)
+        black = (flagged["group"] == "black").to_numpy()
+        flagged["events_hidden"] = flagged["hidden"] = black
+        return flagged
+
+    pinned = audit(ProgramData([counts], rule=events_only)).pinned_rates
+    assert [(t.cell, t.kind) for t in pinned] == [(("exits", "2024", "black"), "events")]
+
+
 def test_a_correction_between_two_downloads_does_not_reveal_a_cell():
     before = table({"asian": (20, 0), "black": (5, 2), "hispanic": (30, 15), "white": (400, 100)})
     after = before.copy()
