@@ -66,6 +66,10 @@ class Target:
     # Corrected since a download that showed it: the two totals give the change, so the new
     # value is known to whoever knows which count was corrected (no pattern can prevent it).
     revealed_by_correction: bool = False
+    # For events and non-events: whether the group can have anyone in it. A group known to
+    # be empty (population 0, shown or worked out) has no rate to pin: its 0 events say
+    # nothing about a person.
+    can_have_people: bool = True
 
     @property
     def exact(self) -> bool:
@@ -97,7 +101,11 @@ class Audit:
     @property
     def pinned_rates(self) -> list[Target]:
         """Hidden groups whose events (rate 0%) or non-events (100%) can only be 0."""
-        return [t for t in self.protected if t.truth == 0 and t.kind != "population" and t.exact]
+        return [
+            t
+            for t in self.protected
+            if t.truth == 0 and t.kind != "population" and t.exact and t.can_have_people
+        ]
 
     @property
     def fewest_possible(self) -> int | None:
@@ -390,6 +398,8 @@ def audit(data: ProgramData, seed: int = 0) -> Audit:
                     continue
                 seen.add(key)
                 target = _target(model, release, cell, kind, expression, truth, rng)
+                if kind != "population":
+                    target = replace(target, can_have_people=_can_be_positive(model, population))
                 if _shown_before_correction(model, release, cell, kind):
                     target = replace(target, revealed_by_correction=True)
                 result.targets.append(target)
@@ -404,6 +414,17 @@ def _shown_before_correction(model: _Model, release: int, cell: tuple, kind: str
         and not all(model.hidden[earlier][cell][f"{k}_hidden"] for k in kinds)
         for earlier in range(release)
     )
+
+
+def _can_be_positive(model: _Model, expression) -> bool:
+    """Whether the attacker cannot rule out a value above 0 for `expression`."""
+    terms, constant = expression
+    if not terms:
+        return constant > 0
+    objective = np.zeros(len(model.truth))
+    for variable, weight in terms.items():
+        objective[variable] = -weight
+    return -model.optimum(objective) + constant > 0
 
 
 def _difference(population, events):
