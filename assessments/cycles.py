@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from assessments.models import Assessment, Cycle, Organization, Program
+from assessments.models import Assessment, Cycle, CycleQuerySet, Organization, Program
 
 
 class CycleError(Exception):
@@ -46,24 +46,20 @@ def cycle_named(*, organization: Organization, name: str, starts_on: date, ends_
     )
 
 
-def free_cycles(program: Program):
-    """The organization's cycles in which this program has no assessment yet, newest first."""
-    return (
-        Cycle.objects.filter(organization_id=program.organization_id)
-        .exclude(assessments__program=program)
-        .order_by("-starts_on", "-ends_on", "-name")
-    )
-
-
-def program_cycles(program: Program) -> list[Cycle]:
+def program_cycles(program: Program) -> CycleQuerySet:
     """The organization's cycles, newest first, each with `free`: whether this program has no
-    assessment in it yet. One query."""
+    assessment in it yet."""
     used = Assessment.objects.filter(program=program, cycle=OuterRef("pk"))
-    return list(
+    return (
         Cycle.objects.filter(organization_id=program.organization_id)
         .annotate(free=~Exists(used))
         .order_by("-starts_on", "-ends_on", "-name")
     )
+
+
+def free_cycles(program: Program) -> CycleQuerySet:
+    """The organization's cycles in which this program has no assessment yet, newest first."""
+    return program_cycles(program).filter(free=True)
 
 
 def suggested_cycle(free: list[Cycle], today: date) -> Cycle | None:

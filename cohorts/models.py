@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import (
     CYCLE_ORDER,
+    Assessment,
+    AssessmentQuerySet,
     Cycle,
     EmailInvitation,
     Organization,
@@ -240,12 +242,34 @@ class CohortRound(models.Model):
         return self.starts_on <= today <= self.ends_on
 
 
+class RoundCycleQuerySet(models.QuerySet):
+    """Which assessments count as submitted in a cohort round: the one place this rule is
+    written. Each round's progress, the round a dashboard shows by default, the members' home
+    pages, the Rounds tab and the round's figures (`cohorts.sharing.Scope.round_assessments`)
+    all read it, so none of them can count a round differently."""
+
+    def submissions(self) -> AssessmentQuerySet:
+        """The assessments that count in these links' rounds: submitted, of an active program,
+        in the member's cycle linked to the round."""
+        return (
+            Assessment.objects.submitted().of_active_programs().filter(cycle__round_links__in=self)
+        )
+
+    def submitted(self) -> "RoundCycleQuerySet":
+        """The links of organizations that have submitted in their round: the linked cycle
+        holds at least one of `submissions`."""
+        counted = RoundCycle.objects.all().submissions()
+        return self.filter(cycle__in=counted.values("cycle_id"))
+
+
 class RoundCycle(models.Model):
     """A member organization's cycle that counts for a cohort round: one per organization."""
 
     round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="links")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="round_links")
+
+    objects = RoundCycleQuerySet.as_manager()
 
     class Meta:
         constraints = [

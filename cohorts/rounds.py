@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from assessments.cycles import cycle_named
@@ -96,24 +96,12 @@ class RoundProgress:
         return self.starts_on <= today <= self.ends_on
 
 
-def _submitted_in_round(organizations) -> Q:
-    assessments = "links__cycle__assessments"
-    return Q(
-        links__organization__in=organizations,
-        **{
-            f"{assessments}__status": Assessment.Status.SUBMITTED,
-            f"{assessments}__program__in": Program.objects.active(),
-        },
-    )
-
-
 def rounds_progress(cohort: Cohort, organizations) -> list[RoundProgress]:
     """The cohort's rounds, newest first, each with how many of these organizations submitted
-    an assessment in it (their cycle linked to the round). One query."""
+    in it (`RoundCycleQuerySet.submitted`). One query."""
+    submitted = RoundCycle.objects.submitted().filter(organization__in=organizations)
     rounds = cohort.rounds.newest_first().annotate(
-        submitted=Count(
-            "links__organization", filter=_submitted_in_round(organizations), distinct=True
-        )
+        submitted=Count("links", filter=Q(links__in=submitted), distinct=True)
     )
     return [RoundProgress(r.name, r.starts_on, r.ends_on, r.submitted, r.pk) for r in rounds]
 
@@ -199,13 +187,9 @@ def _member_totals(cohort_rounds: list[CohortRound]) -> dict:
     for cohort_id, organization_id in rows.values_list("cohort_id", "organization_id"):
         sharing.setdefault(cohort_id, set()).add(organization_id)
     submitted = (
-        RoundCycle.objects.filter(
-            round__in=cohort_rounds,
-            cycle__assessments__status=Assessment.Status.SUBMITTED,
-            cycle__assessments__program__in=Program.objects.active(),
-        )
+        RoundCycle.objects.filter(round__in=cohort_rounds)
+        .submitted()
         .values_list("round_id", "organization_id")
-        .distinct()
     )
     done: dict = {}
     for round_id, organization_id in submitted:
@@ -229,18 +213,23 @@ def round_member_status(scope: Scope, round_id) -> list[tuple[str, str]]:
     """Each member the scope sees, by name, and where it stands in the round: submitted (at
     least one program), in progress (a draft) or not started. Two queries."""
     members = scope.members().select_related("organization").order_by("organization__name")
+    links = RoundCycle.objects.filter(round_id=round_id)
+    counted = links.submissions().filter(pk=OuterRef("pk"))
+    rows = (
+        Assessment.objects.of_active_programs()
+        .filter(cycle__round_links__in=links)
+        .annotate(counts=Exists(counted))
+        .values_list("program__organization_id", "counts")
+    )
     found: dict = {}
-    rows = Assessment.objects.filter(
-        cycle__round_links__round_id=round_id, program__in=Program.objects.active()
-    ).values_list("program__organization_id", "status")
-    for organization_id, status in rows:
-        found.setdefault(organization_id, set()).add(status)
+    for organization_id, counts in rows:
+        found.setdefault(organization_id, set()).add(counts)
     result = []
     for member in members:
-        statuses = found.get(member.organization_id, set())
-        if Assessment.Status.SUBMITTED in statuses:
+        seen = found.get(member.organization_id, set())
+        if True in seen:
             status = MemberStatus.SUBMITTED
-        elif statuses:
+        elif seen:
             status = MemberStatus.IN_PROGRESS
         else:
             status = MemberStatus.NOT_STARTED

@@ -238,3 +238,44 @@ def test_a_member_leader_cannot_open_rounds(client, cohort, framework):
     data = {"name": "2030", "starts_on": "2030-03-01", "ends_on": "2030-04-30"}
     assert client.post(url, data).status_code == 404
     assert not cohort.rounds.filter(name="2030").exists()
+
+
+def test_every_reading_of_a_round_counts_the_same_submissions(cohort, facilitator, framework):
+    """One rule (`RoundCycleQuerySet.submissions`): a submitted assessment of an active program
+    in the member's cycle linked to the round. Drafts, archived programs and other cycles do
+    not count, on the progress, the default round, the home page, the Rounds tab or the
+    round's figures alike."""
+    from assessments.models import Assessment
+    from cohorts.rounds import member_rounds, round_member_status, rounds_progress
+    from cohorts.sharing import Scope
+
+    today = timezone.localdate()
+    names = ("Alder", "Birch", "Cedar", "Dogwood")
+    orgs = {name: add_member_org(cohort, framework, name, 2, cycle="2025") for name in names}
+    now = CohortRound(cohort=cohort, name="Now", starts_on=today, ends_on=today)
+    round_save(cohort_round=now, by=facilitator, today=today)
+    counted = submitted_assessment(orgs["Alder"].programs.get(), framework, 3, cycle="Now")
+    archived = submitted_assessment(orgs["Birch"].programs.get(), framework, 3, cycle="Now")
+    archived.program.archived_at = timezone.now()
+    archived.program.save(update_fields=["archived_at"])
+    Assessment.objects.create(
+        program=orgs["Cedar"].programs.get(),
+        framework=framework,
+        cycle=cycle_of(orgs["Cedar"], "Now"),
+    )
+    progress = rounds_progress(cohort, cohort.members.values("organization"))
+    assert {r.name: r.submitted for r in progress} == {
+        "Now": 1,
+        "2025": 3,
+    }  # Birch's program archived
+    assert default_round(progress, today).name == "2025"
+    assert member_rounds([orgs["Dogwood"].pk], today)[0].members_submitted == 1
+    scope = Scope(cohort, verified=True)
+    assert round_member_status(scope, now.pk) == [
+        ("Alder", "submitted"),
+        ("Birch", "not_started"),
+        ("Cedar", "in_progress"),
+        ("Dogwood", "not_started"),
+    ]
+    assert list(scope.round_assessments("Now")) == [counted]
+    assert scope.round_assessments("2025").count() == 3
