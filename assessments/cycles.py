@@ -6,6 +6,7 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments.models import Assessment, Cycle, CycleQuerySet, Organization, Program
 
@@ -32,6 +33,35 @@ def cycle_save(*, cycle: Cycle, by) -> Cycle:
     cycle._history_user = by
     cycle.save()
     return cycle
+
+
+def cycle_undeletable_reason(cycle: Cycle) -> str:
+    """Why this cycle cannot be deleted, or "" if it can: a cycle that holds assessments keeps
+    them in order, so only an empty one goes."""
+    held = cycle.assessments.count()
+    if not held:
+        return ""
+    return ngettext(
+        "The cycle “%(name)s” cannot be deleted: it holds %(count)d assessment. A cycle is "
+        "deleted only when no program has an assessment in it; you can still rename it or "
+        "change its dates.",
+        "The cycle “%(name)s” cannot be deleted: it holds %(count)d assessments. A cycle is "
+        "deleted only when no program has an assessment in it; you can still rename it or "
+        "change its dates.",
+        held,
+    ) % {"name": cycle.name, "count": held}
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: Cycle, by) -> None:
+    """Delete a cycle that holds no assessment (checked under the organization's lock, so an
+    assessment started meanwhile keeps its cycle)."""
+    Organization.objects.select_for_update().get(pk=cycle.organization_id)
+    reason = cycle_undeletable_reason(cycle)
+    if reason:
+        raise CycleError(reason)
+    cycle._history_user = by
+    cycle.delete()
 
 
 def cycle_named(*, organization: Organization, name: str, starts_on: date, ends_on: date, by):

@@ -60,6 +60,7 @@ NOT_APP_PAGES = {"login", "logout"}
 INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
 NO_DATA = {
+    "assessments:cycle_delete",
     "assessments:confirm_carried",
     "assessments:close_round",
     "assessments:remind_respondents",
@@ -80,7 +81,8 @@ class Case:
     name: str
     method: str
     # What the URL is called on: "none", "program", "draft", "submitted", "organization",
-    # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
+    # "membership" (the viewer's), "cycle" (the draft's), "empty_cycle" (one with no
+    # assessment), "invitation" (pending), "token" (of that invitation),
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
     # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
@@ -110,6 +112,8 @@ CASES = [
     Case("assessments:cycles", "POST", "organization", "lead", 302),
     Case("assessments:cycle_edit", "GET", "cycle", "lead", 200),
     Case("assessments:cycle_edit", "POST", "cycle", "lead", 302),
+    Case("assessments:cycle_delete", "GET", "empty_cycle", "lead", 200),  # confirmation
+    Case("assessments:cycle_delete", "POST", "empty_cycle", "lead", 302),
     Case("assessments:program_create", "GET", "organization", "lead", 200),
     Case("assessments:program_create", "POST", "organization", "lead", 302),
     Case("assessments:program_edit", "GET", "program", "lead", 200),
@@ -319,6 +323,7 @@ def world(
     )
     return SimpleNamespace(
         archived_program=archived_program,
+        empty_cycle=cycle_of(org, "2032"),
         unconfirmed=unconfirmed,
         cohort_token=cohort_token,
         batch=batch,
@@ -350,6 +355,8 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return [world.cohort_token]
     if target == "cycle":
         return [world.organization.pk, world.draft.cycle_id]
+    if target == "empty_cycle":
+        return [world.organization.pk, world.empty_cycle.pk]
     if target == "confirm_link":
         user = world.unconfirmed
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -485,6 +492,8 @@ def post_took_effect(case: Case, world) -> bool:
         return Program.objects.filter(name="Access program").exists()
     if case.name in ("assessments:cycles", "assessments:cycle_edit"):
         return Cycle.objects.filter(name="Access cycle").exists()
+    if case.name == "assessments:cycle_delete":
+        return not Cycle.objects.filter(pk=world.empty_cycle.pk).exists()
     if case.name == "assessments:program_archive":
         return Program.objects.get(pk=world.program.pk).is_archived
     if case.name == "assessments:program_restore":
