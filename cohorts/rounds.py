@@ -7,10 +7,11 @@ shows by default, and the rounds a member's leaders see on their home page.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.cycles import cycle_named
@@ -209,29 +210,54 @@ class MemberStatus:
     NOT_STARTED = "not_started"
 
 
-def round_member_status(scope: Scope, round_id) -> list[tuple[str, str]]:
-    """Each member the scope sees, by name, and where it stands in the round: submitted (at
-    least one program), in progress (a draft) or not started. Two queries."""
+def submitted_late(submitted_at: datetime | None, cohort_round) -> bool:
+    """Submitted after the round's deadline (`ends_on`, a day in the site's time zone): it
+    still counts, and is marked late."""
+    return submitted_at is not None and timezone.localdate(submitted_at) > cohort_round.ends_on
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """Where a member stands in a round, on the Rounds tab."""
+
+    name: str
+    status: str  # a MemberStatus
+    submitted_at: datetime | None = None  # its first assessment that counts in the round
+    late: bool = False  # that first one came after the deadline
+
+
+def round_member_status(scope: Scope, cohort_round) -> list[MemberStanding]:
+    """Each member the scope sees, by name, and where it stands in the round (`cohort_round`
+    has its pk and deadline): submitted (at least one program, per
+    `RoundCycleQuerySet.submissions`), with the day and whether that was late; in progress (a
+    draft); or not started. Two queries."""
     members = scope.members().select_related("organization").order_by("organization__name")
-    links = RoundCycle.objects.filter(round_id=round_id)
+    links = RoundCycle.objects.filter(round_id=cohort_round.pk)
     counted = links.submissions().filter(pk=OuterRef("pk"))
     rows = (
         Assessment.objects.of_active_programs()
         .filter(cycle__round_links__in=links)
         .annotate(counts=Exists(counted))
-        .values_list("program__organization_id", "counts")
+        .values_list("program__organization_id", "counts", "submitted_at")
     )
-    found: dict = {}
-    for organization_id, counts in rows:
-        found.setdefault(organization_id, set()).add(counts)
-    result = []
-    for member in members:
-        seen = found.get(member.organization_id, set())
-        if True in seen:
-            status = MemberStatus.SUBMITTED
-        elif seen:
-            status = MemberStatus.IN_PROGRESS
-        else:
-            status = MemberStatus.NOT_STARTED
-        result.append((member.organization.name, status))
-    return result
+    started: set = set()
+    first: dict = {}
+    for organization_id, counts, submitted_at in rows:
+        started.add(organization_id)
+        if counts:  # the earliest known submission (older records may have no time)
+            known = first.get(organization_id)
+            first[organization_id] = (
+                submitted_at if known is None else min(known, submitted_at or known)
+            )
+    return [_standing(member, started, first, cohort_round) for member in members]
+
+
+def _standing(member: CohortMember, started: set, first: dict, cohort_round) -> MemberStanding:
+    name = member.organization.name
+    if member.organization_id in first:
+        at = first[member.organization_id]
+        late = submitted_late(at, cohort_round)
+        return MemberStanding(name, MemberStatus.SUBMITTED, at, late)
+    if member.organization_id in started:
+        return MemberStanding(name, MemberStatus.IN_PROGRESS)
+    return MemberStanding(name, MemberStatus.NOT_STARTED)

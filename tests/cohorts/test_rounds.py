@@ -271,7 +271,8 @@ def test_every_reading_of_a_round_counts_the_same_submissions(cohort, facilitato
     assert default_round(progress, today).name == "2025"
     assert member_rounds([orgs["Dogwood"].pk], today)[0].members_submitted == 1
     scope = Scope(cohort, verified=True)
-    assert round_member_status(scope, now.pk) == [
+    standings = round_member_status(scope, now)
+    assert [(m.name, m.status) for m in standings] == [
         ("Alder", "submitted"),
         ("Birch", "not_started"),
         ("Cedar", "in_progress"),
@@ -279,3 +280,39 @@ def test_every_reading_of_a_round_counts_the_same_submissions(cohort, facilitato
     ]
     assert list(scope.round_assessments("Now")) == [counted]
     assert scope.round_assessments("2025").count() == 3
+
+
+def test_a_member_that_first_submits_after_the_deadline_is_marked_late_and_still_counts(
+    client, cohort, facilitator, framework
+):
+    from datetime import datetime
+
+    from assessments.models import Assessment
+
+    def submitted_on(org, day: date, program: int = 0) -> None:
+        moment = timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=12)))
+        assessments = Assessment.objects.filter(program__organization=org, cycle__name="Spring")
+        assessments.filter(program__name__endswith=f" {program}").update(submitted_at=moment)
+
+    on_time = add_member_org(cohort, framework, "Alder", 2, cycle="Spring")
+    late = add_member_org(cohort, framework, "Birch", 2, cycle="Spring")
+    both = add_member_org(cohort, framework, "Cedar", 2, cycle="Spring", programs=2)
+    cohort_round = cohort.rounds.get(name="Spring")  # February 1 to April 30, 2026
+    submitted_on(on_time, cohort_round.ends_on)  # the deadline's day is on time
+    submitted_on(late, date(2026, 5, 3))
+    submitted_on(both, date(2026, 4, 2))
+    submitted_on(both, date(2026, 6, 9), program=1)  # its first was on time
+    client.force_login(facilitator)
+    url = reverse("cohorts:rounds", args=[cohort.pk]) + f"?round={cohort_round.pk}"
+    page = client.get(url).content.decode()
+    assert "3 of 3" in page  # late, and counted
+    lines = {
+        name: line
+        for line in page.split("<li")
+        for name in ("Alder", "Birch", "Cedar")
+        if f"{name} ·" in line
+    }
+    assert "Late" in lines["Birch"]
+    assert f"submitted {date_format(date(2026, 5, 3))}, after the deadline" in lines["Birch"]
+    assert "Late" not in lines["Alder"] and "Late" not in lines["Cedar"]
+    assert "Submitted" in lines["Alder"] and "Submitted" in lines["Cedar"]
