@@ -236,6 +236,26 @@ def step_goal_members(step: PlanStep):
     )
 
 
+def plan_goal_ties(assessment: Assessment) -> dict:
+    """For the plan page: each of the plan's steps (by pk) with the cohort goals it is tied to,
+    in the cohorts its organization shares its plans with (those its step page offers), by
+    cohort and goal order. One query, however many steps."""
+    sharing = CohortMember.objects.sharing_plans().filter(
+        organization_id=assessment.program.organization_id
+    )
+    links = (
+        GoalLink.objects.filter(
+            plan_step__assessment=assessment, goal__cohort__in=sharing.values("cohort")
+        )
+        .select_related("goal__cohort")
+        .order_by("goal__cohort__name", "goal__order", "goal__created_at")
+    )
+    ties: dict = {}
+    for link in links:
+        ties.setdefault(link.plan_step_id, []).append(link.goal)
+    return ties
+
+
 def goal_links_of(member: CohortMember) -> dict[SharedGoal, list[PlanStep]]:
     """The member's ties as `goal_links_set` takes them: each of the cohort's goals with the
     member's tieable steps tied to it."""
