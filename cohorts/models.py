@@ -377,7 +377,9 @@ class MemberPosterBatch(PosterBatchBase):
 
 class NewcomerInvitationQuerySet(models.QuerySet):
     def pending(self) -> "NewcomerInvitationQuerySet":
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class NewcomerInvitation(EmailInvitation):
@@ -390,6 +392,8 @@ class NewcomerInvitation(EmailInvitation):
     member = models.ForeignKey(
         CohortMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A facilitator withdrew it before it was used: the emailed link says so.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     objects = NewcomerInvitationQuerySet.as_manager()
@@ -399,3 +403,7 @@ class NewcomerInvitation(EmailInvitation):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.cohort}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.withdrawn_at is None and super().is_usable

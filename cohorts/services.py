@@ -133,6 +133,17 @@ def newcomer_invitation_send(*, invitation: NewcomerInvitation, token: str, requ
     send_mail(subject, body, None, [invitation.email])
 
 
+@transaction.atomic
+def newcomer_withdraw(*, invitation: NewcomerInvitation, by) -> None:
+    """Withdraw an invitation by email that is still waiting: its link then says so."""
+    invitation = NewcomerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise CohortError(_("This invitation was used, withdrawn or has expired already."))
+    invitation.withdrawn_at = timezone.now()
+    invitation._history_user = by
+    invitation.save(update_fields=["withdrawn_at"])
+
+
 def newcomer_invitation_for_token(token: str) -> NewcomerInvitation | None:
     found = NewcomerInvitation.objects.select_related("cohort")
     return found.filter(token_hash=members.token_hash(token)).first()

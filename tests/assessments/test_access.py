@@ -41,7 +41,7 @@ from assessments.models import (
 )
 from assessments.services import assessment_start, assessment_submit
 from cohorts.models import Cohort, NewcomerInvitation
-from cohorts.services import newcomer_invite
+from cohorts.services import newcomer_invite, newcomer_withdraw
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
@@ -86,7 +86,8 @@ class Case:
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
     # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
-    # invitation to a cohort for an organization not in the app yet)
+    # invitation to a cohort for an organization not in the app yet; "withdrawn_cohort_token"
+    # if the facilitator withdrew it)
     target: str
     # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
     # user's own data), "read", "answer" or "lead"
@@ -196,6 +197,7 @@ CASES = [
     Case("cohorts:join", "GET", "cohort_token", "public", 200),
     Case("cohorts:join", "POST", "cohort_token", "public", 302),
     Case("cohorts:join", "GET", "bad_token", "public", 410),
+    Case("cohorts:join", "GET", "withdrawn_cohort_token", "public", 410),
     # Equity outcomes: viewers read, contributors enter counts, leaders manage measures.
     Case("outcomes:program_outcomes", "GET", "program", "read", 200),
     Case("outcomes:measure_create", "POST", "program", "lead", 302),
@@ -321,7 +323,12 @@ def world(
     cohort_token = newcomer_invite(
         cohort=cohort, email=INVITED_EMAIL, organization_name="", by=leader
     )
+    withdrawn_cohort_token = newcomer_invite(
+        cohort=cohort, email="withdrawn@example.org", organization_name="", by=leader
+    )
+    newcomer_withdraw(invitation=cohort.newcomers.get(email="withdrawn@example.org"), by=leader)
     return SimpleNamespace(
+        withdrawn_cohort_token=withdrawn_cohort_token,
         archived_program=archived_program,
         empty_cycle=cycle_of(org, "2032"),
         unconfirmed=unconfirmed,
@@ -353,6 +360,8 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
     if target == "cohort_token":
         return [world.cohort_token]
+    if target == "withdrawn_cohort_token":
+        return [world.withdrawn_cohort_token]
     if target == "cycle":
         return [world.organization.pk, world.draft.cycle_id]
     if target == "empty_cycle":
