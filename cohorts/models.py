@@ -188,6 +188,10 @@ class CohortMember(models.Model):
         return verified or not self.organization.require_two_factor
 
 
+# Members that take part in the cohort's rounds: their cycles are linked to each round.
+LINKED_STATUSES = (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE)
+
+
 class CohortRoundQuerySet(models.QuerySet):
     def in_order(self) -> "CohortRoundQuerySet":
         """Oldest first, in the order of cycles (assessments.models.CYCLE_ORDER)."""
@@ -245,21 +249,32 @@ class CohortRound(models.Model):
 class RoundCycleQuerySet(models.QuerySet):
     """Which assessments count as submitted in a cohort round: the one place this rule is
     written. Each round's progress, the round a dashboard shows by default, the members' home
-    pages, the Rounds tab and the round's figures (`cohorts.sharing.Scope.round_assessments`)
-    all read it, so none of them can count a round differently."""
+    pages, the Rounds tab, the reminders and the round's figures
+    (`cohorts.sharing.Scope.round_assessments`) all read it, so none of them can count a round
+    differently."""
+
+    def of_members(self) -> "RoundCycleQuerySet":
+        """Links of organizations still in the round's cohort, invited or sharing: those whose
+        leaders see the round on their home page and get its emails."""
+        return self.filter(
+            round__cohort__members__organization=F("organization"),
+            round__cohort__members__status__in=LINKED_STATUSES,
+        )
+
+    @staticmethod
+    def _counted() -> AssessmentQuerySet:
+        """What counts in a round, of the assessments in a member's linked cycle."""
+        return Assessment.objects.submitted().of_active_programs()
 
     def submissions(self) -> AssessmentQuerySet:
         """The assessments that count in these links' rounds: submitted, of an active program,
         in the member's cycle linked to the round."""
-        return (
-            Assessment.objects.submitted().of_active_programs().filter(cycle__round_links__in=self)
-        )
+        return self._counted().filter(cycle__round_links__in=self)
 
     def submitted(self) -> "RoundCycleQuerySet":
         """The links of organizations that have submitted in their round: the linked cycle
-        holds at least one of `submissions`."""
-        counted = RoundCycle.objects.all().submissions()
-        return self.filter(cycle__in=counted.values("cycle_id"))
+        holds an assessment that counts."""
+        return self.filter(cycle__in=self._counted().values("cycle_id"))
 
 
 class RoundCycle(models.Model):
@@ -275,6 +290,28 @@ class RoundCycle(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organization"], name="one_cycle_per_round_and_member"
+            )
+        ]
+
+
+class RoundEmail(models.Model):
+    """An email about a round sent to a member organization's leaders: recorded so that the
+    daily run (cohorts.round_emails) never sends it twice."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("The round is open")
+        REMINDER = "reminder", _("The deadline is near")
+
+    round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="emails")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organization", "kind"], name="one_round_email_of_each_kind"
             )
         ]
 

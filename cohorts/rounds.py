@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.cycles import cycle_named
 from assessments.models import Assessment, Cycle, Program
-from cohorts.models import Cohort, CohortMember, CohortRound, RoundCycle
+from cohorts.models import LINKED_STATUSES, Cohort, CohortMember, CohortRound, RoundCycle
 from cohorts.sharing import Scope
 from cohorts.tables import MIN_ORGANIZATIONS
 
@@ -48,9 +48,6 @@ def round_save(*, cohort_round: CohortRound, by, today: date) -> CohortRound:
             _link(cohort_round, member, by=by, today=today)
     Cohort.objects.filter(pk=cohort_round.cohort_id).data_changed()
     return cohort_round
-
-
-LINKED_STATUSES = (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE)
 
 
 def member_rounds_link(*, member: CohortMember, by, today: date) -> None:
@@ -145,12 +142,8 @@ def member_rounds(organization_ids: list, today: date) -> list[MemberRound]:
     assessment in the round, and how many sharing members have submitted. Five queries,
     whatever the number of rounds."""
     links = list(
-        RoundCycle.objects.filter(
-            organization_id__in=organization_ids,
-            round__ends_on__gte=today,
-            round__cohort__members__organization=F("organization"),
-            round__cohort__members__status__in=LINKED_STATUSES,
-        )
+        RoundCycle.objects.filter(organization_id__in=organization_ids, round__ends_on__gte=today)
+        .of_members()
         .select_related("round__cohort", "organization", "cycle")
         .order_by("round__ends_on", "round__cohort__name", "organization__name")
     )
