@@ -387,7 +387,7 @@ def test_the_plan_page_lists_each_steps_cohort_goals_and_links_leaders_to_the_st
     assert f"{edit}#step-goals-heading" not in read
 
 
-# The plan page's queries as measured: 16 before the steps' cohort goals, which add one.
+# The plan page's queries as measured, the steps' cohort goals (one query) among them.
 PLAN_MAX = 17
 
 
