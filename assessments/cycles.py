@@ -6,8 +6,9 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from assessments.models import Assessment, Cycle, Organization, Program
+from assessments.models import Assessment, Cycle, CycleQuerySet, Organization, Program
 
 
 class CycleError(Exception):
@@ -34,6 +35,35 @@ def cycle_save(*, cycle: Cycle, by) -> Cycle:
     return cycle
 
 
+def cycle_undeletable_reason(cycle: Cycle) -> str:
+    """Why this cycle cannot be deleted, or "" if it can: a cycle that holds assessments keeps
+    them in order, so only an empty one goes."""
+    held = cycle.assessments.count()
+    if not held:
+        return ""
+    return ngettext(
+        "The cycle “%(name)s” cannot be deleted: it holds %(count)d assessment. A cycle is "
+        "deleted only when no program has an assessment in it; you can still rename it or "
+        "change its dates.",
+        "The cycle “%(name)s” cannot be deleted: it holds %(count)d assessments. A cycle is "
+        "deleted only when no program has an assessment in it; you can still rename it or "
+        "change its dates.",
+        held,
+    ) % {"name": cycle.name, "count": held}
+
+
+@transaction.atomic
+def cycle_delete(*, cycle: Cycle, by) -> None:
+    """Delete a cycle that holds no assessment (checked under the organization's lock, so an
+    assessment started meanwhile keeps its cycle)."""
+    Organization.objects.select_for_update().get(pk=cycle.organization_id)
+    reason = cycle_undeletable_reason(cycle)
+    if reason:
+        raise CycleError(reason)
+    cycle._history_user = by
+    cycle.delete()
+
+
 def cycle_named(*, organization: Organization, name: str, starts_on: date, ends_on: date, by):
     """The organization's cycle of this name, created with these dates if it has none (a
     cohort round opening for its members)."""
@@ -46,24 +76,20 @@ def cycle_named(*, organization: Organization, name: str, starts_on: date, ends_
     )
 
 
-def free_cycles(program: Program):
-    """The organization's cycles in which this program has no assessment yet, newest first."""
-    return (
-        Cycle.objects.filter(organization_id=program.organization_id)
-        .exclude(assessments__program=program)
-        .order_by("-starts_on", "-ends_on", "-name")
-    )
-
-
-def program_cycles(program: Program) -> list[Cycle]:
+def program_cycles(program: Program) -> CycleQuerySet:
     """The organization's cycles, newest first, each with `free`: whether this program has no
-    assessment in it yet. One query."""
+    assessment in it yet."""
     used = Assessment.objects.filter(program=program, cycle=OuterRef("pk"))
-    return list(
+    return (
         Cycle.objects.filter(organization_id=program.organization_id)
         .annotate(free=~Exists(used))
         .order_by("-starts_on", "-ends_on", "-name")
     )
+
+
+def free_cycles(program: Program) -> CycleQuerySet:
+    """The organization's cycles in which this program has no assessment yet, newest first."""
+    return program_cycles(program).filter(free=True)
 
 
 def suggested_cycle(free: list[Cycle], today: date) -> Cycle | None:

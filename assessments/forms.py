@@ -186,7 +186,7 @@ class StartAssessmentForm(forms.Form):
     def __init__(self, *args, program: Program, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        known = cycles.program_cycles(program)
+        known = list(cycles.program_cycles(program))  # one query
         free = [c for c in known if c.free]
         field = self.fields["cycle"]
         field.queryset = cycles.free_cycles(program)  # what a POST may choose

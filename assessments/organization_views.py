@@ -184,3 +184,30 @@ def _cycle_saved(form: CycleForm, by) -> bool:
     return saved_through(
         form, lambda: cycles.cycle_save(cycle=form.instance, by=by), cycles.CycleError
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_delete(request: HttpRequest, organization_id, cycle_id) -> HttpResponse:
+    """Confirm on GET, delete on POST; a cycle that holds assessments is refused with why."""
+    organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
+    cycle = get_object_or_404(organization.cycles, pk=cycle_id)
+    reason = cycles.cycle_undeletable_reason(cycle)
+    if request.method == "GET" and not reason:
+        return confirm_page(
+            request,
+            heading=_("Delete the cycle %s?") % cycle.name,
+            consequence=_("No program has an assessment in it. It leaves your list of cycles."),
+            button=_("Delete cycle"),
+            cancel_url=reverse("assessments:cycles", args=[organization.pk]),
+        )
+    if request.method == "POST" and not reason:
+        try:
+            cycles.cycle_delete(cycle=cycle, by=request.user)
+        except cycles.CycleError as exc:  # an assessment started in it meanwhile
+            reason = str(exc)
+        else:
+            messages.success(request, _("Cycle %s deleted.") % cycle.name)
+    if reason:
+        messages.error(request, reason)
+    return redirect("assessments:cycles", organization.pk)

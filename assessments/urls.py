@@ -32,6 +32,11 @@ urlpatterns = [
         organization_views.cycle_edit,
         name="cycle_edit",
     ),
+    path(
+        "organizations/<uuid:organization_id>/cycles/<uuid:cycle_id>/delete/",
+        organization_views.cycle_delete,
+        name="cycle_delete",
+    ),
     path("programs/<uuid:program_id>/", views.program_detail, name="program"),
     path("programs/<uuid:program_id>/edit/", organization_views.program_edit, name="program_edit"),
     path(

@@ -18,7 +18,8 @@ from valuecurve.forms import InvitedSignUpForm
 def join(request: HttpRequest, token: str) -> HttpResponse:
     invitation = services.newcomer_invitation_for_token(token)
     if invitation is None or not invitation.is_usable:
-        return render(request, "cohorts/join_invalid.html", status=410)
+        withdrawn = invitation is not None and invitation.withdrawn_at is not None
+        return render(request, "cohorts/join_invalid.html", {"withdrawn": withdrawn}, status=410)
     if not request.user.is_authenticated:
         return _sign_up(request, invitation)
     form = OrganizationForm(

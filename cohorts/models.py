@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import (
     CYCLE_ORDER,
+    Assessment,
+    AssessmentQuerySet,
     Cycle,
     EmailInvitation,
     Organization,
@@ -186,6 +188,10 @@ class CohortMember(models.Model):
         return verified or not self.organization.require_two_factor
 
 
+# Members that take part in the cohort's rounds: their cycles are linked to each round.
+LINKED_STATUSES = (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE)
+
+
 class CohortRoundQuerySet(models.QuerySet):
     def in_order(self) -> "CohortRoundQuerySet":
         """Oldest first, in the order of cycles (assessments.models.CYCLE_ORDER)."""
@@ -240,6 +246,37 @@ class CohortRound(models.Model):
         return self.starts_on <= today <= self.ends_on
 
 
+class RoundCycleQuerySet(models.QuerySet):
+    """Which assessments count as submitted in a cohort round: the one place this rule is
+    written. Each round's progress, the round a dashboard shows by default, the members' home
+    pages, the Rounds tab, the reminders and the round's figures
+    (`cohorts.sharing.Scope.round_assessments`) all read it, so none of them can count a round
+    differently."""
+
+    def of_members(self) -> "RoundCycleQuerySet":
+        """Links of organizations still in the round's cohort, invited or sharing: those whose
+        leaders see the round on their home page and get its emails."""
+        return self.filter(
+            round__cohort__members__organization=F("organization"),
+            round__cohort__members__status__in=LINKED_STATUSES,
+        )
+
+    @staticmethod
+    def _counted() -> AssessmentQuerySet:
+        """What counts in a round, of the assessments in a member's linked cycle."""
+        return Assessment.objects.submitted().of_active_programs()
+
+    def submissions(self) -> AssessmentQuerySet:
+        """The assessments that count in these links' rounds: submitted, of an active program,
+        in the member's cycle linked to the round."""
+        return self._counted().filter(cycle__round_links__in=self)
+
+    def submitted(self) -> "RoundCycleQuerySet":
+        """The links of organizations that have submitted in their round: the linked cycle
+        holds an assessment that counts."""
+        return self.filter(cycle__in=self._counted().values("cycle_id"))
+
+
 class RoundCycle(models.Model):
     """A member organization's cycle that counts for a cohort round: one per organization."""
 
@@ -247,10 +284,34 @@ class RoundCycle(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="round_links")
 
+    objects = RoundCycleQuerySet.as_manager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organization"], name="one_cycle_per_round_and_member"
+            )
+        ]
+
+
+class RoundEmail(models.Model):
+    """An email about a round sent to a member organization's leaders: recorded so that the
+    daily run (cohorts.round_emails) never sends it twice."""
+
+    class Kind(models.TextChoices):
+        OPENED = "opened", _("The round is open")
+        REMINDER = "reminder", _("The deadline is near")
+
+    round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="emails")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind)
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "organization", "kind"], name="one_round_email_of_each_kind"
             )
         ]
 
@@ -353,7 +414,9 @@ class MemberPosterBatch(PosterBatchBase):
 
 class NewcomerInvitationQuerySet(models.QuerySet):
     def pending(self) -> "NewcomerInvitationQuerySet":
-        return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
+        )
 
 
 class NewcomerInvitation(EmailInvitation):
@@ -366,6 +429,8 @@ class NewcomerInvitation(EmailInvitation):
     member = models.ForeignKey(
         CohortMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A facilitator withdrew it before it was used: the emailed link says so.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     objects = NewcomerInvitationQuerySet.as_manager()
@@ -375,3 +440,7 @@ class NewcomerInvitation(EmailInvitation):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.cohort}"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.withdrawn_at is None and super().is_usable

@@ -38,7 +38,7 @@ def round_list(request: HttpRequest, cohort_id) -> HttpResponse:
         "cohort": cohort,
         "rounds": progress,
         "chosen": chosen,
-        "members": rounds.round_member_status(scope, chosen.pk) if chosen else [],
+        "members": rounds.round_member_status(scope, chosen) if chosen else [],
         "member_count": scope.members().count(),
         "left_out": scope.left_out(),
         "form": form,

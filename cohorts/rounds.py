@@ -7,15 +7,16 @@ shows by default, and the rounds a member's leaders see on their home page.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.cycles import cycle_named
 from assessments.models import Assessment, Cycle, Program
-from cohorts.models import Cohort, CohortMember, CohortRound, RoundCycle
+from cohorts.models import LINKED_STATUSES, Cohort, CohortMember, CohortRound, RoundCycle
 from cohorts.sharing import Scope
 from cohorts.tables import MIN_ORGANIZATIONS
 
@@ -47,9 +48,6 @@ def round_save(*, cohort_round: CohortRound, by, today: date) -> CohortRound:
             _link(cohort_round, member, by=by, today=today)
     Cohort.objects.filter(pk=cohort_round.cohort_id).data_changed()
     return cohort_round
-
-
-LINKED_STATUSES = (CohortMember.Status.INVITED, CohortMember.Status.ACTIVE)
 
 
 def member_rounds_link(*, member: CohortMember, by, today: date) -> None:
@@ -96,24 +94,12 @@ class RoundProgress:
         return self.starts_on <= today <= self.ends_on
 
 
-def _submitted_in_round(organizations) -> Q:
-    assessments = "links__cycle__assessments"
-    return Q(
-        links__organization__in=organizations,
-        **{
-            f"{assessments}__status": Assessment.Status.SUBMITTED,
-            f"{assessments}__program__in": Program.objects.active(),
-        },
-    )
-
-
 def rounds_progress(cohort: Cohort, organizations) -> list[RoundProgress]:
     """The cohort's rounds, newest first, each with how many of these organizations submitted
-    an assessment in it (their cycle linked to the round). One query."""
+    in it (`RoundCycleQuerySet.submitted`). One query."""
+    submitted = RoundCycle.objects.submitted().filter(organization__in=organizations)
     rounds = cohort.rounds.newest_first().annotate(
-        submitted=Count(
-            "links__organization", filter=_submitted_in_round(organizations), distinct=True
-        )
+        submitted=Count("links", filter=Q(links__in=submitted), distinct=True)
     )
     return [RoundProgress(r.name, r.starts_on, r.ends_on, r.submitted, r.pk) for r in rounds]
 
@@ -156,12 +142,8 @@ def member_rounds(organization_ids: list, today: date) -> list[MemberRound]:
     assessment in the round, and how many sharing members have submitted. Five queries,
     whatever the number of rounds."""
     links = list(
-        RoundCycle.objects.filter(
-            organization_id__in=organization_ids,
-            round__ends_on__gte=today,
-            round__cohort__members__organization=F("organization"),
-            round__cohort__members__status__in=LINKED_STATUSES,
-        )
+        RoundCycle.objects.filter(organization_id__in=organization_ids, round__ends_on__gte=today)
+        .of_members()
         .select_related("round__cohort", "organization", "cycle")
         .order_by("round__ends_on", "round__cohort__name", "organization__name")
     )
@@ -199,13 +181,9 @@ def _member_totals(cohort_rounds: list[CohortRound]) -> dict:
     for cohort_id, organization_id in rows.values_list("cohort_id", "organization_id"):
         sharing.setdefault(cohort_id, set()).add(organization_id)
     submitted = (
-        RoundCycle.objects.filter(
-            round__in=cohort_rounds,
-            cycle__assessments__status=Assessment.Status.SUBMITTED,
-            cycle__assessments__program__in=Program.objects.active(),
-        )
+        RoundCycle.objects.filter(round__in=cohort_rounds)
+        .submitted()
         .values_list("round_id", "organization_id")
-        .distinct()
     )
     done: dict = {}
     for round_id, organization_id in submitted:
@@ -225,24 +203,54 @@ class MemberStatus:
     NOT_STARTED = "not_started"
 
 
-def round_member_status(scope: Scope, round_id) -> list[tuple[str, str]]:
-    """Each member the scope sees, by name, and where it stands in the round: submitted (at
-    least one program), in progress (a draft) or not started. Two queries."""
+def submitted_late(submitted_at: datetime | None, cohort_round) -> bool:
+    """Submitted after the round's deadline (`ends_on`, a day in the site's time zone): it
+    still counts, and is marked late."""
+    return submitted_at is not None and timezone.localdate(submitted_at) > cohort_round.ends_on
+
+
+@dataclass(frozen=True)
+class MemberStanding:
+    """Where a member stands in a round, on the Rounds tab."""
+
+    name: str
+    status: str  # a MemberStatus
+    submitted_at: datetime | None = None  # its first assessment that counts in the round
+    late: bool = False  # that first one came after the deadline
+
+
+def round_member_status(scope: Scope, cohort_round) -> list[MemberStanding]:
+    """Each member the scope sees, by name, and where it stands in the round (`cohort_round`
+    has its pk and deadline): submitted (at least one program, per
+    `RoundCycleQuerySet.submissions`), with the day and whether that was late; in progress (a
+    draft); or not started. Two queries."""
     members = scope.members().select_related("organization").order_by("organization__name")
-    found: dict = {}
-    rows = Assessment.objects.filter(
-        cycle__round_links__round_id=round_id, program__in=Program.objects.active()
-    ).values_list("program__organization_id", "status")
-    for organization_id, status in rows:
-        found.setdefault(organization_id, set()).add(status)
-    result = []
-    for member in members:
-        statuses = found.get(member.organization_id, set())
-        if Assessment.Status.SUBMITTED in statuses:
-            status = MemberStatus.SUBMITTED
-        elif statuses:
-            status = MemberStatus.IN_PROGRESS
-        else:
-            status = MemberStatus.NOT_STARTED
-        result.append((member.organization.name, status))
-    return result
+    links = RoundCycle.objects.filter(round_id=cohort_round.pk)
+    counted = links.submissions().filter(pk=OuterRef("pk"))
+    rows = (
+        Assessment.objects.of_active_programs()
+        .filter(cycle__round_links__in=links)
+        .annotate(counts=Exists(counted))
+        .values_list("program__organization_id", "counts", "submitted_at")
+    )
+    started: set = set()
+    first: dict = {}
+    for organization_id, counts, submitted_at in rows:
+        started.add(organization_id)
+        if counts:  # the earliest known submission (older records may have no time)
+            known = first.get(organization_id)
+            first[organization_id] = (
+                submitted_at if known is None else min(known, submitted_at or known)
+            )
+    return [_standing(member, started, first, cohort_round) for member in members]
+
+
+def _standing(member: CohortMember, started: set, first: dict, cohort_round) -> MemberStanding:
+    name = member.organization.name
+    if member.organization_id in first:
+        at = first[member.organization_id]
+        late = submitted_late(at, cohort_round)
+        return MemberStanding(name, MemberStatus.SUBMITTED, at, late)
+    if member.organization_id in started:
+        return MemberStanding(name, MemberStatus.IN_PROGRESS)
+    return MemberStanding(name, MemberStatus.NOT_STARTED)

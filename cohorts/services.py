@@ -133,6 +133,17 @@ def newcomer_invitation_send(*, invitation: NewcomerInvitation, token: str, requ
     send_mail(subject, body, None, [invitation.email])
 
 
+@transaction.atomic
+def newcomer_withdraw(*, invitation: NewcomerInvitation, by) -> None:
+    """Withdraw an invitation by email that is still waiting: its link then says so."""
+    invitation = NewcomerInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_usable:
+        raise CohortError(_("This invitation was used, withdrawn or has expired already."))
+    invitation.withdrawn_at = timezone.now()
+    invitation._history_user = by
+    invitation.save(update_fields=["withdrawn_at"])
+
+
 def newcomer_invitation_for_token(token: str) -> NewcomerInvitation | None:
     found = NewcomerInvitation.objects.select_related("cohort")
     return found.filter(token_hash=members.token_hash(token)).first()
@@ -234,6 +245,26 @@ def step_goal_members(step: PlanStep):
     return (
         members.select_related("cohort").prefetch_related("cohort__goals").order_by("cohort__name")
     )
+
+
+def plan_goal_ties(assessment: Assessment) -> dict:
+    """For the plan page: each of the plan's steps (by pk) with the cohort goals it is tied to,
+    in the cohorts its organization shares its plans with (those its step page offers), by
+    cohort and goal order. One query, however many steps."""
+    sharing = CohortMember.objects.sharing_plans().filter(
+        organization_id=assessment.program.organization_id
+    )
+    links = (
+        GoalLink.objects.filter(
+            plan_step__assessment=assessment, goal__cohort__in=sharing.values("cohort")
+        )
+        .select_related("goal__cohort")
+        .order_by("goal__cohort__name", "goal__order", "goal__created_at")
+    )
+    ties: dict = {}
+    for link in links:
+        ties.setdefault(link.plan_step_id, []).append(link.goal)
+    return ties
 
 
 def goal_links_of(member: CohortMember) -> dict[SharedGoal, list[PlanStep]]:

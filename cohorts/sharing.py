@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from assessments.models import Assessment, AssessmentQuerySet, PlanStep
-from cohorts.models import Cohort, CohortMemberQuerySet
+from cohorts.models import Cohort, CohortMemberQuerySet, RoundCycle
 
 
 @dataclass(frozen=True)
@@ -59,11 +59,10 @@ class Scope:
     def round_assessments(
         self, name: str, members: CohortMemberQuerySet | None = None
     ) -> AssessmentQuerySet:
-        """The submitted assessments of these members in the cohort's round of this name:
-        each member's cycle linked to the round (cohorts.rounds)."""
-        return self.assessments(members).filter(
-            cycle__round_links__round__cohort=self.cohort, cycle__round_links__round__name=name
-        )
+        """The assessments of these members that count in the cohort's round of this name
+        (`RoundCycleQuerySet.submissions`: each member's cycle linked to the round)."""
+        links = RoundCycle.objects.filter(round__cohort=self.cohort, round__name=name)
+        return links.submissions().filter(program__organization__in=_orgs(self, members))
 
     def latest_assessments(self, members: CohortMemberQuerySet | None = None) -> AssessmentQuerySet:
         """Each program's latest submitted assessment, of these members."""

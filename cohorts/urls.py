@@ -23,6 +23,11 @@ urlpatterns = [
     path(
         "<uuid:cohort_id>/members/invite-by-email/", views.newcomer_invite, name="newcomer_invite"
     ),
+    path(
+        "<uuid:cohort_id>/members/invite-by-email/<uuid:invitation_id>/withdraw/",
+        views.newcomer_withdraw,
+        name="newcomer_withdraw",
+    ),
     path("join/<str:token>/", join_views.join, name="join"),
     path(
         "<uuid:cohort_id>/members/<uuid:member_id>/cancel/",

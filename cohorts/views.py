@@ -37,6 +37,7 @@ from reports import documents
 from reports.batch_views import batch_file, poster_size
 from reports.charts import figure_json
 from valuecurve import exports
+from valuecurve.confirm import confirm_page
 
 PAGE_SIZE = 50
 # The downloads of cohorts:export: each table in each format is a facilitator output.
@@ -333,6 +334,32 @@ def invitation_cancel(request: HttpRequest, cohort_id, member_id) -> HttpRespons
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Invitation cancelled."))
+    return redirect("cohorts:members", cohort.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def newcomer_withdraw(request: HttpRequest, cohort_id, invitation_id) -> HttpResponse:
+    """Confirm on GET, withdraw on POST an invitation by email that waits for an answer."""
+    cohort = cohort_for_facilitator(request.user, cohort_id)
+    invitation = get_object_or_404(cohort.newcomers, pk=invitation_id)
+    if request.method == "GET":
+        return confirm_page(
+            request,
+            heading=_("Withdraw the invitation to %s?") % invitation.email,
+            consequence=_(
+                "The link in the email stops working and says the invitation was withdrawn. "
+                "You can invite the address again later."
+            ),
+            button=_("Withdraw invitation"),
+            cancel_url=reverse("cohorts:members", args=[cohort.pk]),
+        )
+    try:
+        services.newcomer_withdraw(invitation=invitation, by=request.user)
+    except services.CohortError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The invitation to %s is withdrawn.") % invitation.email)
     return redirect("cohorts:members", cohort.pk)
 
 

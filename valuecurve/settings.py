@@ -131,6 +131,11 @@ SESSION_SAVE_EVERY_REQUEST = True
 
 OTP_TOTP_ISSUER = "Value Curve"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
+# Cohort rounds: member leaders who have not submitted get one reminder this many days before
+# a round's deadline (manage.py send_round_reminders, run daily).
+ROUND_REMINDER_DAYS = env_int("ROUND_REMINDER_DAYS", 7)
+# The site's address, for links in emails sent outside a request (the round emails).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # "open": anyone can create an account with their email; "invite-only": only invitations
 # (to an organization's team, or an organization to a cohort) create accounts.
 SIGNUP = env_choice("SIGNUP", ("open", "invite-only"), "open")

@@ -7,6 +7,7 @@ from assessments.models import Role
 from cohorts.forms import StepGoalsForm
 from cohorts.models import CohortMember
 from cohorts.rounds import member_rounds
+from cohorts.services import plan_goal_ties
 
 register = template.Library()
 
@@ -29,6 +30,19 @@ def step_cohort_goals(step) -> dict:
     with, to tie the step to. Posts to the cohorts app, so the plan's forms know nothing of
     cohorts."""
     return {"step": step, "form": StepGoalsForm.for_step(step), "standalone": False}
+
+
+@register.simple_tag
+def plan_cohort_goals(assessment) -> dict:
+    """On the plan page: every step's cohort goals, read once for the whole plan."""
+    return plan_goal_ties(assessment)
+
+
+@register.inclusion_tag("cohorts/includes/step_goal_ties.html")
+def step_goal_ties(ties: dict, step, can_lead: bool) -> dict:
+    """One step's cohort goals on the plan page, read-only; leaders get a link to the step's
+    page, where the ties are made."""
+    return {"goals": ties.get(step.pk, []), "step": step, "can_lead": can_lead}
 
 
 @register.inclusion_tag("cohorts/includes/member_rounds.html")

@@ -41,7 +41,7 @@ from assessments.models import (
 )
 from assessments.services import assessment_start, assessment_submit
 from cohorts.models import Cohort, NewcomerInvitation
-from cohorts.services import newcomer_invite
+from cohorts.services import newcomer_invite, newcomer_withdraw
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
@@ -60,6 +60,7 @@ NOT_APP_PAGES = {"login", "logout"}
 INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
 NO_DATA = {
+    "assessments:cycle_delete",
     "assessments:confirm_carried",
     "assessments:close_round",
     "assessments:remind_respondents",
@@ -80,11 +81,13 @@ class Case:
     name: str
     method: str
     # What the URL is called on: "none", "program", "draft", "submitted", "organization",
-    # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
+    # "membership" (the viewer's), "cycle" (the draft's), "empty_cycle" (one with no
+    # assessment), "invitation" (pending), "token" (of that invitation),
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
     # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
-    # invitation to a cohort for an organization not in the app yet)
+    # invitation to a cohort for an organization not in the app yet; "withdrawn_cohort_token"
+    # if the facilitator withdrew it)
     target: str
     # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
     # user's own data), "read", "answer" or "lead"
@@ -110,6 +113,8 @@ CASES = [
     Case("assessments:cycles", "POST", "organization", "lead", 302),
     Case("assessments:cycle_edit", "GET", "cycle", "lead", 200),
     Case("assessments:cycle_edit", "POST", "cycle", "lead", 302),
+    Case("assessments:cycle_delete", "GET", "empty_cycle", "lead", 200),  # confirmation
+    Case("assessments:cycle_delete", "POST", "empty_cycle", "lead", 302),
     Case("assessments:program_create", "GET", "organization", "lead", 200),
     Case("assessments:program_create", "POST", "organization", "lead", 302),
     Case("assessments:program_edit", "GET", "program", "lead", 200),
@@ -192,6 +197,7 @@ CASES = [
     Case("cohorts:join", "GET", "cohort_token", "public", 200),
     Case("cohorts:join", "POST", "cohort_token", "public", 302),
     Case("cohorts:join", "GET", "bad_token", "public", 410),
+    Case("cohorts:join", "GET", "withdrawn_cohort_token", "public", 410),
     # Equity outcomes: viewers read, contributors enter counts, leaders manage measures.
     Case("outcomes:program_outcomes", "GET", "program", "read", 200),
     Case("outcomes:measure_create", "POST", "program", "lead", 302),
@@ -317,8 +323,14 @@ def world(
     cohort_token = newcomer_invite(
         cohort=cohort, email=INVITED_EMAIL, organization_name="", by=leader
     )
+    withdrawn_cohort_token = newcomer_invite(
+        cohort=cohort, email="withdrawn@example.org", organization_name="", by=leader
+    )
+    newcomer_withdraw(invitation=cohort.newcomers.get(email="withdrawn@example.org"), by=leader)
     return SimpleNamespace(
+        withdrawn_cohort_token=withdrawn_cohort_token,
         archived_program=archived_program,
+        empty_cycle=cycle_of(org, "2032"),
         unconfirmed=unconfirmed,
         cohort_token=cohort_token,
         batch=batch,
@@ -348,8 +360,12 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
     if target == "cohort_token":
         return [world.cohort_token]
+    if target == "withdrawn_cohort_token":
+        return [world.withdrawn_cohort_token]
     if target == "cycle":
         return [world.organization.pk, world.draft.cycle_id]
+    if target == "empty_cycle":
+        return [world.organization.pk, world.empty_cycle.pk]
     if target == "confirm_link":
         user = world.unconfirmed
         uid = urlsafe_base64_encode(force_bytes(user.pk))
@@ -485,6 +501,8 @@ def post_took_effect(case: Case, world) -> bool:
         return Program.objects.filter(name="Access program").exists()
     if case.name in ("assessments:cycles", "assessments:cycle_edit"):
         return Cycle.objects.filter(name="Access cycle").exists()
+    if case.name == "assessments:cycle_delete":
+        return not Cycle.objects.filter(pk=world.empty_cycle.pk).exists()
     if case.name == "assessments:program_archive":
         return Program.objects.get(pk=world.program.pk).is_archived
     if case.name == "assessments:program_restore":

@@ -77,6 +77,7 @@ NOT_OWNED = {
     "cohorts.historicalworkgroup": "the cohort's own data",
     "cohorts.cohortround": "the cohort's own data: members' cycles refer to it by id",
     "cohorts.historicalcohortround": "the cohort's own data",
+    "cohorts.roundemail": "this server's record of the round emails it sent",
     "reports.posterbatch": "a zip of posters built on demand from the exported data",
     "cohorts.memberposterbatch": "the cohort's zip of its members' posters, built on demand",
     "cohorts.newcomerinvitation": "the cohort's invitation to an organization not yet in the app",

@@ -23,6 +23,7 @@ from cohorts.models import (
     Sharing,
     Workgroup,
 )
+from cohorts.services import newcomer_invite
 from tests.assessments.test_access import _named_urls
 from tests.cohorts.conftest import add_member_org
 from tests.conftest import make_user
@@ -78,6 +79,8 @@ CASES = [
         (("email", "new-leader@example.org"), ("organization_name", "Newcomers")),
     ),
     Case("cohorts:invitation_cancel", "POST", ("cohort", "invited"), "facilitator", 302),
+    Case("cohorts:newcomer_withdraw", "GET", ("cohort", "newcomer"), "facilitator", 200),
+    Case("cohorts:newcomer_withdraw", "POST", ("cohort", "newcomer"), "facilitator", 302),
     Case("cohorts:statements", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:statements", "POST", ("cohort",), "facilitator", 302, (("vision", "Together"),)),
     Case("cohorts:goals", "GET", ("cohort",), "facilitator", 200),
@@ -168,7 +171,11 @@ def world_build(cohort, facilitator, framework, settings, tmp_path) -> dict:
         dimension=framework.dimensions.first(),
         title="A step",
     )
+    newcomer_invite(
+        cohort=cohort, email="waiting@example.org", organization_name="", by=facilitator
+    )
     ids = {
+        "newcomer": cohort.newcomers.get(email="waiting@example.org").pk,
         "step": step.pk,
         "cohort": cohort.pk,
         "organization": org.pk,
@@ -197,6 +204,7 @@ def state(world) -> tuple:
         GoalLink.objects.count(),
         MemberPosterBatch.objects.count(),
         NewcomerInvitation.objects.count(),
+        NewcomerInvitation.objects.pending().count(),
         Cohort.objects.filter(pk=cohort.pk).values_list("vision", flat=True).get(),
         sorted(cohort.rounds.values_list("name", "starts_on", "ends_on")),
     )

@@ -353,3 +353,63 @@ def test_the_step_goals_query_count_does_not_grow_with_the_cohorts(client, plann
         )
         SharedGoal.objects.create(cohort=other, title=f"Goal {n}")
     assert count_queries() == before
+
+
+def plan_url(step) -> str:
+    return reverse("assessments:plan", args=[step.assessment_id])
+
+
+def test_the_plan_page_lists_each_steps_cohort_goals_and_links_leaders_to_the_step_page(
+    client, planner
+):
+    from assessments.models import Membership, Role
+    from tests.conftest import make_user
+
+    first, second = planner["goals"]
+    GoalLink.objects.create(goal=second, plan_step=planner["step"])
+    GoalLink.objects.create(goal=first, plan_step=planner["step"])
+    # A tie to a cohort it shares only its levels with is not one the step page offers.
+    levels_only = SharedGoal.objects.get(title="Goal of Levels-only network")
+    GoalLink.objects.create(goal=levels_only, plan_step=planner["other_step"])
+    client.force_login(planner["leader"])
+    page = client.get(plan_url(planner["step"])).content.decode()
+    ties = [part for part in page.split('<li class="card') if "step-goal-ties" in part]
+    assert len(ties) == 1 and "Hire a data lead" in ties[0]
+    assert "Close the gap (County consortium); Hear families (County consortium)" in ties[0]
+    edit = reverse("assessments:plan_step_edit", args=[planner["step"].pk])
+    assert f'href="{edit}#step-goals-heading"' in ties[0]
+    assert "Goal of Levels-only network" not in page
+    viewer = make_user("planner-viewer")
+    Membership.objects.create(user=viewer, organization=planner["org"], role=Role.VIEWER)
+    client.force_login(viewer)
+    read = client.get(plan_url(planner["step"])).content.decode()
+    assert "Close the gap (County consortium)" in read
+    assert f"{edit}#step-goals-heading" not in read
+
+
+# The plan page's queries as measured, the steps' cohort goals (one query) among them.
+PLAN_MAX = 17
+
+
+def test_the_plan_page_reads_the_cohort_goals_once_whatever_the_steps_and_ties(
+    client, planner, django_assert_max_num_queries
+):
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(plan_url(planner["step"])).status_code == 200
+        return len(queries)
+
+    client.force_login(planner["leader"])
+    GoalLink.objects.create(goal=planner["goals"][0], plan_step=planner["step"])
+    before = count_queries()
+    assessment = planner["step"].assessment
+    for n in range(6):
+        step = PlanStep.objects.create(
+            assessment=assessment, dimension=assessment.framework.dimensions.last(), title=f"S{n}"
+        )
+        for goal in planner["goals"]:
+            GoalLink.objects.create(goal=goal, plan_step=step)
+    assert count_queries() == before
+    with django_assert_max_num_queries(PLAN_MAX):
+        page = client.get(plan_url(planner["step"])).content.decode()
+    assert page.count("step-goal-ties") == 7

@@ -169,3 +169,61 @@ def test_the_members_page_queries_do_not_grow_with_waiting_invitations(
     assert count() == small
     with django_assert_max_num_queries(MEMBERS_PAGE_MAX):
         client.get(url)
+
+
+def test_a_facilitator_withdraws_a_waiting_invitation_and_its_link_says_so(
+    client, cohort, facilitator
+):
+    client.force_login(facilitator)
+    invite(client, cohort)
+    link = join_path(mail.outbox[0])
+    invitation = NewcomerInvitation.objects.get()
+    withdraw = reverse("cohorts:newcomer_withdraw", args=[cohort.pk, invitation.pk])
+    members_url = reverse("cohorts:members", args=[cohort.pk])
+    assert withdraw in client.get(members_url).content.decode()
+    question = client.get(withdraw)
+    assert question.status_code == 200
+    assert "Withdraw the invitation to noor@example.org?" in question.content.decode()
+    assert NewcomerInvitation.objects.get().withdrawn_at is None  # asking changes nothing
+    done = client.post(withdraw, follow=True)
+    assert "The invitation to noor@example.org is withdrawn." in done.content.decode()
+    assert withdraw not in done.content.decode()  # no longer waiting
+    assert NewcomerInvitation.objects.get().history.first().history_user == facilitator
+    client.logout()
+    for response in (client.get(link), client.post(link, ACCOUNT)):
+        assert response.status_code == 410
+        assert "This invitation was withdrawn" in response.content.decode()
+    assert not User.objects.filter(username="noor").exists()
+    client.force_login(make_user("noor"))
+    assert client.post(link, ORG).status_code == 410
+    assert not Organization.objects.filter(name=ORG["name"]).exists()
+
+
+def test_an_invitation_used_or_withdrawn_already_is_not_withdrawn_again(
+    client, cohort, facilitator
+):
+    token = services.newcomer_invite(
+        cohort=cohort, email="noor@example.org", organization_name="", by=facilitator
+    )
+    client.force_login(make_user("noor"))
+    client.post(reverse("cohorts:join", args=[token]), ORG)
+    invitation = NewcomerInvitation.objects.get()
+    client.force_login(facilitator)
+    withdraw = reverse("cohorts:newcomer_withdraw", args=[cohort.pk, invitation.pk])
+    response = client.post(withdraw, follow=True)
+    assert "This invitation was used, withdrawn or has expired already." in (
+        response.content.decode()
+    )
+    assert NewcomerInvitation.objects.get().withdrawn_at is None
+    used = client.get(reverse("cohorts:join", args=[token])).content.decode()
+    assert "This invitation cannot be used" in used  # used, not withdrawn
+
+
+def test_an_address_whose_invitation_was_withdrawn_can_be_invited_again(
+    client, cohort, facilitator
+):
+    client.force_login(facilitator)
+    invite(client, cohort)
+    services.newcomer_withdraw(invitation=NewcomerInvitation.objects.get(), by=facilitator)
+    assert invite(client, cohort).status_code == 302
+    assert NewcomerInvitation.objects.pending().count() == 1

@@ -238,3 +238,81 @@ def test_a_member_leader_cannot_open_rounds(client, cohort, framework):
     data = {"name": "2030", "starts_on": "2030-03-01", "ends_on": "2030-04-30"}
     assert client.post(url, data).status_code == 404
     assert not cohort.rounds.filter(name="2030").exists()
+
+
+def test_every_reading_of_a_round_counts_the_same_submissions(cohort, facilitator, framework):
+    """One rule (`RoundCycleQuerySet.submissions`): a submitted assessment of an active program
+    in the member's cycle linked to the round. Drafts, archived programs and other cycles do
+    not count, on the progress, the default round, the home page, the Rounds tab or the
+    round's figures alike."""
+    from assessments.models import Assessment
+    from cohorts.rounds import member_rounds, round_member_status, rounds_progress
+    from cohorts.sharing import Scope
+
+    today = timezone.localdate()
+    names = ("Alder", "Birch", "Cedar", "Dogwood")
+    orgs = {name: add_member_org(cohort, framework, name, 2, cycle="2025") for name in names}
+    now = CohortRound(cohort=cohort, name="Now", starts_on=today, ends_on=today)
+    round_save(cohort_round=now, by=facilitator, today=today)
+    counted = submitted_assessment(orgs["Alder"].programs.get(), framework, 3, cycle="Now")
+    archived = submitted_assessment(orgs["Birch"].programs.get(), framework, 3, cycle="Now")
+    archived.program.archived_at = timezone.now()
+    archived.program.save(update_fields=["archived_at"])
+    Assessment.objects.create(
+        program=orgs["Cedar"].programs.get(),
+        framework=framework,
+        cycle=cycle_of(orgs["Cedar"], "Now"),
+    )
+    progress = rounds_progress(cohort, cohort.members.values("organization"))
+    assert {r.name: r.submitted for r in progress} == {
+        "Now": 1,
+        "2025": 3,
+    }  # Birch's program archived
+    assert default_round(progress, today).name == "2025"
+    assert member_rounds([orgs["Dogwood"].pk], today)[0].members_submitted == 1
+    scope = Scope(cohort, verified=True)
+    standings = round_member_status(scope, now)
+    assert [(m.name, m.status) for m in standings] == [
+        ("Alder", "submitted"),
+        ("Birch", "not_started"),
+        ("Cedar", "in_progress"),
+        ("Dogwood", "not_started"),
+    ]
+    assert list(scope.round_assessments("Now")) == [counted]
+    assert scope.round_assessments("2025").count() == 3
+
+
+def test_a_member_that_first_submits_after_the_deadline_is_marked_late_and_still_counts(
+    client, cohort, facilitator, framework
+):
+    from datetime import datetime
+
+    from assessments.models import Assessment
+
+    def submitted_on(org, day: date, program: int = 0) -> None:
+        moment = timezone.make_aware(datetime.combine(day, datetime.min.time().replace(hour=12)))
+        assessments = Assessment.objects.filter(program__organization=org, cycle__name="Spring")
+        assessments.filter(program__name__endswith=f" {program}").update(submitted_at=moment)
+
+    on_time = add_member_org(cohort, framework, "Alder", 2, cycle="Spring")
+    late = add_member_org(cohort, framework, "Birch", 2, cycle="Spring")
+    both = add_member_org(cohort, framework, "Cedar", 2, cycle="Spring", programs=2)
+    cohort_round = cohort.rounds.get(name="Spring")  # February 1 to April 30, 2026
+    submitted_on(on_time, cohort_round.ends_on)  # the deadline's day is on time
+    submitted_on(late, date(2026, 5, 3))
+    submitted_on(both, date(2026, 4, 2))
+    submitted_on(both, date(2026, 6, 9), program=1)  # its first was on time
+    client.force_login(facilitator)
+    url = reverse("cohorts:rounds", args=[cohort.pk]) + f"?round={cohort_round.pk}"
+    page = client.get(url).content.decode()
+    assert "3 of 3" in page  # late, and counted
+    lines = {
+        name: line
+        for line in page.split("<li")
+        for name in ("Alder", "Birch", "Cedar")
+        if f"{name} ·" in line
+    }
+    assert "Late" in lines["Birch"]
+    assert f"submitted {date_format(date(2026, 5, 3))}, after the deadline" in lines["Birch"]
+    assert "Late" not in lines["Alder"] and "Late" not in lines["Cedar"]
+    assert "Submitted" in lines["Alder"] and "Submitted" in lines["Cedar"]
