@@ -120,6 +120,7 @@ CASES = [
         (("name", "2026"), ("starts_on", "2026-02-01"), ("ends_on", "2026-06-30")),
     ),
     Case("cohorts:export", "GET", ("cohort", "=levels", "=xlsx"), "facilitator", 200),
+    Case("cohorts:export_dictionary", "GET", ("cohort", "=levels"), "facilitator", 200),
     Case("cohorts:poster", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:poster_batch_start", "POST", ("cohort",), "facilitator", 302, (("size", "a3"),)),
     Case("cohorts:poster_batch", "GET", ("cohort", "batch"), "facilitator", 200),
