@@ -49,6 +49,7 @@ urlpatterns = [
     path("<uuid:cohort_id>/rounds/", round_views.round_list, name="rounds"),
     path("<uuid:cohort_id>/rounds/<uuid:round_id>/", round_views.round_edit, name="round_edit"),
     path("<uuid:cohort_id>/poster.pdf", views.cohort_poster, name="poster"),
+    path("<uuid:cohort_id>/poster/", views.cohort_poster_page, name="poster_page"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
     path(
         "<uuid:cohort_id>/export/<slug:table>/dictionary.csv",

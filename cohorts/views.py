@@ -501,20 +501,38 @@ def cohort_export_dictionary(request: HttpRequest, cohort_id, table: str) -> Htt
     return exports.dictionary_download(tables, stem)
 
 
-@login_required
-def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
-    """The cohort's one-page poster for a convening: counts only, no member names."""
+def _cohort_poster_request(request: HttpRequest, cohort_id):
+    """The facilitator's scope, the poster's size and its round (`?size=`, `?cycle=`): the
+    same for the PDF and its web page."""
     scope = scope_for_facilitator(request.user, cohort_id)
     size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
     if size is None:
         raise Http404
     cycles = data.cycles(scope)
     cycle = request.GET.get("cycle") if request.GET.get("cycle") in cycles else None
+    return scope, size, cycle
+
+
+@login_required
+def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The cohort's one-page poster for a convening: counts only, no member names."""
+    scope, size, cycle = _cohort_poster_request(request, cohort_id)
     content = poster.cohort_poster_pdf(
         scope=scope, size=size, today=timezone.localdate(), cycle=cycle
     )
     name = poster.cohort_poster_filename(scope.cohort, size.key)
     return exports.attachment(content, "application/pdf", name)
+
+
+@login_required
+def cohort_poster_page(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The poster as a web page, for sharing on screen: what the PDF prints, to the same
+    readers."""
+    scope, size, cycle = _cohort_poster_request(request, cohort_id)
+    context = poster.cohort_poster_context(
+        scope=scope, size=size, today=timezone.localdate(), cycle=cycle
+    )
+    return render(request, "cohorts/print/poster.html", context)
 
 
 # --- Members' posters (zip) -------------------------------------------------------------------

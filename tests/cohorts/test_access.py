@@ -122,6 +122,7 @@ CASES = [
     Case("cohorts:export", "GET", ("cohort", "=levels", "=xlsx"), "facilitator", 200),
     Case("cohorts:export_dictionary", "GET", ("cohort", "=levels"), "facilitator", 200),
     Case("cohorts:poster", "GET", ("cohort",), "facilitator", 200),
+    Case("cohorts:poster_page", "GET", ("cohort",), "facilitator", 200),
     Case("cohorts:poster_batch_start", "POST", ("cohort",), "facilitator", 302, (("size", "a3"),)),
     Case("cohorts:poster_batch", "GET", ("cohort", "batch"), "facilitator", 200),
     Case("cohorts:poster_batch_download", "GET", ("cohort", "batch"), "facilitator", 200),

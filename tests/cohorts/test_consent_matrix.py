@@ -287,6 +287,15 @@ OUTPUTS = [
         },
     ),
     Output(
+        "cohort poster page",
+        ("cohorts:poster_page",),
+        lambda client, s: html(get(client, "cohorts:poster_page", s.cohort.pk)),
+        {
+            "levels": matches(rf"Members sharing levels</dt><dd>{FILLERS + 1}</dd>"),
+            "plans": matches(r"Sharing action plans</dt><dd>1</dd>"),
+        },
+    ),
+    Output(
         "members' posters zip",
         ("cohorts:poster_batch_start", "cohorts:poster_batch", "cohorts:poster_batch_download"),
         members_zip,
