@@ -1,5 +1,13 @@
-"""CSV and Excel downloads: plain rows in, bytes out (no ORM here). Cohort tables and outcome
-counts are exported through this one module.
+"""CSV and Excel downloads: described columns and plain rows in, bytes out (no ORM here).
+Cohort tables, the scorecard and outcome counts are exported through this one module.
+
+Each column is described once (`Column`: a stable snake_case name, a header, a description,
+and for a coded column its codes' labels). The CSV is for scripts: the names in the first row,
+each code kept with its label in a `<name>_name` column beside it, and nothing before the
+header (a preamble breaks `read_csv`, `COPY` and spreadsheets' imports), so its data
+dictionary is a CSV of its own, downloaded beside it. The workbook is for people: human
+headers, labels before codes, real dates, and a last sheet, "Data dictionary", describing
+every column of every sheet.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some also a tab or a
 carriage return) as a formula, so text written by members could run in a facilitator's
