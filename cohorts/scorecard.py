@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
-from django.utils.translation import gettext as _
 
 from assessments.models import PlanStep
 from reports.scorecard import OPEN, STATUSES
@@ -237,54 +236,6 @@ def _missing_as_none(value):
         return None if pd.isna(value) else value
     except (TypeError, ValueError):  # a list or a set: not a missing scalar
         return value
-
-
-# --- The export -------------------------------------------------------------------------------
-
-
-def scorecard_rows(scorecard: CohortScorecard) -> tuple[list[str], list[list]]:
-    """One row per step tied to a goal or overdue, in goal order, then the overdue untied."""
-    columns = [
-        _("Shared goal"),
-        _("Workgroup"),
-        _("Organization"),
-        _("Action step"),
-        _("Dimension"),
-        _("Status"),
-        _("Due"),
-        _("Owner"),
-        _("Overdue"),
-    ]
-    order = {card.goal.id: n for n, card in enumerate(scorecard.goals)}
-    titles = {card.goal.id: card.goal.title for card in scorecard.goals}
-    steps = {s.step: s for card in scorecard.goals for s in card.steps}
-    steps.update({s.step: s for s in scorecard.overdue})
-    rows = []
-    for step in sorted(steps.values(), key=lambda s: _row_order(s, order)):
-        goals = sorted((g for g in step.goals if g in order), key=order.get)
-        rows.append(
-            [
-                "; ".join(titles[g] for g in goals),
-                "; ".join(_workgroups_of(step, scorecard.workgroups)),
-                step.organization_name,
-                step.title,
-                step.dimension,
-                step.status_label,
-                step.due_date,
-                step.owner,
-                _("Yes") if step.is_overdue(scorecard.today) else _("No"),
-            ]
-        )
-    return [str(c) for c in columns], rows
-
-
-def _row_order(step: Step, order: dict) -> tuple:
-    first_goal = min((order[g] for g in step.goals if g in order), default=len(order))
-    return (first_goal, step.organization_name, step.due_date or date.max, step.title)
-
-
-def _workgroups_of(step: Step, cards: list[WorkgroupCard]) -> list[str]:
-    return [c.workgroup.name for c in cards if workgroup_steps(c.workgroup, [step])]
 
 
 def _status_label(status: str) -> str:

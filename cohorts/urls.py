@@ -54,7 +54,13 @@ urlpatterns = [
     path("<uuid:cohort_id>/rounds/", round_views.round_list, name="rounds"),
     path("<uuid:cohort_id>/rounds/<uuid:round_id>/", round_views.round_edit, name="round_edit"),
     path("<uuid:cohort_id>/poster.pdf", views.cohort_poster, name="poster"),
+    path("<uuid:cohort_id>/poster/", views.cohort_poster_page, name="poster_page"),
     path("<uuid:cohort_id>/export/<slug:table>.<slug:fmt>", views.cohort_export, name="export"),
+    path(
+        "<uuid:cohort_id>/export/<slug:table>/dictionary.csv",
+        views.cohort_export_dictionary,
+        name="export_dictionary",
+    ),
     path("<uuid:cohort_id>/posters/", views.poster_batch_start, name="poster_batch_start"),
     path("<uuid:cohort_id>/posters/<uuid:batch_id>/", views.poster_batch, name="poster_batch"),
     path(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from assessments import levels
 from assessments.models import Assessment, Membership, Organization, PlanStep
-from cohorts import batches, charts, dashboard, data, poster, services, tables
+from cohorts import batches, charts, dashboard, data, poster, services, sheets
 from cohorts.access import (
     check_two_factor,
     cohort_for_facilitator,
@@ -31,7 +31,6 @@ from cohorts.forms import (
     WorkgroupForm,
 )
 from cohorts.models import Cohort, CohortMember
-from cohorts.scorecard import scorecard_rows
 from cohorts.sharing import session_scope
 from reports import documents
 from reports.batch_views import batch_file, poster_size
@@ -42,7 +41,7 @@ from valuecurve.confirm import confirm_page
 PAGE_SIZE = 50
 # The downloads of cohorts:export: each table in each format is a facilitator output.
 EXPORT_TABLES = ("levels", "scorecard")
-EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_FORMATS = exports.FORMATS
 SLOPE_LINES = 30
 DIRECTORY_LIMIT = 50
 
@@ -498,50 +497,69 @@ def cohort_scorecard(request: HttpRequest, cohort_id) -> HttpResponse:
 # --- Exports ------------------------------------------------------------------------------------
 
 
+def _export_sheets(request: HttpRequest, cohort_id, table: str):
+    """The sheets of one download and its file name's stem, read through the facilitator's
+    scope (consent, two-factor) and, for the levels, the dashboard's suppression."""
+    scope = scope_for_facilitator(request.user, cohort_id)
+    if table not in EXPORT_TABLES:
+        raise Http404
+    if table == "levels":
+        board = dashboard.dashboard(scope, request.GET, timezone.localdate())
+        tables = sheets.level_sheets(board)
+    else:
+        tables = sheets.scorecard_sheets(data.scorecard(scope, timezone.localdate()))
+    return tables, f"{slugify(scope.cohort.name) or 'cohort'}-{table}"
+
+
 @login_required
 def cohort_export(request: HttpRequest, cohort_id, table: str, fmt: str) -> HttpResponse:
     """The dashboard's tables as CSV (programs) or Excel (programs, organizations, spreads,
-    change), with the dashboard's filters; or the scorecard."""
-    scope = scope_for_facilitator(request.user, cohort_id)
-    cohort = scope.cohort
-    if table not in EXPORT_TABLES or fmt not in EXPORT_FORMATS:
+    change, and the data dictionary), with the dashboard's filters; or the scorecard."""
+    if fmt not in exports.FORMATS:
         raise Http404
-    if table == "levels":
-        sheets = _level_sheets(dashboard.dashboard(scope, request.GET, timezone.localdate()))
-    else:
-        card = data.scorecard(scope, timezone.localdate())
-        sheets = [exports.Sheet(_("Scorecard"), *scorecard_rows(card))]
-    name = f"{slugify(cohort.name) or 'cohort'}-{table}.{fmt}"
-    if fmt == "csv":
-        body = exports.csv_response_bytes(sheets[0].columns, sheets[0].rows)
-        return exports.attachment(body, exports.CSV_CONTENT_TYPE, name)
-    return exports.attachment(exports.xlsx_bytes(sheets), exports.XLSX_CONTENT_TYPE, name)
-
-
-def _level_sheets(board: dashboard.Dashboard) -> list[exports.Sheet]:
-    f = board.filters
-    return [
-        exports.Sheet(_("Programs"), *tables.program_rows(board.rows, board.dimensions)),
-        exports.Sheet(_("Organizations"), *tables.organization_rows(board.table, board.dimensions)),
-        exports.Sheet(_("Cohort"), *tables.spread_rows(board.spreads, board.dimensions)),
-        exports.Sheet(_("Change"), *tables.change_rows(board.change, f.compare, f.cycle)),
-    ]
+    tables, stem = _export_sheets(request, cohort_id, table)
+    return exports.sheets_download(tables, fmt, stem)
 
 
 @login_required
-def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
-    """The cohort's one-page poster for a convening: counts only, no member names."""
+def cohort_export_dictionary(request: HttpRequest, cohort_id, table: str) -> HttpResponse:
+    """What each column of the CSV download holds, for the same filters."""
+    tables, stem = _export_sheets(request, cohort_id, table)
+    return exports.dictionary_download(tables, stem)
+
+
+def _cohort_poster_request(request: HttpRequest, cohort_id):
+    """The facilitator's scope, the poster's size and its round (`?size=`, `?cycle=`): the
+    same for the PDF and its web page."""
     scope = scope_for_facilitator(request.user, cohort_id)
     size = documents.poster_sizes().get(request.GET.get("size", "tabloid"))
     if size is None:
         raise Http404
     cycles = data.cycles(scope)
     cycle = request.GET.get("cycle") if request.GET.get("cycle") in cycles else None
+    return scope, size, cycle
+
+
+@login_required
+def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The cohort's one-page poster for a convening: counts only, no member names."""
+    scope, size, cycle = _cohort_poster_request(request, cohort_id)
     content = poster.cohort_poster_pdf(
         scope=scope, size=size, today=timezone.localdate(), cycle=cycle
     )
     name = poster.cohort_poster_filename(scope.cohort, size.key)
     return exports.attachment(content, "application/pdf", name)
+
+
+@login_required
+def cohort_poster_page(request: HttpRequest, cohort_id) -> HttpResponse:
+    """The poster as a web page, for sharing on screen: what the PDF prints, to the same
+    readers."""
+    scope, size, cycle = _cohort_poster_request(request, cohort_id)
+    context = poster.cohort_poster_context(
+        scope=scope, size=size, today=timezone.localdate(), cycle=cycle
+    )
+    return render(request, "cohorts/print/poster.html", context)
 
 
 # --- Members' posters (zip) -------------------------------------------------------------------

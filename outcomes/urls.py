@@ -14,4 +14,15 @@ urlpatterns = [
     path("outcomes/<uuid:measure_id>/import/", views.counts_import, name="counts_import"),
     path("outcomes/<uuid:measure_id>/template.csv", views.import_template, name="import_template"),
     path("outcomes/<uuid:measure_id>/counts.csv", views.counts_export, name="counts_export"),
+    path(
+        "outcomes/<uuid:measure_id>/counts.xlsx",
+        views.counts_export,
+        {"fmt": "xlsx"},
+        name="counts_export_xlsx",
+    ),
+    path(
+        "outcomes/<uuid:measure_id>/counts-dictionary.csv",
+        views.counts_export_dictionary,
+        name="counts_export_dictionary",
+    ),
 ]

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.access import Need, program_for_user
-from outcomes import charts, services, summary
+from outcomes import charts, services, sheets, summary
 from outcomes.access import outcome_measure_for_user
 from outcomes.forms import CountsEntryForm, CountsImportForm, MeasureForm
-from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, STANDARD_1997_NOTE, group_label
+from outcomes.groups import COMPARED_GROUPS, STANDARD_1997_NOTE, group_label
 from outcomes.metrics import MIN_POPULATION, TREND_METRICS, adverse_framing_note
 from outcomes.models import (
     REFERENCE_CHOICES,
@@ -370,17 +370,11 @@ def counts_import(request: HttpRequest, measure_id) -> HttpResponse:
     return render(request, "outcomes/counts_import.html", context, status=status)
 
 
-# --- CSV files --------------------------------------------------------------------------------
+# --- Downloads --------------------------------------------------------------------------------
 
 
-def _csv_response(rows, filename: str) -> HttpResponse:
-    """The first row is the header; text a spreadsheet would run is neutralised."""
-    body = exports.csv_response_bytes(rows[0], rows[1:])
-    return exports.attachment(body, exports.CSV_CONTENT_TYPE, filename)
-
-
-def _filename(measure: OutcomeMeasure, what: str) -> str:
-    return f"{slugify(measure.name)[:60] or 'measure'}-{what}.csv"
+def _stem(measure: OutcomeMeasure, what: str) -> str:
+    return f"{slugify(measure.name)[:60] or 'measure'}-{what}"
 
 
 def current_period(granularity: str, today: date) -> str:
@@ -396,28 +390,8 @@ def current_period(granularity: str, today: date) -> str:
 def import_template(request: HttpRequest, measure_id) -> HttpResponse:
     measure, _membership = outcome_measure_for_user(request.user, measure_id)
     period = current_period(measure.granularity, timezone.localdate())
-    rows = [["period", "group", "population", "events", "group_name"]]
-    rows += [[period, key, 0, 0, group_label(key)] for key in GROUP_KEYS]
-    return _csv_response(rows, _filename(measure, "template"))
-
-
-EXPORT_HEADER = [
-    "measure",
-    "period",
-    "group",
-    "group_name",
-    "standard",
-    "population",
-    "events",
-    "rate",
-    "rate_ci_low",
-    "rate_ci_high",
-    "ratio",
-    "ratio_ci_low",
-    "ratio_ci_high",
-    "reference",
-    "note",
-]
+    sheet = sheets.template_sheet(measure, period)
+    return exports.sheets_download([sheet], "csv", _stem(measure, "template"))
 
 
 def _sibling_counts(measure: OutcomeMeasure):
@@ -427,57 +401,22 @@ def _sibling_counts(measure: OutcomeMeasure):
     )
 
 
-@login_required
-@require_GET
-def counts_export(request: HttpRequest, measure_id) -> HttpResponse:
+def _counts_sheet(request: HttpRequest, measure_id) -> tuple[exports.Sheet, str]:
+    """Every period's counts and statistics, through the measure page's suppression."""
     measure, _membership = outcome_measure_for_user(request.user, measure_id)
     analysis = summary.analyse(measure, measure.counts.all(), siblings=_sibling_counts(measure))
-    rows = [EXPORT_HEADER]
-    periods = summary.every_period_rows(analysis) if analysis else {}
-    for period, period_rows in periods.items():
-        rows += _export_rows(analysis, period, period_rows)
-    return _csv_response(rows, _filename(measure, "counts"))
+    return sheets.counts_sheet(analysis, measure), _stem(measure, "counts")
 
 
-def _export_rows(
-    analysis: summary.MeasureAnalysis, period: str, period_rows: list[summary.GroupRow]
-) -> list[list]:
-    summary_row = analysis.period_summary(period)
-    reference = summary_row["reference_group"] if summary_row else ""
-    standard = "1997" if period in analysis.standard_1997 else "2024"
-    rows = []
-    for row in period_rows:
-        rows.append(
-            [
-                analysis.measure.name,
-                period,
-                row.key,
-                row.label if not row.is_total else "",
-                standard,
-                _blank(row.population),
-                _blank(row.events),
-                *(_blank(v) for v in (row.rate, row.ci_low, row.ci_high)),
-                *(_blank(v) for v in (row.ratio, row.ratio_low, row.ratio_high)),
-                reference or "",
-                _note(row),
-            ]
-        )
-    return rows
+@login_required
+@require_GET
+def counts_export(request: HttpRequest, measure_id, fmt: str = "csv") -> HttpResponse:
+    sheet, stem = _counts_sheet(request, measure_id)
+    return exports.sheets_download([sheet], fmt, stem)
 
 
-def _blank(value) -> str | float | int:
-    if value is None:
-        return ""
-    return round(value, 6) if isinstance(value, float) else value
-
-
-def _note(row: summary.GroupRow) -> str:
-    if row.hidden:
-        return _("suppressed (1–10)")
-    if row.is_reference and row.rate is None:
-        return _("reference with no one counted: no ratios")
-    if row.unreliable:
-        return _("unreliable rate (NCHS standard for proportions)")
-    if row.ratio_unreliable and row.ratio is not None and not row.is_reference:
-        return _("unreliable ratio: the reference's rate is unreliable")
-    return ""
+@login_required
+@require_GET
+def counts_export_dictionary(request: HttpRequest, measure_id) -> HttpResponse:
+    sheet, stem = _counts_sheet(request, measure_id)
+    return exports.dictionary_download([sheet], stem)

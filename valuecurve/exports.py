@@ -1,5 +1,13 @@
-"""CSV and Excel downloads: plain rows in, bytes out (no ORM here). Cohort tables and outcome
-counts are exported through this one module.
+"""CSV and Excel downloads: described columns and plain rows in, bytes out (no ORM here).
+Cohort tables, the scorecard and outcome counts are exported through this one module.
+
+Each column is described once (`Column`: a stable snake_case name, a header, a description,
+and for a coded column its codes' labels). The CSV is for scripts: the names in the first row,
+each code kept with its label in a `<name>_name` column beside it, and nothing before the
+header (a preamble breaks `read_csv`, `COPY` and spreadsheets' imports), so its data
+dictionary is a CSV of its own, downloaded beside it. The workbook is for people: human
+headers, labels before codes, real dates, and a last sheet, "Data dictionary", describing
+every column of every sheet.
 
 A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and some also a tab or a
 carriage return) as a formula, so text written by members could run in a facilitator's
@@ -11,14 +19,17 @@ import csv
 import io
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 import xlsxwriter
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext_lazy as _
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +38,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SHEET_TITLE_CHARS = 31
 SHEET_TITLE_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 MIN_WIDTH, MAX_WIDTH = 8, 50
+# A header longer than this wraps onto more lines of this height (points).
+HEADER_WIDTH, HEADER_LINE_HEIGHT = 24, 15
 
 
 def neutralise(value):
@@ -34,6 +47,103 @@ def neutralise(value):
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+# --- Columns -----------------------------------------------------------------------------------
+
+MACHINE_NAME = re.compile(r"[a-z][a-z0-9_]*")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an export, described once for every format and the data dictionary.
+
+    `name` is the stable snake_case name CSV users script against; `header` and
+    `description` are what people read (marked for translation by the caller). A coded
+    column (`codes`: code -> label) keeps its code and gets a label column beside it, named
+    `<name>_name`: in the spreadsheet the label comes first under `header` and the code
+    follows under `code_header`; in the CSV the code comes first.
+    """
+
+    name: str
+    header: str | Promise
+    description: str | Promise
+    codes: Mapping | None = None
+    code_header: str | Promise = ""
+
+    def __post_init__(self):
+        if not MACHINE_NAME.fullmatch(self.name):
+            raise ValueError(f"An export column needs a snake_case name, not {self.name!r}.")
+        if not str(self.header).strip() or not str(self.description).strip():
+            raise ValueError(f"The export column {self.name!r} needs a header and a description.")
+        if self.codes is not None and not str(self.code_header).strip():
+            raise ValueError(f"The coded column {self.name!r} needs a header for its codes.")
+
+    @property
+    def label_name(self) -> str:
+        return f"{self.name}_name"
+
+    def label(self, code) -> str | None:
+        """The code's label; an unknown code stands for itself, a missing one stays empty."""
+        if _is_empty(code):
+            return None
+        return str(self.codes[code]) if code in self.codes else str(code)
+
+    def codes_text(self) -> str | None:
+        """The codes and their labels in one cell: `0 = Not yet in place; 1 = Regulative`."""
+        if not self.codes:
+            return None
+        return "; ".join(f"{_code_text(code)} = {label}" for code, label in self.codes.items())
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table: its title, its columns, and rows holding one value per column (a coded
+    column's value is its code)."""
+
+    title: str | Promise
+    columns: list[Column]
+    rows: Iterable[Sequence]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column as written in a format: a column's value, or its code's label."""
+
+    column: Column
+    position: int  # of the column's value in a row
+    is_label: bool = False
+
+    @property
+    def name(self) -> str:
+        return self.column.label_name if self.is_label else self.column.name
+
+    @property
+    def header(self) -> str:
+        coded = self.column.codes is not None and not self.is_label
+        return str(self.column.code_header if coded else self.column.header)
+
+    def value(self, row: Sequence):
+        value = row[self.position]
+        return self.column.label(value) if self.is_label else value
+
+
+def fields(columns: list[Column], *, labels_first: bool) -> list[Field]:
+    """The columns as a format writes them: each coded column's label beside its code."""
+    result = []
+    for position, column in enumerate(columns):
+        pair = [Field(column, position)]
+        if column.codes is not None:
+            label = Field(column, position, is_label=True)
+            pair = [label, *pair] if labels_first else [*pair, label]
+        result += pair
+    return result
+
+
+def _code_text(code) -> str:
+    if isinstance(code, bool):
+        return "true" if code else "false"
+    return str(code)
 
 
 # --- CSV ---------------------------------------------------------------------------------------
@@ -48,6 +158,13 @@ def csv_response_bytes(columns: list[str], rows: Iterable[Sequence]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
+def csv_bytes(sheet: Sheet) -> bytes:
+    """One sheet for scripts: the machine names in the first row, codes first, then labels."""
+    written = fields(sheet.columns, labels_first=False)
+    rows = ([field.value(row) for field in written] for row in sheet.rows)
+    return csv_response_bytes([field.name for field in written], rows)
+
+
 def _is_empty(value) -> bool:
     """None, the NaN that pandas uses for a missing number, and infinities (a ratio to zero)."""
     return value is None or (isinstance(value, float) and not math.isfinite(value))
@@ -56,23 +173,45 @@ def _is_empty(value) -> bool:
 def _csv_cell(value):
     if _is_empty(value):
         return ""
+    if isinstance(value, bool):
+        return _code_text(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return neutralise(value)
 
 
+# --- The data dictionary -----------------------------------------------------------------------
+
+
+def dictionary(sheets: list[Sheet], *, labels_first: bool) -> Sheet:
+    """Every column of every sheet, in the order a format writes them: what it holds and, for
+    a coded column and its label, the codes with their labels."""
+    columns = [
+        Column("sheet", _("Sheet"), _("The sheet the column is on.")),
+        Column("column", _("Column"), _("The column's name in the CSV file.")),
+        Column("header", _("Header"), _("The column's header in the Excel workbook.")),
+        Column("description", _("Description"), _("What the column holds.")),
+        Column("codes", _("Codes"), _("For a coded column and its label: each code = label.")),
+    ]
+    rows = [
+        [str(sheet.title), f.name, f.header, str(f.column.description), f.column.codes_text()]
+        for sheet in sheets
+        for f in fields(sheet.columns, labels_first=labels_first)
+    ]
+    return Sheet(_("Data dictionary"), columns, rows)
+
+
+def dictionary_csv_bytes(sheets: list[Sheet]) -> bytes:
+    """The dictionary of CSV downloads, as CSV: the columns in the CSV's order."""
+    return csv_bytes(dictionary(sheets, labels_first=False))
+
+
 # --- Excel -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Sheet:
-    title: str
-    columns: list[str]
-    rows: Iterable[Sequence]
-
-
 def xlsx_bytes(sheets: list[Sheet]) -> bytes:
-    """A workbook with one sheet each: a bold, frozen header row, filters, readable widths.
+    """A workbook with one sheet each, then the data dictionary: a bold, frozen header row of
+    human headers, labels before codes, filters, readable widths.
 
     Each cell is written by its type, so no text is ever a formula, a link or a number.
     Rows are streamed to disk as they come (constant memory): 30,000 rows take about a second.
@@ -94,7 +233,7 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
         "datetime": workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"}),
     }
     titles: set[str] = set()
-    for sheet in sheets:
+    for sheet in [*sheets, dictionary(sheets, labels_first=True)]:
         worksheet = workbook.add_worksheet(_sheet_title(sheet.title, titles))
         _write_sheet(worksheet, sheet, formats)
     workbook.close()
@@ -102,20 +241,24 @@ def xlsx_bytes(sheets: list[Sheet]) -> bytes:
 
 
 def _write_sheet(worksheet, sheet: Sheet, formats: dict) -> None:
-    widths = [len(str(c)) for c in sheet.columns]
-    for col, title in enumerate(sheet.columns):
-        worksheet.write_string(0, col, str(neutralise(title)), formats["header"])
+    written = fields(sheet.columns, labels_first=True)
+    widths = [min(len(field.header), HEADER_WIDTH) for field in written]
+    # A long header wraps: the row is made tall enough before any cell is streamed.
+    lines = max((math.ceil(len(field.header) / HEADER_WIDTH) for field in written), default=1)
+    worksheet.set_row(0, HEADER_LINE_HEIGHT * max(lines, 1))
+    for col, field in enumerate(written):
+        worksheet.write_string(0, col, str(neutralise(field.header)), formats["header"])
     row_number = 0
     for row_number, row in enumerate(sheet.rows, start=1):
-        for col, value in enumerate(row):
-            width = _write_cell(worksheet, row_number, col, value, formats)
+        for col, field in enumerate(written):
+            width = _write_cell(worksheet, row_number, col, field.value(row), formats)
             if width > widths[col]:
                 widths[col] = width
     for col, width in enumerate(widths):
         worksheet.set_column(col, col, min(max(width + 2, MIN_WIDTH), MAX_WIDTH))
     worksheet.freeze_panes(1, 0)
-    if sheet.columns:
-        worksheet.autofilter(0, 0, row_number, len(sheet.columns) - 1)
+    if written:
+        worksheet.autofilter(0, 0, row_number, len(written) - 1)
 
 
 def _write_cell(worksheet, row: int, col: int, value, formats: dict) -> int:
@@ -150,6 +293,25 @@ def _sheet_title(title: str, taken: set[str]) -> str:
         candidate = base[: SHEET_TITLE_CHARS - len(suffix)] + suffix
     taken.add(candidate.lower())
     return candidate
+
+
+FORMATS = ("csv", "xlsx")
+
+
+def sheets_download(sheets: list[Sheet], fmt: str, stem: str) -> HttpResponse:
+    """`<stem>.csv`: the first sheet, for scripts; `<stem>.xlsx`: every sheet and the data
+    dictionary, for people."""
+    if fmt == "csv":
+        return attachment(csv_bytes(sheets[0]), CSV_CONTENT_TYPE, f"{stem}.csv")
+    if fmt == "xlsx":
+        return attachment(xlsx_bytes(sheets), XLSX_CONTENT_TYPE, f"{stem}.xlsx")
+    raise ValueError(f"No export format {fmt!r}.")
+
+
+def dictionary_download(sheets: list[Sheet], stem: str) -> HttpResponse:
+    """`<stem>-dictionary.csv`: what each column of the CSV download (the first sheet) holds."""
+    body = dictionary_csv_bytes(sheets[:1])
+    return attachment(body, CSV_CONTENT_TYPE, f"{stem}-dictionary.csv")
 
 
 def attachment(body: bytes, content_type: str, filename: str) -> HttpResponse:

@@ -211,6 +211,8 @@ CASES = [
     Case("outcomes:counts_import", "POST", "measure", "answer", 302),
     Case("outcomes:import_template", "GET", "measure", "read", 200),
     Case("outcomes:counts_export", "GET", "measure", "read", 200),
+    Case("outcomes:counts_export_xlsx", "GET", "measure", "read", 200),
+    Case("outcomes:counts_export_dictionary", "GET", "measure", "read", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
 POST_ONLY = [

@@ -22,7 +22,10 @@ FILES = {
     "assessments:organization_export",
     "outcomes:import_template",
     "outcomes:counts_export",
+    "outcomes:counts_export_xlsx",
+    "outcomes:counts_export_dictionary",
     "cohorts:export",
+    "cohorts:export_dictionary",
     "cohorts:poster",
     "cohorts:poster_batch_download",
 }

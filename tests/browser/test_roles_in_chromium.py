@@ -23,6 +23,8 @@ FILES = {
     "posters:download",
     "outcomes:import_template",
     "outcomes:counts_export",
+    "outcomes:counts_export_xlsx",
+    "outcomes:counts_export_dictionary",
 }
 
 

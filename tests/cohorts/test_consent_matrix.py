@@ -206,6 +206,10 @@ def export(table: str, fmt: str) -> Callable:
     return lambda client, s: reader(get(client, "cohorts:export", s.cohort.pk, table, fmt))
 
 
+def dictionary(table: str) -> Callable:
+    return lambda client, s: csv_text(get(client, "cohorts:export_dictionary", s.cohort.pk, table))
+
+
 def members_zip(client, subject: Subject) -> str:
     """The batch's page, then the zip's file names and the text of each of its PDFs."""
     start = client.post(reverse("cohorts:poster_batch_start", args=[subject.cohort.pk]))
@@ -270,6 +274,9 @@ OUTPUTS = [
     ),
     Output("scorecard CSV", ("cohorts:export",), export("scorecard", "csv"), SCORECARD_SHOWS),
     Output("scorecard XLSX", ("cohorts:export",), export("scorecard", "xlsx"), SCORECARD_SHOWS),
+    # The CSV's data dictionary names columns, dimensions and codes: nothing of a member.
+    Output("levels CSV dictionary", ("cohorts:export_dictionary",), dictionary("levels"), {}),
+    Output("scorecard CSV dictionary", ("cohorts:export_dictionary",), dictionary("scorecard"), {}),
     Output(
         "cohort poster PDF",
         ("cohorts:poster",),
@@ -277,6 +284,15 @@ OUTPUTS = [
         {
             "levels": matches(rf"Members sharing levels\s*{FILLERS + 1}\b"),
             "plans": matches(r"Sharing action plans\s*1\b"),
+        },
+    ),
+    Output(
+        "cohort poster page",
+        ("cohorts:poster_page",),
+        lambda client, s: html(get(client, "cohorts:poster_page", s.cohort.pk)),
+        {
+            "levels": matches(rf"Members sharing levels</dt><dd>{FILLERS + 1}</dd>"),
+            "plans": matches(r"Sharing action plans</dt><dd>1</dd>"),
         },
     ),
     Output(

@@ -5,12 +5,14 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from django.urls import reverse
+from django.utils.html import escape
 
 from assessments import levels
 from assessments.models import Organization, PlanStep, Program
 from assessments.services import assessment_start, assessment_submit
 from cohorts import poster
-from cohorts.models import Cohort, CohortMember, GoalLink, SharedGoal
+from cohorts.models import Cohort, CohortMember, Facilitator, GoalLink, SharedGoal
 from cohorts.poster import TopStep, top_steps
 from cohorts.sharing import Scope
 from reports import pdf
@@ -394,3 +396,40 @@ def test_a_maximal_cohort_poster_fits_one_page_in_its_columns_at_9_pt_or_more(
     assert "".join(cohort.name.split()) in printed
     assert len(context["goals"]) == poster.POSTER_GOALS
     assert all(len(c.steps) == 5 for c in context["columns"])
+
+
+# --- The web page ----------------------------------------------------------------------------
+
+
+def test_the_poster_web_page_shows_what_the_pdf_prints_and_links_it(client, cohort, members):
+    facilitator = make_user("poster-facilitator")
+    Facilitator.objects.create(cohort=cohort, user=facilitator)
+    goal = SharedGoal.objects.create(cohort=cohort, title=GOAL, target_year=2028)
+    GoalLink.objects.create(goal=goal, plan_step=members["Alder House"].plan_steps.first())
+    client.force_login(facilitator)
+    url = reverse("cohorts:poster_page", args=[cohort.pk])
+    response = client.get(url + "?cycle=2026")
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    context = poster.cohort_poster_context(
+        scope=scope(cohort), size=poster_sizes()["tabloid"], today=TODAY, cycle="2026"
+    )
+    assert GOAL in page and "By 2028" in page and "1 member working on it" in page
+    for column in context["columns"]:
+        for step in column.steps:
+            assert escape(step.title) in page
+    assert "from the action plans of the 5 members that share them" in page
+    for name in members:
+        assert name not in page  # counts only, never a member's name
+    pdf_url = reverse("cohorts:poster", args=[cohort.pk])
+    assert f"{pdf_url}?size=tabloid&amp;cycle=2026" in page
+    assert f"{pdf_url}?size=a3&amp;cycle=2026" in page
+    assert "css/poster-screen.css" in page
+    assert client.get(url + "?size=a0").status_code == 404
+    dashboard = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
+    assert f"{url}?cycle=2026" in dashboard
+
+
+def test_the_poster_web_page_is_the_facilitators_only(client, cohort, members):
+    client.force_login(make_user("not-a-facilitator"))
+    assert client.get(reverse("cohorts:poster_page", args=[cohort.pk])).status_code == 404

@@ -14,7 +14,12 @@ pytestmark = chromium.MARKS
 __all__ = ["world"]  # the cohort access matrix's cast, used here as a fixture
 
 # Rows that answer with a file, not a page.
-FILES = {"cohorts:export", "cohorts:poster", "cohorts:poster_batch_download"}
+FILES = {
+    "cohorts:export",
+    "cohorts:export_dictionary",
+    "cohorts:poster",
+    "cohorts:poster_batch_download",
+}
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,15 @@
 """The cohort scorecard, from hand-built plain data: no database."""
 
+import csv
+import io
 from datetime import date
 
 import pandas as pd
 import pytest
 
-from cohorts.scorecard import Goal, Step, Workgroup, build_scorecard, scorecard_rows
+from cohorts.scorecard import Goal, Step, Workgroup, build_scorecard
+from cohorts.sheets import scorecard_rows
+from valuecurve.exports import Sheet, csv_bytes
 
 TODAY = date(2026, 6, 1)
 GOALS = [
@@ -114,16 +118,22 @@ def test_dataclasses_are_accepted_as_they_are():
 
 def test_the_export_has_one_row_per_tied_or_overdue_step(card):
     columns, rows = scorecard_rows(card)
-    assert columns == [
-        "Shared goal",
-        "Workgroup",
+    assert [c.name for c in columns] == [
+        "shared_goals",
+        "workgroups",
+        "organization_name",
+        "action_step",
+        "dimension",
+        "status",
+        "due_on",
+        "owner",
+        "overdue",
+    ]
+    assert [str(c.header) for c in columns][:4] == [
+        "Shared goals",
+        "Workgroups",
         "Organization",
         "Action step",
-        "Dimension",
-        "Status",
-        "Due",
-        "Owner",
-        "Overdue",
     ]
     by_step = {row[3]: row for row in rows}
     assert list(by_step) == ["Step 2", "Step 6", "Step 1", "Step 4", "Step 3", "Step 5"]
@@ -131,7 +141,22 @@ def test_the_export_has_one_row_per_tied_or_overdue_step(card):
         "A workforce that reflects the county; Outcomes by race in every program",
         "Data workgroup; Steering",
     ]
-    assert by_step["Step 2"][5:] == ["In progress", date(2026, 5, 1), "", "Yes"]
+    assert by_step["Step 2"][5:] == ["in_progress", date(2026, 5, 1), "", True]
     assert by_step["Step 5"][:3] == ["", "Steering", "Cedar DSS"]
-    assert by_step["Step 5"][8] == "Yes" and by_step["Step 1"][8] == "No"
+    assert by_step["Step 5"][8] is True and by_step["Step 1"][8] is False
     assert "Step 7" not in by_step  # neither tied nor overdue
+
+
+def test_the_scorecard_csv_has_the_status_and_overdue_codes_with_their_labels(card):
+    lines = list(
+        csv.DictReader(
+            io.StringIO(csv_bytes(Sheet("s", *scorecard_rows(card))).decode("utf-8-sig"))
+        )
+    )
+    step2 = next(line for line in lines if line["action_step"] == "Step 2")
+    assert (step2["status"], step2["status_name"]) == ("in_progress", "In progress")
+    assert (step2["overdue"], step2["overdue_name"], step2["due_on"]) == (
+        "true",
+        "Yes",
+        "2026-05-01",
+    )

@@ -1,14 +1,17 @@
 """The cohort's pure tables: levels per organization, spreads, suppression, change, versions."""
 
 import math
+from datetime import date
 
 import pandas as pd
 import pytest
 
-from cohorts import tables
+from cohorts import sheets, tables
+from cohorts.rounds import RoundProgress
 from cohorts.tables import FrameworkShape
 
 DIMS = {"governance": "Governance", "insight": "Insight"}
+ROUNDS = [RoundProgress("2026", date(2026, 3, 1), date(2026, 4, 30), 1)]
 
 
 def rows(org: str, program: str, levels: dict[str, int], cycle="2026", framework=1, **extra):
@@ -150,11 +153,29 @@ def test_filters_keep_matching_rows_and_ignore_empty_values():
 @pytest.mark.parametrize("count", [0, 1])
 def test_the_export_tables_have_a_header_even_when_empty(count):
     data = frame(*[rows(f"o{n}", f"p{n}", {"governance": 2, "insight": 3}) for n in range(count)])
-    columns, program_rows = tables.program_rows(data, DIMS)
-    assert columns[-1] == "Insight index"
+    columns, program_rows = sheets.program_rows(data, DIMS, ROUNDS)
+    assert columns[-1].name == "insight_index" and str(columns[-1].header) == "Insight index"
     assert len(program_rows) == count
     if count:
         assert program_rows[0][-4:] == [2, 2.0, 3, 3.0]
+        assert program_rows[0][5:8] == ["2026", date(2026, 3, 1), date(2026, 4, 30)]
+
+
+def test_the_programs_sheet_sorts_each_programs_cycles_in_the_order_of_cycles():
+    # "2026-27" sorts before "2027" by its dates, after it by its text.
+    rounds = [
+        RoundProgress("2027", date(2027, 1, 1), date(2027, 12, 31), 1),
+        RoundProgress("2026-27", date(2026, 7, 1), date(2027, 6, 30), 1),
+    ]
+    data = frame(
+        rows("a", "pa", {"governance": 2}, cycle="2027"),
+        rows("a", "pa", {"governance": 1}, cycle="2026-27"),
+    )
+    _columns, program_rows = sheets.program_rows(data, DIMS, rounds)
+    assert [row[5:8] for row in program_rows] == [
+        ["2026-27", date(2026, 7, 1), date(2027, 6, 30)],
+        ["2027", date(2027, 1, 1), date(2027, 12, 31)],
+    ]
 
 
 def test_change_compares_only_dimensions_assessed_in_both_cycles():

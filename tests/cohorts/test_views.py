@@ -24,6 +24,14 @@ def sign_in(client, user):
     return client
 
 
+def sheet_headers(sheet) -> list:
+    return [cell.value for cell in sheet[1]]
+
+
+def sheet_values(sheet) -> list[tuple]:
+    return list(sheet.iter_rows(min_row=2, values_only=True))
+
+
 def dashboard_url(cohort, **query):
     url = reverse("cohorts:dashboard", args=[cohort.pk])
     return url + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
@@ -75,8 +83,11 @@ def test_suppression_holds_at_four_organizations(client, cohort, facilitator, fr
     assert 'data-chart="distribution-chart"' not in page
     xlsx = client.get(reverse("cohorts:export", args=[cohort.pk, "levels", "xlsx"]))
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx.content))["Cohort"]
-    values = [cell.value for cell in sheet[2]]
-    assert values[2:] == ["suppressed", "suppressed", "suppressed"]
+    rows = [dict(zip(sheet_headers(sheet), row, strict=True)) for row in sheet_values(sheet)]
+    assert len(rows) == 5  # four dimensions and overall
+    for row in rows:
+        figures = [row["Lower quartile"], row["Median"], row["Upper quartile"]]
+        assert figures == ["suppressed", "suppressed", "suppressed"]
 
 
 def test_a_member_that_withdraws_disappears_from_dashboard_and_exports_at_once(

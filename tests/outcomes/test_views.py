@@ -12,18 +12,8 @@ from django.urls import reverse
 from outcomes.demo import seed_outcomes
 from outcomes.groups import GROUPS
 from outcomes.models import OutcomeCount, OutcomeMeasure
+from tests.outcomes.conftest import PERIOD, add_period
 
-# Per group: (population, events) of one period. nhpi's 6 people and mena's 4 events are
-# small counts: they are hidden, and so is the smallest other cell that would reveal them.
-PERIOD = {
-    "white": (400, 100),
-    "black": (300, 150),
-    "hispanic": (250, 80),
-    "asian": (60, 12),
-    "nhpi": (6, 2),
-    "mena": (57, 4),
-    "unknown": (31, 9),
-}
 # A period with no cell to hide.
 NO_SMALL_COUNTS = {
     "white": (400, 100),
@@ -32,28 +22,6 @@ NO_SMALL_COUNTS = {
     "asian": (60, 12),
     "unknown": (31, 15),
 }
-
-
-def add_period(measure, period: str, counts: dict = PERIOD) -> None:
-    OutcomeCount.objects.bulk_create(
-        OutcomeCount(measure=measure, period=period, group=g, population=n, events=e)
-        for g, (n, e) in counts.items()
-    )
-
-
-@pytest.fixture
-def measure(program, leader):
-    measure = OutcomeMeasure.objects.create(
-        program=program,
-        name="Re-referral within 6 months",
-        direction="adverse",
-        denominator="families served",
-        outcome_phrase="be referred again",
-        created_by=leader,
-    )
-    add_period(measure, "2025")
-    add_period(measure, "2026")
-    return measure
 
 
 def page(client, user, name: str, *args, **query):
@@ -434,7 +402,8 @@ def test_the_export_blanks_and_marks_suppressed_cells(client, viewer, measure):
     rows = {(r["period"], r["group"]): r for r in read_csv(response)}
     nhpi, mena, black = rows["2026", "nhpi"], rows["2026", "mena"], rows["2026", "black"]
     assert (nhpi["population"], nhpi["events"], nhpi["rate"]) == ("", "", "")
-    assert nhpi["note"] == mena["note"] == "suppressed (1–10)"
+    assert nhpi["note"] == mena["note"] == "suppressed"
+    assert nhpi["note_name"] == mena["note_name"] == "suppressed (1–10)"
     assert (mena["population"], mena["events"], mena["ratio"]) == ("57", "", "")
     assert (black["population"], black["events"], float(black["rate"])) == ("300", "150", 0.5)
     assert float(rows["2026", "total"]["rate"]) == pytest.approx(357 / 1104, abs=1e-6)
@@ -454,8 +423,12 @@ def test_the_export_marks_unreliable_rates_and_ratios(client, viewer, measure):
         (r["period"], r["group"]): r
         for r in read_csv(page(client, viewer, "outcomes:counts_export", measure.pk))
     }
-    assert rows["2027", "aian"]["note"] == "unreliable rate (NCHS standard for proportions)"
-    assert rows["2027", "white"]["note"] == "unreliable ratio: the reference's rate is unreliable"
+    assert rows["2027", "aian"]["note"] == "unreliable_rate"
+    assert rows["2027", "aian"]["note_name"] == "unreliable rate (NCHS standard for proportions)"
+    assert rows["2027", "white"]["note"] == "unreliable_ratio"
+    assert (
+        rows["2027", "white"]["note_name"] == "unreliable ratio: the reference's rate is unreliable"
+    )
 
 
 def test_a_named_reference_with_nobody_counted_has_no_ratio_in_the_page_or_the_export(
@@ -471,7 +444,8 @@ def test_a_named_reference_with_nobody_counted_has_no_ratio_in_the_page_or_the_e
         for r in read_csv(page(client, viewer, "outcomes:counts_export", measure.pk))
     }
     assert rows["2027", "aian"]["ratio"] == ""
-    assert rows["2027", "aian"]["note"] == "reference with no one counted: no ratios"
+    assert rows["2027", "aian"]["note"] == "reference_empty"
+    assert rows["2027", "aian"]["note_name"] == "reference with no one counted: no ratios"
 
 
 def test_the_export_neutralises_formulas_in_text(client, viewer, measure):
