@@ -124,3 +124,22 @@ def test_the_spanish_report_and_poster_use_the_glossary_terms(client, viewer, su
         assert term in report_text, term
     for term in ("nivel general", "colaborativo", "ciclo"):
         assert term in poster_text, term
+
+
+def test_a_posters_dates_are_written_in_its_language():
+    from datetime import date
+
+    from django.utils import translation
+
+    from assessments.models import PlanStep
+    from reports.documents import poster_step
+
+    step = PlanStep(title="Hire", due_date=date(2026, 3, 5), status="not_started")
+    with translation.override("es"):
+        spanish = poster_step(step, date(2026, 1, 1))
+    with translation.override("en"):
+        english = poster_step(step, date(2026, 1, 1))
+    assert "5 de marzo de 2026" in spanish.due and "March 5, 2026" in english.due
+    # The organization wrote this step; a library step's words are the library's.
+    library = PlanStep(action_step_id=1, title="Hire", status="not_started")
+    assert spanish.written and not poster_step(library, date(2026, 1, 1)).written
