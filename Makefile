@@ -6,6 +6,7 @@ MANAGE := $(BIN)/python manage.py
 STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
+CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 
 .PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes lighthouse clean
 
@@ -17,7 +18,7 @@ run: demo $(STAMP)/system
 test: setup $(STAMP)/system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(STAMP)/python $(STAMP)/node
+setup: $(STAMP)/python $(STAMP)/node $(STAMP)/messages
 
 db: setup
 	$(MANAGE) migrate --noinput
@@ -56,6 +57,13 @@ $(STAMP)/python: pyproject.toml
 	$(BIN)/python -m pip install --quiet ".[dev]"
 	@touch $@
 
+# The translations' .mo files, from the project's own catalogs (LOCALE_PATHS, locale/) only:
+# --ignore='*' keeps compilemessages from walking the tree into the installed packages.
+$(STAMP)/messages: $(CATALOGS) $(STAMP)/python $(STAMP)/system
+	@mkdir -p $(STAMP)
+	$(MANAGE) compilemessages --ignore='*'
+	@touch $@
+
 $(STAMP)/node: package.json package-lock.json
 	@mkdir -p $(STAMP)
 	npm ci --no-audit --no-fund --loglevel=error
@@ -63,8 +71,8 @@ $(STAMP)/node: package.json package-lock.json
 
 # Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
 # for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests), Java
-# (the W3C Nu HTML Checker the browser tests run).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils openjdk-17-jre-headless
+# (the W3C Nu HTML Checker the browser tests run), gettext (msgfmt compiles the translations).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils openjdk-17-jre-headless gettext
 $(STAMP)/system:
 	@mkdir -p $(STAMP)
 	dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES))

@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
+from valuecurve import languages
 from valuecurve.forms import ModelStaleSaveCheck
 from valuecurve.text import flat, poster_length
 
@@ -474,13 +475,27 @@ class OrganizationForm(ModelStaleSaveCheck, forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "sector", "region", "size"]
+        fields = ["name", "sector", "region", "size", "language"]
         help_texts = {
             "region": _("A county, state or area, as cohorts filter by it."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A new organization starts in the language its creator reads; a form sent without
+        # the field keeps the language it has.
+        if self.instance._state.adding and "language" not in kwargs.get("initial", {}):
+            self.initial["language"] = languages.active_language()
+        self.fields["language"].required = False
+
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()
+
+    def clean_language(self) -> str:
+        language = self.cleaned_data.get("language")
+        if language:
+            return language
+        return self.initial["language"]
 
 
 class ProgramForm(ModelStaleSaveCheck, forms.ModelForm):

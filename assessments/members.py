@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import Invitation, Membership, Organization, Role
+from valuecurve import languages
 
 
 class MembershipError(Exception):
@@ -47,6 +48,12 @@ def invitation_create(*, organization: Organization, email: str, role: str, by) 
 
 
 def invitation_send(*, organization: Organization, email: str, token: str, request, by) -> None:
+    with languages.reading(email=email, organization=organization):
+        subject, body = _invitation_mail(organization, token, request, by)
+    send_mail(subject, body, None, [email])
+
+
+def _invitation_mail(organization: Organization, token: str, request, by) -> tuple[str, str]:
     link = request.build_absolute_uri(reverse("assessments:invitation_accept", args=[token]))
     inviter = by.get_full_name() or by.username
     subject = _("%(inviter)s invites you to %(org)s on Value Curve") % {
@@ -63,7 +70,7 @@ def invitation_send(*, organization: Organization, email: str, token: str, reque
         "days": settings.INVITATION_DAYS,
         "link": link,
     }
-    send_mail(subject, body, None, [email])
+    return subject, body
 
 
 def invitation_for_token(token: str) -> Invitation | None:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments import levels
+from valuecurve.languages import default_language, language_choices
 
 
 class FrameworkLocked(Exception):
@@ -73,6 +74,16 @@ class Organization(Statements):
         _("require two-factor sign-in"),
         default=False,
         help_text=_("Members must sign in with an authenticator app to see this organization."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        help_text=_(
+            "The language of its documents (which anyone can change for a download) and of "
+            "the emails it sends to people who have not chosen one."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     history = HistoricalRecords()

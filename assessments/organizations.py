@@ -30,7 +30,7 @@ def organization_create(*, organization: Organization, by) -> Membership:
 
 def organization_update(*, organization: Organization, by) -> None:
     organization._history_user = by
-    organization.save(update_fields=["name", "sector", "region", "size"])
+    organization.save(update_fields=["name", "sector", "region", "size", "language"])
 
 
 @transaction.atomic

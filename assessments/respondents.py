@@ -19,6 +19,7 @@ from assessments.models import (
     PriorAnswer,
     Respondent,
 )
+from valuecurve import languages
 
 # A respondent is emailed about one assessment at most once in this time.
 REMIND_INTERVAL = timedelta(days=1)
@@ -112,11 +113,15 @@ def _reminder_mail(respondent: Respondent, request, by) -> tuple[str, str]:
     return subject, body
 
 
-def _send(respondent: Respondent, mail: tuple[str, str]) -> bool:
+def _send(respondent: Respondent, compose, request, by) -> bool:
+    """Send the mail `compose` writes, in the respondent's language."""
     if not respondent.user.email:
         return False
-    subject = " ".join(mail[0].split())  # names are user text: never a header break
-    send_mail(subject, mail[1], None, [respondent.user.email])
+    organization = respondent.assessment.program.organization
+    with languages.reading(user=respondent.user, organization=organization):
+        subject, body = compose(respondent, request, by)
+    subject = " ".join(subject.split())  # names are user text: never a header break
+    send_mail(subject, body, None, [respondent.user.email])
     return True
 
 
@@ -127,7 +132,7 @@ def assignment_notify(*, respondents: list[Respondent], request, by) -> list[Res
     for respondent in respondents:
         if respondent.user_id == by.pk:
             continue  # a leader who assigns themselves knows
-        if _send(respondent, _assignment_mail(respondent, request, by)):
+        if _send(respondent, _assignment_mail, request, by):
             Respondent.objects.filter(pk=respondent.pk).update(emailed_at=now)
             respondent.emailed_at = now
         else:
@@ -166,7 +171,7 @@ def respondents_remind(*, assessment: Assessment, request, by) -> Reminded:
     sent, unreachable = [], []
     for respondent in due:
         respondent.assessment = current
-        if not _send(respondent, _reminder_mail(respondent, request, by)):
+        if not _send(respondent, _reminder_mail, request, by):
             unreachable.append(respondent)
             continue
         respondent.emailed_at = respondent.reminded_at = now

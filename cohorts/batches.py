@@ -30,10 +30,15 @@ def member_entries(scope: Scope) -> list[Entry]:
     ]
 
 
-def member_batch_start(*, scope: Scope, size_key: str, by) -> MemberPosterBatch:
-    """Queue the zip for this session; the task reads the members again when it runs."""
+def member_batch_start(*, scope: Scope, size_key: str, language: str, by) -> MemberPosterBatch:
+    """Queue the zip for this session, in `language`; the task reads the members again when
+    it runs."""
     batch = MemberPosterBatch(
-        cohort=scope.cohort, verified=scope.verified, requested_by=by, size=size_key
+        cohort=scope.cohort,
+        verified=scope.verified,
+        requested_by=by,
+        size=size_key,
+        language=language,
     )
     return batch_queue(batch, total=len(member_entries(scope)), build=build_member_poster_batch)
 

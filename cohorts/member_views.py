@@ -15,6 +15,7 @@ from cohorts.access import member_for_leader
 from cohorts.forms import SharingForm, StepGoalsForm
 from cohorts.models import CohortMember
 from cohorts.sharing import session_scope
+from valuecurve import numbers
 from valuecurve.confirm import confirm_page
 
 
@@ -75,7 +76,7 @@ def _goal_ties(member: CohortMember) -> dict | None:
 
 
 def _two(value) -> str:
-    return "" if value is None else f"{value:.2f}"
+    return "" if value is None else numbers.decimal(value)
 
 
 @login_required

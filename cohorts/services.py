@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from assessments import members, organizations
@@ -23,6 +23,7 @@ from cohorts.models import (
     SharedGoal,
     Sharing,
 )
+from valuecurve import languages
 
 
 class CohortError(Exception):
@@ -60,35 +61,44 @@ def members_invite(*, cohort: Cohort, organizations: list[Organization], by) -> 
 
 
 def invitations_send(*, members: list[CohortMember], request, by) -> int:
-    """Tell each invited organization's leaders, by email, where to answer."""
+    """Tell each invited organization's leaders, by email, where to answer: one email to
+    the leaders who read the same language."""
     leaders = Membership.objects.filter(
         organization__in=[m.organization_id for m in members], role=Role.LEADER
     ).select_related("user")
-    emails: dict = {}
+    readers: dict = {}
     for membership in leaders:
         if membership.user.email:
-            emails.setdefault(membership.organization_id, []).append(membership.user.email)
-    inviter = by.get_full_name() or by.username
+            readers.setdefault(membership.organization_id, []).append(membership.user)
     sent = 0
     for member in members:
-        if not emails.get(member.organization_id):
-            continue
-        link = request.build_absolute_uri(reverse("cohorts:membership", args=[member.pk]))
-        values = {"inviter": inviter, "cohort": member.cohort.name, "link": link}
-        values["org"] = member.organization.name
-        subject = _("%(org)s is invited to the cohort %(cohort)s") % values
-        body = (
-            _(
-                "%(inviter)s invites %(org)s to the cohort %(cohort)s on Value Curve, where member "
-                "organizations compare their progress on racial equity.\n\nNothing is shared until "
-                "one of %(org)s's leaders accepts and chooses what to share (levels only; levels "
-                "and action plans; or everything, answers and evidence included):\n%(link)s\n"
-            )
-            % values
-        )
-        send_mail(subject, body, None, emails[member.organization_id])
-        sent += 1
+        by_language: dict[str, list[str]] = {}
+        for user in readers.get(member.organization_id, []):
+            language = languages.reader_language(user=user, organization=member.organization)
+            by_language.setdefault(language, []).append(user.email)
+        for language, emails in by_language.items():
+            with translation.override(language):
+                subject, body = _invitation_mail(member, request, by)
+            send_mail(subject, body, None, emails)
+        sent += bool(by_language)
     return sent
+
+
+def _invitation_mail(member: CohortMember, request, by) -> tuple[str, str]:
+    link = request.build_absolute_uri(reverse("cohorts:membership", args=[member.pk]))
+    values = {"inviter": by.get_full_name() or by.username, "cohort": member.cohort.name}
+    values["link"], values["org"] = link, member.organization.name
+    subject = _("%(org)s is invited to the cohort %(cohort)s") % values
+    body = (
+        _(
+            "%(inviter)s invites %(org)s to the cohort %(cohort)s on Value Curve, where member "
+            "organizations compare their progress on racial equity.\n\nNothing is shared until "
+            "one of %(org)s's leaders accepts and chooses what to share (levels only; levels "
+            "and action plans; or everything, answers and evidence included):\n%(link)s\n"
+        )
+        % values
+    )
+    return subject, body
 
 
 def newcomer_invite(*, cohort: Cohort, email: str, organization_name: str, by) -> str:
@@ -111,6 +121,15 @@ def newcomer_invite(*, cohort: Cohort, email: str, organization_name: str, by) -
 
 
 def newcomer_invitation_send(*, invitation: NewcomerInvitation, token: str, request, by) -> None:
+    """The invitation is in its reader's language if they have an account, else in the one
+    the facilitator who invites is using (no organization of theirs writes)."""
+    inviter_language = languages.active_language()
+    with languages.reading(email=invitation.email, default=inviter_language):
+        subject, body = _newcomer_mail(invitation, token, request, by)
+    send_mail(subject, body, None, [invitation.email])
+
+
+def _newcomer_mail(invitation: NewcomerInvitation, token: str, request, by) -> tuple[str, str]:
     link = request.build_absolute_uri(reverse("cohorts:join", args=[token]))
     values = {
         "inviter": by.get_full_name() or by.username,
@@ -130,7 +149,7 @@ def newcomer_invitation_send(*, invitation: NewcomerInvitation, token: str, requ
         )
         % values
     )
-    send_mail(subject, body, None, [invitation.email])
+    return subject, body
 
 
 @transaction.atomic

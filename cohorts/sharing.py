@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 
 from assessments.models import Assessment, AssessmentQuerySet, PlanStep
 from cohorts.models import Cohort, CohortMemberQuerySet, RoundCycle
+from valuecurve import languages
 
 
 @dataclass(frozen=True)
@@ -78,11 +79,14 @@ class Scope:
 
     def cache_key(self, *parts: object) -> str:
         """Keyed by the cohort's data version (it goes up with every change of what members
-        share or submit) and by the session's two-factor state, which changes what is seen.
-        Parts such as a cycle or filters are user text: hashed, so the key stays safe."""
+        share or submit), by the session's two-factor state, which changes what is seen, and
+        by the active language. Parts such as a cycle or filters are user text: hashed, so
+        the key stays safe."""
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         seen = "verified" if self.verified else "unverified"
-        return f"cohort:{self.cohort.pk}:{self.cohort.data_version}:{seen}:{digest}"
+        # What is cached holds words (level names, labels) in the language that built it.
+        language = languages.active_language()
+        return f"cohort:{self.cohort.pk}:{self.cohort.data_version}:{seen}:{language}:{digest}"
 
 
 def _orgs(scope: Scope, members: CohortMemberQuerySet | None):

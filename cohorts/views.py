@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,9 +33,9 @@ from cohorts.forms import (
 from cohorts.models import Cohort, CohortMember
 from cohorts.sharing import session_scope
 from reports import documents
-from reports.batch_views import batch_file, poster_size
+from reports.batch_views import batch_file, poster_language, poster_size
 from reports.charts import figure_json
-from valuecurve import exports
+from valuecurve import exports, languages, numbers
 from valuecurve.confirm import confirm_page
 
 PAGE_SIZE = 50
@@ -128,9 +128,9 @@ def _change_rows(change: pd.DataFrame) -> list[dict]:
     return [
         {
             "organization_name": row.organization_name,
-            "before": f"{row.before:.2f}",
-            "after": f"{row.after:.2f}",
-            "change": f"{row.change:+.2f}",
+            "before": numbers.decimal(row.before),
+            "after": numbers.decimal(row.after),
+            "change": numbers.decimal(row.change, signed=True),
         }
         for row in change.itertuples()
     ]
@@ -170,17 +170,18 @@ def _disparity_rows(disparity: dict) -> list[dict]:
             "organizations": int(row.organizations),
             "measures": int(row.measures),
             "suppressed": pd.isna(row.median),
-            "v": _spread_text(row.q1, row.median, row.q3, "{:.2f}"),
-            "index": _spread_text(*index.loc[row.period, ["q1", "median", "q3"]], "{:.0f}"),
+            "v": _spread_text(row.q1, row.median, row.q3, places=2),
+            "index": _spread_text(*index.loc[row.period, ["q1", "median", "q3"]], places=0),
         }
         for row in v.itertuples()
     ]
 
 
-def _spread_text(q1, median, q3, form: str) -> str:
+def _spread_text(q1, median, q3, *, places: int) -> str:
     if pd.isna(median):
         return ""
-    return f"{form.format(median)} ({form.format(q1)}–{form.format(q3)})"
+    median, q1, q3 = (numbers.decimal(v, places) for v in (median, q1, q3))
+    return f"{median} ({q1}–{q3})"
 
 
 def _disparity_charts(disparity: dict) -> dict[str, str]:
@@ -544,9 +545,11 @@ def _cohort_poster_request(request: HttpRequest, cohort_id):
 def cohort_poster(request: HttpRequest, cohort_id) -> HttpResponse:
     """The cohort's one-page poster for a convening: counts only, no member names."""
     scope, size, cycle = _cohort_poster_request(request, cohort_id)
-    content = poster.cohort_poster_pdf(
-        scope=scope, size=size, today=timezone.localdate(), cycle=cycle
-    )
+    # A cohort has no organization's language: the facilitator's, unless they ask another.
+    with translation.override(languages.document_language(request, languages.active_language())):
+        content = poster.cohort_poster_pdf(
+            scope=scope, size=size, today=timezone.localdate(), cycle=cycle
+        )
     name = poster.cohort_poster_filename(scope.cohort, size.key)
     return exports.attachment(content, "application/pdf", name)
 
@@ -570,9 +573,12 @@ def cohort_poster_page(request: HttpRequest, cohort_id) -> HttpResponse:
 def poster_batch_start(request: HttpRequest, cohort_id) -> HttpResponse:
     scope = scope_for_facilitator(request.user, cohort_id)
     size = poster_size(request)
-    if size is None:
+    language = poster_language(request, languages.active_language())
+    if size is None or language is None:
         return redirect("cohorts:dashboard", scope.cohort.pk)
-    batch = batches.member_batch_start(scope=scope, size_key=size, by=request.user)
+    batch = batches.member_batch_start(
+        scope=scope, size_key=size, language=language, by=request.user
+    )
     return redirect("cohorts:poster_batch", scope.cohort.pk, batch.pk)
 
 

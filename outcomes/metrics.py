@@ -136,6 +136,7 @@ from django.utils.translation import gettext, ngettext
 from scipy import special, stats
 
 from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, UNKNOWN, group_label
+from valuecurve import numbers
 
 REFERENCE_TOTAL = "total"
 REFERENCE_BEST = "best"
@@ -791,8 +792,8 @@ def _gap_clause(rate: float, reference: float) -> str:
     decimals = percent_decimals(rate, reference)
     points = _points(rate, reference, decimals)
     values = {
-        "rate": _number(100 * rate, decimals) + "%",
-        "reference_rate": _number(100 * reference, decimals) + "%",
+        "rate": numbers.percent(100 * rate, decimals),
+        "reference_rate": numbers.percent(100 * reference, decimals),
     }
     if points == 0:
         return gettext("%(rate)s against %(reference_rate)s, about the same") % values
@@ -870,9 +871,9 @@ def headline(metrics: Metrics, period, *, population_noun: str, hidden: Iterable
     points = _points(subject.rate, reference.rate, decimals)
     values = {
         "period": period,
-        "rate": _number(100 * subject.rate, decimals) + "%",
+        "rate": numbers.percent(100 * subject.rate, decimals),
         "group": _group_phrase(subject.key, population_noun),
-        "reference_rate": _number(100 * reference.rate, decimals) + "%",
+        "reference_rate": numbers.percent(100 * reference.rate, decimals),
         "reference": _reference_phrase(reference.key, population_noun),
         "gap": gettext("about the same"),
     }

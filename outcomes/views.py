@@ -28,7 +28,7 @@ from outcomes.models import (
     OutcomeMeasure,
     Standard,
 )
-from valuecurve import exports
+from valuecurve import exports, numbers
 
 REFERENCES = dict(REFERENCE_CHOICES)
 
@@ -132,7 +132,7 @@ def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
     # out unknown and hidden people (the row "All" counts them).
     pooled = summary.number(period_summary["compared_rate"]) if period_summary else None
     pooled_percent = None if pooled is None else 100 * pooled
-    pooled_text = _("Groups compared: %(rate)s%%") % {"rate": _one_decimal(pooled_percent)}
+    pooled_text = _("Groups compared: %(rate)s") % {"rate": _percent_text(pooled_percent)}
     return {
         "analysis": analysis,
         "period": period,
@@ -176,8 +176,8 @@ def _reference_missing(reference: str, rows: list[summary.GroupRow]) -> str:
     return group_label(reference)
 
 
-def _one_decimal(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
+def _percent_text(value: float | None) -> str:
+    return "–" if value is None else numbers.percent(value, 1)
 
 
 def _reference_group_label(period_summary: dict | None, analysis) -> str:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from assessments.access import Need, organization_for_user
 from reports import batches, documents
 from reports.models import PosterBatch, PosterBatchBase
+from valuecurve import languages
 
 
 def _batch_for_user(user, batch_id) -> PosterBatch:
@@ -29,14 +30,27 @@ def poster_size(request: HttpRequest) -> str | None:
     return size
 
 
+def poster_language(request: HttpRequest, default: str) -> str | None:
+    """The language a batch is asked in (else `default`); None, with a message, when it is
+    not one the app speaks."""
+    try:
+        return languages.document_language(request, default)
+    except Http404:
+        messages.error(request, _("Choose a language."))
+        return None
+
+
 @login_required
 @require_POST
 def poster_batch_start(request: HttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
     size = poster_size(request)
-    if size is None:
+    language = poster_language(request, organization.language)
+    if size is None or language is None:
         return redirect("scorecards:organization", organization.pk)
-    batch = batches.batch_start(organization=organization, size_key=size, by=request.user)
+    batch = batches.batch_start(
+        organization=organization, size_key=size, language=language, by=request.user
+    )
     return redirect("posters:batch", batch.pk)
 
 

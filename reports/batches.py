@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.files.base import ContentFile
 from django.db.models import F
 from django.tasks import task
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 
 from assessments.models import Assessment, Organization
@@ -46,9 +46,11 @@ def organization_entries(organization: Organization) -> list[Entry]:
     return [Entry(a, disparity=True) for a in latest_submitted(organization)]
 
 
-def batch_start(*, organization: Organization, size_key: str, by) -> PosterBatch:
-    """Queue a batch of an organization's posters."""
-    batch = PosterBatch(organization=organization, requested_by=by, size=size_key)
+def batch_start(*, organization: Organization, size_key: str, language: str, by) -> PosterBatch:
+    """Queue a batch of an organization's posters, in `language`."""
+    batch = PosterBatch(
+        organization=organization, requested_by=by, size=size_key, language=language
+    )
     return batch_queue(batch, total=len(latest_submitted(organization)), build=build_poster_batch)
 
 
@@ -74,9 +76,10 @@ def batch_run(batch: PosterBatchBase, entries: Callable[[], list[Entry]]) -> lis
     rows = type(batch).objects.filter(pk=batch.pk)
     rows.update(status=PosterBatch.Status.RUNNING)
     try:
-        chosen = entries()
-        rows.update(total=len(chosen))
-        archive = _zip_posters(batch, chosen)
+        with translation.override(batch.language):
+            chosen = entries()
+            rows.update(total=len(chosen))
+            archive = _zip_posters(batch, chosen)
     except Exception as exc:  # recorded for the user; the task itself must not die silently
         _finish(batch, PosterBatch.Status.FAILED, error=str(exc)[:1000])
         raise

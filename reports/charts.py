@@ -12,6 +12,7 @@ from assessments import levels
 from valuecurve.charts import DIMENSION_COLORS as DIMENSION_COLORS
 from valuecurve.charts import dimension_color, wrap_label
 from valuecurve.charts import figure_json as figure_json
+from valuecurve.numbers import decimal
 
 LEVEL_COLORS = {
     levels.NOT_YET: "#6c757d",
@@ -34,7 +35,8 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
     index are written beside the dimension's name, where they fit on a phone too."""
     shown = list(reversed(bars))
     labels = [
-        f"{wrap_label(bar.name, 14)}<br><b>{levels.level_name(bar.level)} · {bar.index:.2f}</b>"
+        f"{wrap_label(bar.name, 14)}<br><b>{levels.level_name(bar.level)} · "
+        f"{decimal(bar.index)}</b>"
         for bar in shown
     ]
     fig = go.Figure(
@@ -142,7 +144,7 @@ def _level_points_trace() -> go.Scatter:
 
 
 def _marker_trace(marker: CurveMarker, position: int, stacked: int) -> go.Scatter:
-    label = f"{marker.name}: {levels.level_name(marker.level)} · {marker.index:.2f}"
+    label = f"{marker.name}: {levels.level_name(marker.level)} · {decimal(marker.index)}"
     number = str(position + 1)
     return go.Scatter(
         x=[marker.index],

@@ -22,7 +22,8 @@ from assessments.scoring import DimensionResult, Profile
 from outcomes import summary as outcome_summary
 from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
-from valuecurve import text
+from valuecurve import languages, text
+from valuecurve.charts import localized
 
 POSTER_STEPS = plans.POSTER_STEPS
 POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
@@ -248,6 +249,9 @@ class PosterStep:
     due: str
     status: str
     overdue: bool
+    # Whether its head and summary are the organization's own words (its poster line or a
+    # step it wrote), in the organization's language, not the library's.
+    written: bool = False
 
     @property
     def meta(self) -> str:
@@ -281,6 +285,7 @@ def poster_step(step: PlanStep, today: date) -> PosterStep:
         due=_("by %(when)s") % {"when": when} if when else "",
         status=str(PlanStep.Status(step.status).label),
         overdue=step.is_overdue(today),
+        written=bool(step.poster_line) or step.action_step_id is None,
     )
 
 
@@ -306,7 +311,7 @@ def poster_curve(data: Scored) -> go.Figure:
 def poster_curve_image(data: Scored) -> str | None:
     """The curve as an <img> source, drawn once per set of levels: building the plotly
     figure (and its JSON, the SVG cache's key) costs a poster more than choosing its sizes."""
-    return _poster_curve_image(tuple(curve_markers(data)))
+    return _poster_curve_image(tuple(curve_markers(data)), languages.active_language())
 
 
 def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> go.Figure:
@@ -315,7 +320,8 @@ def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> go.Figure:
 
 
 @lru_cache(maxsize=256)
-def _poster_curve_image(markers: tuple[charts.CurveMarker, ...]) -> str | None:
+def _poster_curve_image(markers: tuple[charts.CurveMarker, ...], language: str) -> str | None:
+    """`language`, the active one, keys the cache: the curve's labels are in it."""
     image = pdf.figure_data_uri(_poster_curve_figure(markers), *POSTER_CHART_SIZE)
     if image is None:  # no Chromium now: try again next time rather than remember it
         _poster_curve_image.cache_clear()
@@ -414,7 +420,7 @@ def poster_batch(
     """The posters in order, `disparity` saying for each whether it carries the disparity
     panel. Chromium draws the next posters' charts (on the other core) while WeasyPrint lays
     out this one, and all share one image cache."""
-    figures = [poster_curve(scored(a)) for a in assessments]
+    figures = [localized(poster_curve(scored(a))) for a in assessments]
     cache: dict = {}
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poster-charts")
     try:

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Organization
+from valuecurve.languages import default_language, language_choices
 
 
 class PosterBatchBase(models.Model):
@@ -24,6 +25,8 @@ class PosterBatchBase(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     size = models.CharField(max_length=20)
+    # The posters' language, chosen when the batch was asked for.
+    language = models.CharField(max_length=10, choices=language_choices, default=default_language)
     status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)

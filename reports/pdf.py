@@ -22,6 +22,8 @@ from django.contrib.staticfiles import finders
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.document import Document
 
+from valuecurve.charts import localized
+
 logger = logging.getLogger(__name__)
 
 # A chart that takes longer than this is left out of the document rather than hang a request.
@@ -116,7 +118,8 @@ def _svg_for(figure_json: str, width: int, height: int) -> bytes:
 def figure_svg(fig: go.Figure, width: int, height: int) -> bytes:
     """The figure as static SVG, drawn by plotly.js itself in the warm Chromium."""
     try:
-        return _svg_for(fig.to_json(), width, height)
+        # The figure's JSON (its language's words and separators) keys the cache.
+        return _svg_for(localized(fig).to_json(), width, height)
     except ChartUnavailable:
         raise
     except Exception as exc:  # a timeout or a Chromium crash: start a fresh one next time

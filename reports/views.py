@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from assessments import levels, progress, services
 from assessments.access import assessment_for_user
@@ -11,7 +11,7 @@ from assessments.progress import respondent_answers_by_indicator
 from outcomes import summary as outcome_summary
 from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
-from valuecurve import exports
+from valuecurve import exports, languages
 
 
 @login_required
@@ -53,6 +53,7 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
             assessment.program.organization.commitment_statement
         )[1],
         "poster_statement_limit": Organization.POSTER_COMMITMENT_LENGTH,
+        "document_language": _language(request, assessment),
     }
     return render(request, "reports/results.html", context)
 
@@ -86,19 +87,26 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
     return exports.attachment(content, "application/pdf", filename)
 
 
+def _language(request: HttpRequest, assessment) -> str:
+    """A document is in its organization's language unless the download asks for another."""
+    return languages.document_language(request, assessment.program.organization.language)
+
+
 @login_required
 def assessment_report(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     spread = _visible_spread(assessment, membership, request.user)
-    context = documents.report_context(assessment, spread=spread, today=timezone.localdate())
-    return render(request, "reports/print/report.html", context)
+    with translation.override(_language(request, assessment)):
+        context = documents.report_context(assessment, spread=spread, today=timezone.localdate())
+        return languages.in_language(render(request, "reports/print/report.html", context))
 
 
 @login_required
 def assessment_report_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment, membership = assessment_for_user(request.user, assessment_id)
     spread = _visible_spread(assessment, membership, request.user)
-    content = documents.report_pdf(assessment, spread=spread, today=timezone.localdate())
+    with translation.override(_language(request, assessment)):
+        content = documents.report_pdf(assessment, spread=spread, today=timezone.localdate())
     return _pdf_response(content, documents.document_filename(assessment, "report"))
 
 
@@ -115,10 +123,11 @@ def assessment_poster(request: HttpRequest, assessment_id) -> HttpResponse:
     readers (the organization's own, disparity panel included)."""
     size = _poster_size(request)
     assessment, _membership = assessment_for_user(request.user, assessment_id)
-    context = documents.poster_context(
-        assessment, size=size, today=timezone.localdate(), disparity=True
-    )
-    return render(request, "reports/print/poster.html", context)
+    with translation.override(_language(request, assessment)):
+        context = documents.poster_context(
+            assessment, size=size, today=timezone.localdate(), disparity=True
+        )
+        return languages.in_language(render(request, "reports/print/poster.html", context))
 
 
 @login_required
@@ -126,7 +135,8 @@ def assessment_poster_pdf(request: HttpRequest, assessment_id) -> HttpResponse:
     size = _poster_size(request)
     assessment, _membership = assessment_for_user(request.user, assessment_id)
     # The organization's own people: the poster carries its disparity panel.
-    content = documents.poster_pdf(
-        assessment, size=size, today=timezone.localdate(), disparity=True
-    )
+    with translation.override(_language(request, assessment)):
+        content = documents.poster_pdf(
+            assessment, size=size, today=timezone.localdate(), disparity=True
+        )
     return _pdf_response(content, documents.document_filename(assessment, f"poster-{size.key}"))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from valuecurve import numbers
+
 # The plotly.js pages load (a static path): npm's cartesian partial bundle, of the plotly.js
 # version the installed Python plotly writes figures for. It holds the trace types below,
 # which cover every chart the app draws (tests/test_chart_bundle.py checks both).
@@ -41,9 +43,19 @@ def wrap_label(label: str, width: int = 10) -> str:
     return "<br>".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
+def localized(fig: go.Figure) -> go.Figure:
+    """The figure writes numbers with the active language's separators. A figure already
+    localized keeps its own: a batch localizes its figures before another thread (which has
+    no language of its own) draws them."""
+    if fig.layout.separators is None:
+        fig.update_layout(separators=numbers.plotly_separators())
+    return fig
+
+
 def figure_json(fig: go.Figure) -> dict:
-    """Plain JSON-ready data for json_script (numpy arrays and the like made plain)."""
-    return json.loads(fig.to_json())
+    """Plain JSON-ready data for json_script (numpy arrays and the like made plain), numbers
+    written as the page's language writes them."""
+    return json.loads(localized(fig).to_json())
 
 
 @dataclass(frozen=True)

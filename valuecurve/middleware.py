@@ -4,8 +4,10 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from valuecurve import languages
 from valuecurve.two_factor import two_factor_state
 
 # Until the code is entered, a password alone reaches only these: never the settings
@@ -16,11 +18,12 @@ BEFORE_CODE = (
     "/accounts/password_reset/",
     "/accounts/reset/",
     "/accounts/two-factor/verify/",
+    "/i18n/",
     "/static/",
 )
 # A member whom an organization requires to use two-factor, before setting it up: their
 # password is their only factor so far, so their account pages stay open.
-BEFORE_SETUP = ("/accounts/", "/static/", "/about/", "/invitations/accept/")
+BEFORE_SETUP = ("/accounts/", "/i18n/", "/static/", "/about/", "/invitations/accept/")
 
 
 class TwoFactorMiddleware:
@@ -71,4 +74,19 @@ class RequestBodyLimitMiddleware:
                 "mb": megabytes
             }
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """After LocaleMiddleware (the cookie, the browser's languages) and sign-in: a signed-in
+    user reads the language they chose, copied into their session when they signed in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = request.session.get(languages.SESSION_KEY)
+        if languages.is_language(language) and request.user.is_authenticated:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -19,6 +19,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from valuecurve import languages
+
 # One confirmation email per address in this many seconds, whatever is asked.
 RESEND_PAUSE_SECONDS = 120
 
@@ -75,12 +77,15 @@ def confirmation_send(*, user, request) -> bool:
     if not _first_in_pause(user.email):
         return False
     link = _link(request, "signup_confirm", user, confirmation_tokens)
-    body = _(
-        "Welcome to Value Curve.\n\nConfirm your email address to finish creating the "
-        "account %(username)s (the link works once):\n%(link)s\n\nIf you did not sign up, "
-        "ignore this email; the account stays closed."
-    ) % {"username": user.username, "link": link}
-    send_mail(_("Confirm your email for Value Curve"), body, None, [user.email])
+    # Whoever signs up reads the language of the page they signed up on.
+    with languages.reading(user=user, default=languages.active_language()):
+        body = _(
+            "Welcome to Value Curve.\n\nConfirm your email address to finish creating the "
+            "account %(username)s (the link works once):\n%(link)s\n\nIf you did not sign "
+            "up, ignore this email; the account stays closed."
+        ) % {"username": user.username, "link": link}
+        subject = _("Confirm your email for Value Curve")
+    send_mail(subject, body, None, [user.email])
     return True
 
 
@@ -88,12 +93,14 @@ def _already_registered_send(*, user, request) -> None:
     if not _first_in_pause(user.email):
         return
     link = _link(request, "password_reset_confirm", user, default_token_generator)
-    body = _(
-        "Someone asked to create a Value Curve account with this address, which already has "
-        "one: %(username)s. Sign in with it; if you forgot its password, choose a new one "
-        "here:\n%(link)s\n\nIf it was not you, ignore this email."
-    ) % {"username": user.username, "link": link}
-    send_mail(_("You already have a Value Curve account"), body, None, [user.email])
+    with languages.reading(user=user, default=languages.active_language()):
+        body = _(
+            "Someone asked to create a Value Curve account with this address, which already "
+            "has one: %(username)s. Sign in with it; if you forgot its password, choose a new "
+            "one here:\n%(link)s\n\nIf it was not you, ignore this email."
+        ) % {"username": user.username, "link": link}
+        subject = _("You already have a Value Curve account")
+    send_mail(subject, body, None, [user.email])
 
 
 def _first_in_pause(email: str) -> bool:

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from valuecurve import signup_views, views
+from valuecurve import language_views, signup_views, views
 from valuecurve.forms import SignInForm
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
     path("about/", views.about, name="about"),
+    path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/signup/", signup_views.signup_start, name="signup"),

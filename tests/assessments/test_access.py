@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.core import mail
@@ -46,6 +47,7 @@ from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
+from valuecurve.models import Preferences
 from valuecurve.signup import confirmation_tokens
 
 ROLES = ["anonymous", "stranger", "viewer", "contributor", "leader"]
@@ -57,6 +59,7 @@ ALLOWED = {
 }
 # Named URLs that are not app pages: signing in and out is public by nature.
 NOT_APP_PAGES = {"login", "logout"}
+OTHER_LANGUAGE = next(c for c, _name in settings.LANGUAGES if c != settings.LANGUAGE_CODE)
 INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
 NO_DATA = {
@@ -102,6 +105,8 @@ class Case:
 
 CASES = [
     Case("about", "GET", "none", "public", 200),
+    # Anyone chooses the language (signed out in a cookie, signed in saved for the user too).
+    Case("set_language", "POST", "none", "public", 302),
     Case("assessments:home", "GET", "none", "own", 200),
     # Organizations and programs made in the app.
     Case("assessments:organization_create", "GET", "none", "own", 200),
@@ -232,6 +237,7 @@ POST_ONLY = [
     "assessments:plan_step_add",
     "assessments:plan_step_move",
     "posters:start",
+    "set_language",
     "two_factor_disable",
     "outcomes:measure_create",
     "outcomes:measure_delete",
@@ -441,6 +447,8 @@ def post_data(case: Case, world) -> dict:
         }
     if case.name == "signup_resend":
         return {"email": world.unconfirmed.email}
+    if case.name == "set_language":
+        return {"language": OTHER_LANGUAGE, "next": "/about/"}
     if case.name in ("outcomes:measure_create", "outcomes:measure_edit"):
         return {
             "name": "Access outcome",
@@ -514,6 +522,10 @@ def post_took_effect(case: Case, world) -> bool:
         return created.exists() and len(mail.outbox) == 1
     if case.name == "signup_resend":
         return [m.to for m in mail.outbox] == [[world.unconfirmed.email]]
+    if case.name == "set_language":
+        if world.chooser is None:
+            return True  # the cookie alone: tests/test_languages.py reads it
+        return Preferences.objects.filter(user=world.chooser, language=OTHER_LANGUAGE).exists()
     if case.name == "two_factor_disable":
         return not TOTPDevice.objects.exists()
     if case.name == "assessments:plan_step_add":
@@ -544,6 +556,7 @@ def post_took_effect(case: Case, world) -> bool:
 def prepare(client, case: Case, world, role: str) -> None:
     """Give the actor what the action needs (for anonymous, the leader gets it)."""
     user = world.users[role] or world.users["leader"]
+    world.chooser = world.users[role]
     if case.name == "two_factor_disable":
         # An authenticator to turn off, verified in the session as after a full sign-in.
         device = TOTPDevice.objects.create(user=user)

@@ -1,5 +1,6 @@
 """The cohort's poster: the ranking of action steps (no database), then the PDF itself."""
 
+import re
 import shutil
 from datetime import date
 
@@ -433,3 +434,23 @@ def test_the_poster_web_page_shows_what_the_pdf_prints_and_links_it(client, coho
 def test_the_poster_web_page_is_the_facilitators_only(client, cohort, members):
     client.force_login(make_user("not-a-facilitator"))
     assert client.get(reverse("cohorts:poster_page", args=[cohort.pk])).status_code == 404
+
+
+def test_the_cohort_poster_is_in_the_language_asked_its_measures_plain(client, cohort, members):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from cohorts.models import Facilitator
+
+    user = make_user("poster-facilitator")
+    Facilitator.objects.create(cohort=cohort, user=user)
+    client.force_login(user)
+    response = client.get(reverse("cohorts:poster", args=[cohort.pk]) + "?size=a3&lang=es")
+    assert str(pdf_reader(response.content).trailer["/Root"]["/Lang"]) == "es"
+    assert client.get(reverse("cohorts:poster", args=[cohort.pk]) + "?lang=xx").status_code == 404
+    with translation.override("es"):
+        html = poster.cohort_poster_html(
+            scope=scope(cohort), size=poster_sizes()["a3"], today=TODAY
+        )
+    style = html.split("<style>")[1].split("</style>")[0]
+    assert "in;" in style and not re.search(r"\d,\d", style)

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from valuecurve.languages import language_choices
+
+
+class Preferences(models.Model):
+    """What a user chose for themselves, across devices: for now the language they read."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="preferences",
+    )
+    language = models.CharField(_("language"), max_length=10, choices=language_choices, blank=True)
+
+    class Meta:
+        verbose_name = _("preferences")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return str(self.user)
