@@ -141,17 +141,23 @@ class Checker:
         return value
 
 
-def parse_framework(text: str) -> dict[str, Any]:
-    """Parse and validate a framework file; raise FrameworkFileError listing every problem."""
+def load_document(text: str, kind: str = "YAML") -> tuple[Checker, dict]:
+    """A file's top-level mapping and a Checker that knows its lines; invalid YAML raises
+    FrameworkFileError pointing at the line."""
     try:
         data = yaml.safe_load(text)
         lines = line_map(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise FrameworkFileError([Problem("", line, f"not valid YAML or JSON: {exc}")]) from None
+        raise FrameworkFileError([Problem("", line, f"not valid {kind}: {exc}")]) from None
     check = Checker(lines)
-    data = check.mapping(data, "")
+    return check, check.mapping(data, "")
+
+
+def parse_framework(text: str) -> dict[str, Any]:
+    """Parse and validate a framework file; raise FrameworkFileError listing every problem."""
+    check, data = load_document(text, "YAML or JSON")
     _check_header(check, data)
     dimensions = check.sequence(data.get("dimensions"), "dimensions")
     _check_dimensions(check, dimensions)
