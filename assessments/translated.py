@@ -32,8 +32,16 @@ def translation_languages() -> list[str]:
 def translated(obj, field: str, language: str | None = None) -> str:
     """`obj.field` in `language` (by default the active one), or the source text when that
     language has no translation of it."""
-    source = getattr(obj, field)
+    return translated_value(
+        getattr(obj, field), getattr(obj, "translations", None), field, language
+    )
+
+
+def translated_value(
+    source: str, translations: dict | None, field: str, language: str | None = None
+) -> str:
+    """The same for a field read as values: its source text and the row's `translations`."""
     language = language or get_language() or source_language()
-    translations = getattr(obj, "translations", None) or {}
+    translations = translations or {}
     texts = translations.get(language) or translations.get(language.split("-")[0]) or {}
     return texts.get(field) or source

@@ -15,7 +15,9 @@ pages say how many members are left out and why.
 import hashlib
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 
 from assessments.models import Assessment, AssessmentQuerySet, PlanStep
 from cohorts.models import Cohort, CohortMemberQuerySet
@@ -83,7 +85,9 @@ class Scope:
         Parts such as a cycle or filters are user text: hashed, so the key stays safe."""
         digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
         seen = "verified" if self.verified else "unverified"
-        return f"cohort:{self.cohort.pk}:{self.cohort.data_version}:{seen}:{digest}"
+        # Cached frames and tables hold framework text (dimension names) in one language.
+        language = get_language() or settings.LANGUAGE_CODE
+        return f"cohort:{self.cohort.pk}:{self.cohort.data_version}:{seen}:{language}:{digest}"
 
 
 def _orgs(scope: Scope, members: CohortMemberQuerySet | None):
