@@ -229,6 +229,17 @@ def test_a_locked_framework_still_refuses_a_change_of_its_source_text(framework,
     assert commitment(framework).statement != "Something else."
 
 
+def test_a_copy_as_a_new_version_keeps_the_translations(framework, draft):
+    from assessments.framework_io import framework_copy
+
+    spanish(framework)
+    copy = framework_copy(framework)
+    assert copy.version == 2 and not copy.is_locked
+    assert translations_of(copy) == translations_of(framework)
+    descriptor = commitment(copy).descriptors.get(level=1)
+    assert descriptor.translations["es"]["text"].startswith("Existe un compromiso")
+
+
 # --- Export ------------------------------------------------------------------------------------
 
 
