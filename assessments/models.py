@@ -187,9 +187,6 @@ class Translated(models.Model):
     class Meta:
         abstract = True
 
-    def text_in(self, field: str, language: str | None = None) -> str:
-        return translated(self, field, language)
-
 
 class Framework(Translated):
     slug = models.SlugField(_("slug"), max_length=60)

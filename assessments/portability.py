@@ -53,6 +53,7 @@ from assessments.models import (
     Respondent,
     RespondentAnswer,
 )
+from assessments.translated import translation_languages
 
 FORMAT = "valuecurve-organization"
 FORMAT_VERSION = 2
@@ -257,7 +258,10 @@ def _framework(data: dict[str, Any]) -> Framework:
     if existing is not None:
         return existing
     framework = framework_create(data)
-    for translation in (data.get("translations") or {}).values():
+    # Languages this site does not offer are left out: it could not show them.
+    offered = translation_languages()
+    translations = (data.get("translations") or {}).items()
+    for translation in (t for language, t in translations if language in offered):
         try:
             found = framework_translation_from_data(translation, framework)
         except FrameworkFileError as exc:

@@ -106,6 +106,24 @@ def test_a_plan_made_in_spanish_holds_the_spanish_library_titles(submitted_in_sp
     assert steps and all(s.title == step_title_es(s.action_step) for s in steps)
 
 
+def test_a_library_step_added_in_spanish_comes_with_its_spanish_text(
+    client, leader, submitted_in_spanish, action_steps
+):
+    url = reverse("assessments:plan_step_add", args=[submitted_in_spanish.pk, "governance"])
+    library = action_steps.filter(dimension__key="governance", from_level=3).first()
+    plan = get_in(client, leader, "es", reverse("assessments:plan", args=[submitted_in_spanish.pk]))
+    assert step_title_es(library) in plan.content.decode()  # the library list
+    with translation.override("es"):
+        client.post(
+            url,
+            {"governance-library_step": library.pk, "governance-status": "not_started"},
+            HTTP_ACCEPT_LANGUAGE="es",
+        )
+    added = submitted_in_spanish.plan_steps.get(action_step=library)
+    assert added.title == step_title_es(library)
+    assert added.description == library.description  # no Spanish description: the source
+
+
 def test_the_answer_history_names_the_indicator_in_the_active_language(
     client, leader, spanish, draft
 ):
