@@ -32,7 +32,7 @@ import yaml
 from django.db import transaction
 
 from assessments import levels
-from assessments.framework_io import MAX_TEXT, Checker, FrameworkFileError, load_document
+from assessments.framework_io import MAX_TEXT, Checker, FrameworkFileError, Problem, load_document
 from assessments.models import Dimension, Framework, Indicator, LevelDescriptor
 from assessments.translated import TRANSLATED_FIELDS, translation_languages
 
@@ -52,12 +52,22 @@ class Translation:
         return sum(len(fields) for fields in self.texts.values())
 
 
-def translation_files(path: Path) -> list[Path]:
-    """The translation files beside `path` that exist, one per language the site offers."""
+def translation_files(path: Path) -> list[tuple[Path, str]]:
+    """The translation files beside `path` that exist, one per language the site offers,
+    each with the language its name says."""
     candidates = (
-        path.with_name(f"{path.stem}.{code}{path.suffix}") for code in translation_languages()
+        (path.with_name(f"{path.stem}.{code}{path.suffix}"), code)
+        for code in translation_languages()
     )
-    return [candidate for candidate in candidates if candidate.is_file()]
+    return [(candidate, code) for candidate, code in candidates if candidate.is_file()]
+
+
+def check_named_language(path: Path, translation: Translation, named: str | None) -> None:
+    """A file named <name>.es.yaml must be the Spanish translation."""
+    if named is not None and translation.language != named:
+        raise FrameworkFileError(
+            [Problem("language", 1, f"must be “{named}”, as the file's name {path.name} says")]
+        )
 
 
 def is_translation(text: str) -> bool:

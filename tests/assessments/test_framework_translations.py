@@ -178,6 +178,14 @@ def test_a_bad_translation_file_is_refused_whole_with_a_clear_message(
     assert not Framework.objects.exists()
 
 
+def test_a_translation_file_must_be_in_the_language_its_name_says(db, tmp_path, settings):
+    settings.LANGUAGES = [("en", "English"), ("es", "Spanish"), ("fr", "French")]
+    path = files(tmp_path, SPANISH.replace("language: es", "language: fr"))
+    with pytest.raises(CommandError, match="must be “es”, as the file's name"):
+        call_command("import_framework", str(path), stdout=StringIO())
+    assert not Framework.objects.exists()
+
+
 def test_a_bad_translation_leaves_the_translation_already_stored(framework, tmp_path):
     spanish(framework)
     before = translations_of(framework)

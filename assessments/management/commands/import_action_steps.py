@@ -8,6 +8,7 @@ from assessments.action_steps import action_steps_import, parse_action_steps
 from assessments.framework_io import FrameworkFileError
 from assessments.framework_translations import (
     action_step_translation_store,
+    check_named_language,
     is_translation,
     parse_action_step_translation,
     report,
@@ -37,12 +38,12 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not a valid action-step file:\n{exc}") from None
         added = action_steps_import(framework, steps)
         self.stdout.write(self.style.SUCCESS(f"{added} action steps added to {framework}."))
-        for translation_path in translation_files(path):
+        for translation_path, language in translation_files(path):
             try:
                 translation_text = translation_path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise CommandError(f"Cannot read {translation_path}: {exc}") from None
-            self.import_translation(translation_path, translation_text, framework)
+            self.import_translation(translation_path, translation_text, framework, language)
 
     def read(self, path: Path) -> tuple[str, Framework]:
         try:
@@ -62,9 +63,12 @@ class Command(BaseCommand):
             )
         return text, framework
 
-    def import_translation(self, path: Path, text: str, framework: Framework) -> None:
+    def import_translation(
+        self, path: Path, text: str, framework: Framework, language: str | None = None
+    ) -> None:
         try:
             translation = parse_action_step_translation(text, framework)
+            check_named_language(path, translation, language)
         except FrameworkFileError as exc:
             raise CommandError(f"{path} is not a valid translation file:\n{exc}") from None
         action_step_translation_store(framework, translation)

@@ -11,6 +11,7 @@ from assessments.framework_io import (
     parse_framework,
 )
 from assessments.framework_translations import (
+    check_named_language,
     framework_translation_store,
     is_translation,
     parse_framework_translation,
@@ -49,8 +50,9 @@ class Command(BaseCommand):
             self.import_translation(path, text, None)
             return
         framework = self.import_source(path, text, skip_existing)
-        for translation_path in translation_files(path):
-            self.import_translation(translation_path, read_text(translation_path), framework)
+        for translation_path, language in translation_files(path):
+            text = read_text(translation_path)
+            self.import_translation(translation_path, text, framework, language)
 
     def import_source(self, path: Path, text: str, skip_existing: bool) -> Framework:
         try:
@@ -70,7 +72,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Imported {framework}."))
         return framework
 
-    def import_translation(self, path: Path, text: str, framework: Framework | None) -> None:
+    def import_translation(
+        self, path: Path, text: str, framework: Framework | None, language: str | None = None
+    ) -> None:
         if framework is None:
             header = yaml.safe_load(text)
             framework = Framework.objects.filter(
@@ -83,6 +87,7 @@ class Command(BaseCommand):
                 )
         try:
             translation = parse_framework_translation(text, framework)
+            check_named_language(path, translation, language)
         except FrameworkFileError as exc:
             raise CommandError(f"{path} is not a valid translation file:\n{exc}") from None
         framework_translation_store(framework, translation)
