@@ -323,3 +323,19 @@ def test_a_bad_action_step_translation_adds_nothing(framework, tmp_path, change,
             stdout=StringIO(),
         )
     assert not ActionStep.objects.exists()
+
+
+# --- The shipped translations ------------------------------------------------------------------
+
+
+def test_the_shipped_translations_import_with_the_shipped_files(db):
+    """Once translation files ship beside the framework and the library, they are valid."""
+    from assessments.framework_translations import translation_files
+
+    shipped = translation_files(FRAMEWORK_FILE) + translation_files(ACTION_STEPS_FILE)
+    if not shipped:
+        pytest.skip("no translation file ships yet")
+    out = StringIO()
+    call_command("import_framework", str(FRAMEWORK_FILE), stdout=out)
+    call_command("import_action_steps", str(ACTION_STEPS_FILE), stdout=out)
+    assert out.getvalue().count("translation of") == len(shipped)
