@@ -20,6 +20,8 @@ test: setup $(STAMP)/system
 
 setup: $(STAMP)/python $(STAMP)/node $(STAMP)/messages
 
+# The imports also load the translations beside each file (value-curve-equity-v1.es.yaml and
+# so on, one per language of settings.LANGUAGES) when they exist.
 db: setup
 	$(MANAGE) migrate --noinput
 	$(MANAGE) import_framework $(FRAMEWORK) --skip-existing

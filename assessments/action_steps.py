@@ -7,10 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
 from django.db import transaction
 
-from assessments.framework_io import Checker, FrameworkFileError, Problem, line_map
+from assessments.framework_io import Checker, FrameworkFileError, load_document
 from assessments.models import ActionStep, Capacity, Framework
 from assessments.scoring import DimensionResult
 
@@ -69,15 +68,7 @@ def fill_steps(
 
 
 def parse_action_steps(text: str, framework: Framework) -> list[dict[str, Any]]:
-    try:
-        data = yaml.safe_load(text)
-        lines = line_map(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise FrameworkFileError([Problem("", line, f"not valid YAML: {exc}")]) from None
-    check = Checker(lines)
-    data = check.mapping(data, "")
+    check, data = load_document(text)
     steps = check.sequence(data.get("steps"), "steps")
     dimensions = {d.key: {i.key for i in d.indicators.all()} for d in _dimensions(framework)}
     seen: set[str] = set()

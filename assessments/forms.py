@@ -20,6 +20,7 @@ from assessments.models import (
 )
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
+from assessments.translated import translated
 from valuecurve import languages
 from valuecurve.forms import ModelStaleSaveCheck
 from valuecurve.text import flat, poster_length
@@ -434,9 +435,8 @@ class NewPlanStepForm(PlanStepForm):
         data = super().clean()
         library = data.get("library_step")
         if library is not None:
-            data["title"] = data.get("title") or library.title
-            data["description"] = data.get("description") or library.description
-            data["measure"] = data.get("measure") or library.measure
+            for name in ("title", "description", "measure"):
+                data[name] = data.get(name) or translated(library, name)
         elif not data.get("title"):
             self.add_error("title", _("Give the step a title, or choose one from the library."))
         return data

@@ -141,17 +141,23 @@ class Checker:
         return value
 
 
-def parse_framework(text: str) -> dict[str, Any]:
-    """Parse and validate a framework file; raise FrameworkFileError listing every problem."""
+def load_document(text: str, kind: str = "YAML") -> tuple[Checker, dict]:
+    """A file's top-level mapping and a Checker that knows its lines; invalid YAML raises
+    FrameworkFileError pointing at the line."""
     try:
         data = yaml.safe_load(text)
         lines = line_map(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise FrameworkFileError([Problem("", line, f"not valid YAML or JSON: {exc}")]) from None
+        raise FrameworkFileError([Problem("", line, f"not valid {kind}: {exc}")]) from None
     check = Checker(lines)
-    data = check.mapping(data, "")
+    return check, check.mapping(data, "")
+
+
+def parse_framework(text: str) -> dict[str, Any]:
+    """Parse and validate a framework file; raise FrameworkFileError listing every problem."""
+    check, data = load_document(text, "YAML or JSON")
     _check_header(check, data)
     dimensions = check.sequence(data.get("dimensions"), "dimensions")
     _check_dimensions(check, dimensions)
@@ -282,9 +288,37 @@ def framework_create(data: dict[str, Any]) -> Framework:
     return framework
 
 
+@transaction.atomic
 def framework_copy(framework: Framework) -> Framework:
-    """A new, editable version with the same content: how a locked framework changes."""
+    """A new, editable version with the same content and translations: how a locked
+    framework changes."""
     data = framework_to_dict(framework)
     latest = Framework.objects.filter(slug=framework.slug).order_by("-version").first()
     data["version"] = latest.version + 1
-    return framework_create(data)
+    copy = framework_create(data)
+    _copy_translations(framework, copy)
+    return copy
+
+
+def _parts_by_place(framework: Framework) -> dict[tuple, Any]:
+    """The framework and each of its parts, by their keys (a descriptor by its level)."""
+    parts: dict[tuple, Any] = {(): framework}
+    for d in framework.dimensions.prefetch_related("indicators__descriptors"):
+        parts[(d.key,)] = d
+        for i in d.indicators.all():
+            parts[(d.key, i.key)] = i
+            for ld in i.descriptors.all():
+                parts[(d.key, i.key, ld.level)] = ld
+    return parts
+
+
+def _copy_translations(source: Framework, target: Framework) -> None:
+    targets = _parts_by_place(target)
+    changed: dict[type, list] = {}
+    for place, part in _parts_by_place(source).items():
+        if part.translations:
+            copy = targets[place]
+            copy.translations = part.translations
+            changed.setdefault(type(copy), []).append(copy)
+    for model, rows in changed.items():
+        model.objects.bulk_update(rows, ["translations"])

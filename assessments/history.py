@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from assessments import levels
 from assessments.models import Answer, Assessment, AssessmentEvent
+from assessments.translated import translated
 
 ANSWER_FIELDS = {
     "level": _("level"),
@@ -67,7 +68,7 @@ def answer_entries(assessment: Assessment) -> list[Entry]:
         last[record.indicator_id] = state
         if changes:
             label = _("Set aside as draft before assignment: %s") if set_aside else _("Answer: %s")
-            what = label % record.indicator.statement
+            what = label % translated(record.indicator, "statement")
             entries.append(Entry(record.history_date, _name(record.history_user), what, changes))
     return entries
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessments import levels
+from assessments.translated import translated
 from valuecurve.languages import default_language, language_choices
 
 
@@ -187,7 +188,18 @@ class Program(models.Model):
 # --- The framework: versioned data, locked once used ------------------------------------------
 
 
-class Framework(models.Model):
+class Translated(models.Model):
+    """Text fields with translations, {language: {field: text}}: shown through `translated`.
+    A translation does not change what the framework means, so a locked framework takes one
+    (assessments.framework_translations stores them without save())."""
+
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Framework(Translated):
     slug = models.SlugField(_("slug"), max_length=60)
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
@@ -204,7 +216,7 @@ class Framework(models.Model):
         verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return f"{translated(self, 'title')} v{self.version}"
 
     @property
     def is_locked(self) -> bool:
@@ -241,7 +253,7 @@ class FrameworkPart(models.Model):
         return super().delete(*args, **kwargs)
 
 
-class Dimension(FrameworkPart):
+class Dimension(Translated, FrameworkPart):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
@@ -256,13 +268,13 @@ class Dimension(FrameworkPart):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return translated(self, "name")
 
     def get_framework(self) -> Framework:
         return self.framework
 
 
-class Indicator(FrameworkPart):
+class Indicator(Translated, FrameworkPart):
     dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
     key = models.SlugField(_("key"), max_length=40)
     statement = models.TextField(_("statement"))
@@ -283,7 +295,7 @@ class Indicator(FrameworkPart):
         return self.dimension.framework
 
 
-class LevelDescriptor(FrameworkPart):
+class LevelDescriptor(Translated, FrameworkPart):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="descriptors")
     level = models.PositiveSmallIntegerField(
         _("level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in levels.LEVELS]
@@ -730,7 +742,7 @@ class Capacity(models.TextChoices):
     LEADERSHIP = "leadership", _("Leadership that effects change")
 
 
-class ActionStep(models.Model):
+class ActionStep(Translated):
     """A suggested step in the library of a framework version, for one move up the curve."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="action_steps")
@@ -753,7 +765,7 @@ class ActionStep(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return translated(self, "title")
 
 
 class PlanStepQuerySet(models.QuerySet):

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from assessments import scoring
 from assessments.action_steps import Candidate, fill_steps
 from assessments.models import ActionStep, Assessment, Dimension, PlanStep
+from assessments.translated import translated
 
 
 class PlanError(Exception):
@@ -92,9 +93,11 @@ def _from_library(assessment: Assessment, step: ActionStep, order: int) -> PlanS
         assessment=assessment,
         dimension_id=step.dimension_id,
         action_step=step,
-        title=step.title,
-        description=step.description,
-        measure=step.measure,
+        # The plan is the organization's own text from here on, in the language of whoever
+        # makes it (the library's, when that language has no translation).
+        title=translated(step, "title"),
+        description=translated(step, "description"),
+        measure=translated(step, "measure"),
         order=order,
     )
 

@@ -28,7 +28,12 @@ from django.db import connection, models, transaction
 from django.db.models import Min, Q
 
 from assessments import signals
-from assessments.framework_io import framework_create, framework_to_dict
+from assessments.framework_io import FrameworkFileError, framework_create, framework_to_dict
+from assessments.framework_translations import (
+    framework_translation_from_data,
+    framework_translation_store,
+    framework_translations,
+)
 from assessments.models import (
     ActionStep,
     Answer,
@@ -48,6 +53,7 @@ from assessments.models import (
     Respondent,
     RespondentAnswer,
 )
+from assessments.translated import translation_languages
 
 FORMAT = "valuecurve-organization"
 FORMAT_VERSION = 2
@@ -185,7 +191,10 @@ def organization_export(organization: Organization) -> dict[str, Any]:
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "organization": str(organization.pk),
-        "frameworks": [framework_to_dict(f) for f in _frameworks(referenced)],
+        "frameworks": [
+            {**framework_to_dict(f), "translations": framework_translations(f)}
+            for f in _frameworks(referenced)
+        ],
         "references": {
             label: {str(k): v for k, v in REFERENCES[label].keys(ids).items()}
             for label, ids in sorted(referenced.items())
@@ -243,8 +252,24 @@ def organization_import(data: dict[str, Any]) -> ImportResult:
 
 
 def _framework(data: dict[str, Any]) -> Framework:
+    """The exported framework version: the database's own if it has it, else created with
+    the export's translations."""
     existing = Framework.objects.filter(slug=data["slug"], version=data["version"]).first()
-    return existing or framework_create(data)
+    if existing is not None:
+        return existing
+    framework = framework_create(data)
+    # Languages this site does not offer are left out: it could not show them.
+    offered = translation_languages()
+    translations = (data.get("translations") or {}).items()
+    for translation in (t for language, t in translations if language in offered):
+        try:
+            found = framework_translation_from_data(translation, framework)
+        except FrameworkFileError as exc:
+            raise OrganizationImportError(
+                f"The framework's translation is not valid:\n{exc}"
+            ) from None
+        framework_translation_store(framework, found)
+    return framework
 
 
 class _Skip(Exception):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from assessments import levels
 from assessments.models import Answer, Assessment, Dimension, DimensionScore, Program
+from assessments.translated import translated
 from valuecurve.charts import TrendLine, figure_json, trend_figure
 
 
@@ -34,7 +35,9 @@ def dimension_steps(
         answered = sum(
             1 for i in indicators if (a := answers.get(i.pk)) is not None and a.level is not None
         )
-        steps.append(Step(d.key, d.name, answered, len(indicators), d.key == current))
+        steps.append(
+            Step(d.key, translated(d, "name"), answered, len(indicators), d.key == current)
+        )
     return steps
 
 
@@ -71,7 +74,7 @@ def cycle_rows(assessments: list[Assessment]) -> list[CycleRow]:
         scores = {s.dimension.key: s for s in assessment.scores.all()}
         changes = [
             ScoreChange(
-                dimension=s.dimension.name,
+                dimension=translated(s.dimension, "name"),
                 level=s.level,
                 index=s.index,
                 level_change=s.level - previous[key].level
@@ -108,7 +111,7 @@ def dimension_trend(assessments: list[Assessment]) -> tuple[list[str], list[Tren
     lines = [
         TrendLine(
             key,
-            dimension.name,
+            translated(dimension, "name"),
             [float(s[key].index) if key in s else None for s in by_cycle],
         )
         for key, dimension in dimensions.items()

@@ -14,6 +14,7 @@ from django.db.models import CharField, F, FloatField, Value
 from django.db.models.functions import Cast
 
 from assessments.models import DimensionScore, Indicator, Program
+from assessments.translated import translated_value
 from cohorts import tables
 from cohorts.models import GoalLink
 from cohorts.rounds import RoundProgress, default_round, scope_rounds
@@ -114,18 +115,19 @@ def framework_shapes(framework_ids) -> dict[object, tables.FrameworkShape]:
             "dimension__framework__title",
             "dimension__framework__slug",
             "dimension__framework__version",
+            "dimension__framework__translations",
             "dimension__key",
             "dimension__name",
+            "dimension__translations",
             "key",
         )
         .order_by("dimension__order", "order")
     )
     found: dict[object, dict] = {}
-    for framework, title, slug, version, dimension, name, indicator in rows:
-        shape = found.setdefault(
-            framework, {"label": f"{title} v{version}", "slug": slug, "version": version}
-        )
-        shape.setdefault("names", {})[dimension] = name
+    for framework, title, slug, version, f_texts, dimension, name, d_texts, indicator in rows:
+        label = f"{translated_value(title, f_texts, 'title')} v{version}"
+        shape = found.setdefault(framework, {"label": label, "slug": slug, "version": version})
+        shape.setdefault("names", {})[dimension] = translated_value(name, d_texts, "name")
         shape.setdefault("dimensions", {}).setdefault(dimension, set()).add(indicator)
     return {
         framework: tables.FrameworkShape(
@@ -167,6 +169,7 @@ def _shared_steps(scope: Scope) -> list[dict]:
         "assessment__program__organization__name",
         "title",
         "dimension__name",
+        "dimension__translations",
         "status",
         "due_date",
         "owner",
@@ -182,13 +185,13 @@ def _shared_steps(scope: Scope) -> list[dict]:
             "organization": org,
             "organization_name": name,
             "title": title,
-            "dimension": dimension,
+            "dimension": translated_value(dimension, texts, "name"),
             "status": status,
             "due_date": due,
             "owner": owner,
             "goals": links.get(pk, ()),
         }
-        for pk, org, name, title, dimension, status, due, owner in rows
+        for pk, org, name, title, dimension, texts, status, due, owner in rows
     ]
 
 

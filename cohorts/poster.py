@@ -15,13 +15,13 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from assessments.levels import level_name
 from assessments.models import PlanStep
+from assessments.translated import translated_value
 from cohorts import charts as cohort_charts
 from cohorts import data, tables
 from cohorts.models import Cohort
@@ -110,21 +110,38 @@ def cycle_steps(scope: Scope, cycle: str) -> pd.DataFrame:
         .annotate(
             organization=F("assessment__program__organization_id"),
             dimension_key=F("dimension__key"),
-            dimension_name=F("dimension__name"),
             library_key=F("action_step__key"),
-            shown_title=Coalesce("action_step__title", "title"),
         )
         .values_list(
             "organization",
             "dimension_key",
-            "dimension_name",
+            "dimension__name",
+            "dimension__translations",
             "library_key",
-            "shown_title",
+            "action_step__title",
+            "action_step__translations",
+            "title",
             "status",
         )
     )
     columns = ["organization", "dimension", "dimension_name", "action_step", "title", "status"]
-    return pd.DataFrame.from_records(list(rows), columns=columns)
+    return pd.DataFrame.from_records([_shown_step(*row) for row in rows], columns=columns)
+
+
+def _shown_step(
+    organization, dimension, name, name_translations, key, library_title, translations, own, status
+) -> tuple:
+    """A plan step as the poster shows it: a library step by the library's title, in the
+    active language; a member's own step by its own title."""
+    title = translated_value(library_title, translations, "title") if key else own
+    return (
+        organization,
+        dimension,
+        translated_value(name, name_translations, "name"),
+        key,
+        title,
+        status,
+    )
 
 
 @dataclass(frozen=True)

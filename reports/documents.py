@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from assessments import plans, progress, services
 from assessments.models import Assessment, Dimension, Organization, PlanStep
 from assessments.scoring import DimensionResult, Profile
+from assessments.translated import translated
 from outcomes import summary as outcome_summary
 from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
@@ -90,7 +91,7 @@ def scored(assessment: Assessment) -> Scored:
 
 def curve_markers(data: Scored) -> list[charts.CurveMarker]:
     return [
-        charts.CurveMarker(d.key, d.name, data.result(d).level, data.result(d).index)
+        charts.CurveMarker(d.key, translated(d, "name"), data.result(d).level, data.result(d).index)
         for d in data.dimensions
     ]
 
@@ -144,8 +145,8 @@ def plan_groups(dimensions: list[Dimension], steps: list[PlanStep], today: date)
 
 
 def plan_scorecard(dimensions: list[Dimension], steps: list[PlanStep], today: date) -> Scorecard:
-    rows = [StepRow(s.dimension.name, s.status, s.due_date, s.title) for s in steps]
-    return build_scorecard(rows, [d.name for d in dimensions], today)
+    rows = [StepRow(translated(s.dimension, "name"), s.status, s.due_date, s.title) for s in steps]
+    return build_scorecard(rows, [translated(d, "name") for d in dimensions], today)
 
 
 @dataclass(frozen=True)
@@ -172,10 +173,11 @@ def since_last_cycle(assessment: Assessment, cycles: list[Assessment]) -> progre
 
 
 def summary_levels(data: Scored, change: progress.CycleRow | None) -> list[SummaryLevel]:
-    # Scores carry the dimension's name; the previous cycle's are matched by key upstream.
+    # Scores carry the dimension's name (in the active language, as str() gives it); the
+    # previous cycle's are matched by key upstream.
     changes = {score.dimension: score for score in change.scores} if change else {}
     return [
-        SummaryLevel(d, charts.dimension_color(d.key, n), data.result(d), changes.get(d.name))
+        SummaryLevel(d, charts.dimension_color(d.key, n), data.result(d), changes.get(str(d)))
         for n, d in enumerate(data.dimensions)
     ]
 

@@ -9,17 +9,19 @@ from django.utils import timezone
 from assessments.access import organization_for_user, program_for_user
 from assessments.models import Assessment, DimensionScore, PlanStep
 from assessments.progress import cycle_rows
+from assessments.translated import translated
 from reports.scorecard import StepRow, build_scorecard
 
 
 def _rows(steps, program_name: str = "") -> list[StepRow]:
     return [
-        StepRow(s.dimension.name, s.status, s.due_date, s.title, program_name or "") for s in steps
+        StepRow(translated(s.dimension, "name"), s.status, s.due_date, s.title, program_name or "")
+        for s in steps
     ]
 
 
 def _dimension_names(assessment) -> list[str]:
-    return [d.name for d in assessment.framework.dimensions.all()]
+    return [translated(d, "name") for d in assessment.framework.dimensions.all()]
 
 
 @login_required

@@ -8,6 +8,7 @@ from assessments.access import assessment_for_user
 from assessments.forms import ReopenForm
 from assessments.models import Organization
 from assessments.progress import respondent_answers_by_indicator
+from assessments.translated import translated
 from outcomes import summary as outcome_summary
 from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
@@ -33,7 +34,9 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         for d in dimensions
     ]
     bars = [
-        DimensionBar(d.name, profile.dimensions[d.key].level, profile.dimensions[d.key].index)
+        DimensionBar(
+            translated(d, "name"), profile.dimensions[d.key].level, profile.dimensions[d.key].index
+        )
         for d in dimensions
     ]
     context = {

@@ -1,6 +1,7 @@
 from django import template
 
 from assessments import levels
+from assessments.translated import translated as text_in_language
 
 register = template.Library()
 
@@ -33,7 +34,7 @@ def descriptor_text(indicator, level) -> str:
     """What an indicator looks like at a level (descriptors must be prefetched)."""
     for descriptor in indicator.descriptors.all():
         if str(descriptor.level) == str(level):
-            return descriptor.text
+            return text_in_language(descriptor, "text")
     return ""
 
 
@@ -41,3 +42,9 @@ def descriptor_text(indicator, level) -> str:
 def carried_in(dimension, carried: set[int]) -> list:
     """The dimension's indicators whose answer is carried over and not confirmed."""
     return [indicator for indicator in dimension.indicators.all() if indicator.pk in carried]
+
+
+@register.filter
+def translated(obj, field: str) -> str:
+    """A framework or action-step text in the active language (assessments.translated)."""
+    return text_in_language(obj, field)

@@ -3,7 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.framework_io import framework_dump
+from assessments.framework_translations import translation_dump
 from assessments.models import Framework
+from assessments.translated import translation_languages
 
 
 class Command(BaseCommand):
@@ -14,9 +16,21 @@ class Command(BaseCommand):
         parser.add_argument("--framework-version", type=int, help="Defaults to the latest.")
         parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
         parser.add_argument("--output", type=Path, help="Defaults to standard output.")
+        parser.add_argument(
+            "--language",
+            choices=translation_languages(),
+            help="Write the translation into this language (<name>.<language>.yaml) instead.",
+        )
 
     def handle(
-        self, *args, slug: str, framework_version: int | None, format: str, output, **options
+        self,
+        *args,
+        slug: str,
+        framework_version: int | None,
+        format: str,
+        output,
+        language: str | None,
+        **options,
     ):
         frameworks = Framework.objects.filter(slug=slug).order_by("-version")
         if framework_version is not None:
@@ -27,7 +41,10 @@ class Command(BaseCommand):
                 f"No framework {slug!r}"
                 + (f" version {framework_version}" if framework_version else "")
             )
-        text = framework_dump(framework, format)
+        if language:
+            text = translation_dump(framework, language, format)
+        else:
+            text = framework_dump(framework, format)
         if output is None:
             self.stdout.write(text, ending="")
         else:
