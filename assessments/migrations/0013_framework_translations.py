@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0011_plan_step_poster_line'),
+        ('assessments', '0012_organization_language'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cohorts', '0007_rounds_from_member_cycles'),
+        ('cohorts', '0009_round_emails'),
     ]
 
     operations = [
