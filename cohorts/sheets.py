@@ -77,10 +77,9 @@ def cycle_values(rounds: list[RoundProgress], name: str) -> list:
     return [name or None, found.starts_on if found else None, found.ends_on if found else None]
 
 
-def cycle_position(rounds: list[RoundProgress], name: str) -> int:
-    """A round's place in the order of cycles, oldest first (`rounds` is newest first)."""
-    names = [r.name for r in reversed(rounds)]
-    return names.index(name) if name in names else len(names)
+def cycle_positions(rounds: list[RoundProgress]) -> dict[str, int]:
+    """Each round's place in the order of cycles, oldest first (`rounds` is newest first)."""
+    return {r.name: n for n, r in enumerate(reversed(rounds))}
 
 
 def level_column(key: str, name: str) -> Column:
@@ -157,15 +156,17 @@ def program_rows(
         values=["level", "index"],
         aggfunc="first",
     ).reset_index()
+    cycles = {name: cycle_values(rounds, name) for name in wide[("cycle", "")].unique()}
     rows = []
     for record in wide.itertuples(index=False):
         values = dict(zip(wide.columns, record, strict=True))
         row = [values[(key, "")] for key in PROGRAM_KEYS[:-1]]
-        row += cycle_values(rounds, values[("cycle", "")])
+        row += cycles[values[("cycle", "")]]
         for key in dimensions:
             row += [_int(values.get(("level", key))), _round(values.get(("index", key)))]
         rows.append(row)
-    return columns, sorted(rows, key=lambda r: (r[0], r[3], cycle_position(rounds, r[5])))
+    order = cycle_positions(rounds)
+    return columns, sorted(rows, key=lambda r: (r[0], r[3], order.get(r[5], len(order))))
 
 
 def organization_rows(

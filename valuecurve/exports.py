@@ -83,12 +83,6 @@ class Column:
     def label_name(self) -> str:
         return f"{self.name}_name"
 
-    def label(self, code) -> str | None:
-        """The code's label; an unknown code stands for itself, a missing one stays empty."""
-        if _is_empty(code):
-            return None
-        return str(self.codes[code]) if code in self.codes else str(code)
-
     def codes_text(self) -> str | None:
         """The codes and their labels in one cell: `0 = Not yet in place; 1 = Regulative`."""
         if not self.codes:
@@ -123,9 +117,29 @@ class Field:
         coded = self.column.codes is not None and not self.is_label
         return str(self.column.code_header if coded else self.column.header)
 
-    def value(self, row: Sequence):
-        value = row[self.position]
-        return self.column.label(value) if self.is_label else value
+
+def _row_values(written: list[Field]):
+    """A function giving a row's values in the order of `written` (called once per row: the
+    fields' lookups are done here, once per sheet)."""
+    plain = [(field.position, None) for field in written]
+    for n, field in enumerate(written):
+        if field.is_label:
+            plain[n] = (field.position, _labeller(field.column))
+    return lambda row: [row[i] if label is None else label(row[i]) for i, label in plain]
+
+
+def _labeller(column: Column):
+    """A coded column's label of a code: an unknown code stands for itself, a missing one
+    stays empty. Each label is translated once per sheet, not once per row."""
+    labels = {code: str(label) for code, label in column.codes.items()}
+
+    def label(code) -> str | None:
+        if _is_empty(code):
+            return None
+        found = labels.get(code)
+        return str(code) if found is None else found
+
+    return label
 
 
 def fields(columns: list[Column], *, labels_first: bool) -> list[Field]:
@@ -161,8 +175,8 @@ def csv_response_bytes(columns: list[str], rows: Iterable[Sequence]) -> bytes:
 def csv_bytes(sheet: Sheet) -> bytes:
     """One sheet for scripts: the machine names in the first row, codes first, then labels."""
     written = fields(sheet.columns, labels_first=False)
-    rows = ([field.value(row) for field in written] for row in sheet.rows)
-    return csv_response_bytes([field.name for field in written], rows)
+    values = _row_values(written)
+    return csv_response_bytes([field.name for field in written], map(values, sheet.rows))
 
 
 def _is_empty(value) -> bool:
@@ -248,10 +262,11 @@ def _write_sheet(worksheet, sheet: Sheet, formats: dict) -> None:
     worksheet.set_row(0, HEADER_LINE_HEIGHT * max(lines, 1))
     for col, field in enumerate(written):
         worksheet.write_string(0, col, str(neutralise(field.header)), formats["header"])
+    values = _row_values(written)
     row_number = 0
     for row_number, row in enumerate(sheet.rows, start=1):
-        for col, field in enumerate(written):
-            width = _write_cell(worksheet, row_number, col, field.value(row), formats)
+        for col, value in enumerate(values(row)):
+            width = _write_cell(worksheet, row_number, col, value, formats)
             if width > widths[col]:
                 widths[col] = width
     for col, width in enumerate(widths):
