@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reports",
     "cohorts",
     "outcomes",
+    "surveys",
 ]
 
 # The largest request body taken (the outcome CSV upload is at most 2 MB); put the same limit

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reports.batch_urls")),
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
+    path("", include("surveys.urls")),
     path("about/", views.about, name="about"),
     path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
