@@ -23,6 +23,8 @@ FILES = {
     "posters:download",
     "outcomes:import_template",
     "outcomes:counts_export",
+    "surveys:qr",
+    "surveys:flyer",
 }
 
 
