@@ -26,8 +26,17 @@ def _key(*parts: str) -> str:
 
 def _limits() -> tuple[float, float]:
     """(burst, per minute): SURVEY_BURST answers at once, refilled SURVEY_PER_MINUTE a minute."""
-    burst = getattr(settings, "SURVEY_BURST", 20)
-    return float(burst), float(getattr(settings, "SURVEY_PER_MINUTE", 20))
+    return float(settings.SURVEY_BURST), float(settings.SURVEY_PER_MINUTE)
+
+
+def client_address(request) -> str:
+    """The client's address, behind TRUSTED_PROXY_COUNT proxies (as sign-in limits count it).
+    Used for the bucket's key only: never stored."""
+    count = settings.TRUSTED_PROXY_COUNT
+    forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if count and len(forwarded) >= count and forwarded[-count]:
+        return forwarded[-count]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def allow(*parts: str) -> bool:

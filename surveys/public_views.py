@@ -72,7 +72,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     context = {"survey": survey, "form": form}
     if request.method != "POST":
         return _page(request, "surveys/public/answer.html", context)
-    if not limits.allow(survey.token, request.META.get("REMOTE_ADDR", "")):
+    if not limits.allow(survey.token, limits.client_address(request)):
         return _page(request, "surveys/public/busy.html", context, status=429)
     if form.is_robot:
         # Told nothing: a robot that filled the hidden field sees the usual thanks.
