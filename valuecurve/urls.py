@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("reports.batch_urls")),
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
+    path("", include("surveys.urls")),
     path("about/", views.about, name="about"),
     path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("favicon.ico", views.favicon),

@@ -34,6 +34,9 @@ from cohorts.models import Cohort, CohortMember, CohortRound, SharedGoal, Sharin
 from cohorts.rounds import round_save
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
+from surveys.models import Answer as SurveyAnswer
+from surveys.models import OneTimeCode, ProgramQuestion, Survey, code_hash
+from surveys.models import Response as SurveyResponse
 from tests.conftest import answer_all, make_user
 from tests.cycles import cycle_of
 
@@ -157,6 +160,7 @@ def everything(client, org, leader, contributor, viewer, draft, action_steps):
     )
     _change_members(org, leader)
     _outcomes(draft.program, leader)
+    _survey(draft.program, leader)
     _cohort(org, leader)
     return org
 
@@ -187,6 +191,32 @@ def _change_members(org, leader) -> None:
     leaving = make_user("leaving")
     membership = Membership.objects.create(user=leaving, organization=org, role=Role.VIEWER)
     members.membership_remove(membership=membership, by=leader)
+
+
+def _survey(program, leader) -> None:
+    survey = Survey.objects.create(
+        program=program,
+        title="How did we do?",
+        opens_on=date(2026, 3, 1),
+        closes_on=date(2026, 3, 31),
+        codes_required=True,
+        created_by=leader,
+    )
+    ProgramQuestion.objects.create(
+        survey=survey, position=1, kind="choice", text="Which office?", choices=["North", "South"]
+    )
+    response = SurveyResponse.objects.create(
+        survey=survey,
+        submitted_on=date(2026, 3, 2),
+        language="es",
+        source="paper",
+        race=["black", "hispanic"],
+        age_band="25_34",
+        preferred_language="es",
+    )
+    SurveyAnswer.objects.create(response=response, question="respect", number=5)
+    SurveyAnswer.objects.create(response=response, question="works_well", text="La gente")
+    OneTimeCode.objects.create(survey=survey, code_hash=code_hash(survey.pk, "ABCD"), used=True)
 
 
 def _outcomes(program, leader) -> None:

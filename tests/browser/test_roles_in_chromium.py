@@ -25,6 +25,8 @@ FILES = {
     "outcomes:counts_export",
     "outcomes:counts_export_xlsx",
     "outcomes:counts_export_dictionary",
+    "surveys:qr",
+    "surveys:flyer",
 }
 
 

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class SurveysConfig(AppConfig):
+    name = "surveys"
+
+    def ready(self) -> None:
+        from assessments import portability
+        from surveys.models import Answer, OneTimeCode, ProgramQuestion, Response, Survey
+
+        # A program's surveys and their anonymous responses travel in its organization's export.
+        portability.register_owned(Survey, "program__organization")
+        portability.register_owned(ProgramQuestion, "survey__program__organization")
+        portability.register_owned(Response, "survey__program__organization")
+        portability.register_owned(Answer, "response__survey__program__organization")
+        portability.register_owned(OneTimeCode, "survey__program__organization")

@@ -1,0 +1,148 @@
+"""Surveys of the people a program serves: anonymous by design.
+
+A response keeps the day it was given, the interface language, how it came in (web or paper) and
+the answers: no time of day, IP address, user agent, account or session. The tests assert the
+fields of these models, so adding an identifying one fails them.
+"""
+
+import hashlib
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models import Program
+from surveys import questions
+
+TOKEN_BYTES = 16
+TITLE_MAX = 120
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def code_hash(survey_id, code: str) -> str:
+    """How a one-time code is stored: hashed with its survey's id, never in clear."""
+    normalized = "".join(code.split()).upper()
+    return hashlib.sha256(f"{survey_id}:{normalized}".encode()).hexdigest()
+
+
+class SurveyQuerySet(models.QuerySet):
+    def open_on(self, day):
+        return self.filter(opens_on__lte=day, closes_on__gte=day)
+
+
+class Survey(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="surveys")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    codes_required = models.BooleanField(
+        _("one-time codes required"),
+        default=False,
+        help_text=_("Each person needs a code you hand out; each code works once."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SurveyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-opens_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="survey_closes_after_it_opens"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_open(self, today) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class ProgramQuestion(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="program_questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(_("kind"), max_length=10, choices=questions.PROGRAM_KINDS)
+    text = models.CharField(_("question"), max_length=questions.PROGRAM_TEXT_MAX)
+    choices = models.JSONField(_("options"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["survey", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "position"], name="program_question_position_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def key(self) -> str:
+        return questions.program_question_key(self.position)
+
+
+class Response(models.Model):
+    class Source(models.TextChoices):
+        WEB = "web", _("Web")
+        PAPER = "paper", _("Paper, entered by staff")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    # A day only: a time of day could tell who answered.
+    submitted_on = models.DateField()
+    language = models.CharField(max_length=10)
+    source = models.CharField(max_length=5, choices=Source.choices, default=Source.WEB)
+    race = models.JSONField(default=list, blank=True)
+    age_band = models.CharField(max_length=10, blank=True)
+    preferred_language = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["survey", "submitted_on"]
+
+    def __str__(self) -> str:
+        return f"{self.survey} {self.submitted_on}"
+
+
+class Answer(models.Model):
+    # A random id: counting ids up would tell in which order people answered.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    question = models.CharField(max_length=20)
+    number = models.IntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=questions.TEXT_MAX)
+
+    class Meta:
+        ordering = ["response", "question"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "question"], name="answer_question_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.question
+
+
+class OneTimeCode(models.Model):
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
+    code_hash = models.CharField(max_length=64)
+    used = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["survey", "code_hash"], name="one_time_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} code"
