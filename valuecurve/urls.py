@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
     path("", include("surveys.urls")),
+    path("", include("surveys.results_urls")),
     path("about/", views.about, name="about"),
     path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
