@@ -40,3 +40,39 @@ class Survey:
 def agreeing(people: int, agree: int) -> list[int]:
     """Answers to a statement: `agree` of `people` say 5, the others 2."""
     return [5] * agree + [2] * (people - agree)
+
+
+def stored_survey(program, groups: dict, *, texts: tuple[str, ...] = (), title="Voice 2026"):
+    """A survey of the program in the database with, per group key, (respondents, agreeing
+    with "respect") and recommend answers of 10 or 0; `texts` go to "works_well", one each to
+    the first respondents."""
+    from datetime import date
+
+    from surveys.models import Answer, Response
+    from surveys.models import Survey as StoredSurvey
+
+    survey = StoredSurvey.objects.create(
+        program=program, title=title, opens_on=date(2026, 3, 1), closes_on=date(2026, 4, 30)
+    )
+    pending_texts = list(texts)
+    responses, answers = [], []
+    for group, (people, agree) in groups.items():
+        for n in range(people):
+            race = [] if group == "unknown" else [group]
+            response = Response(
+                survey=survey, submitted_on=date(2026, 3, 2), language="en", race=race
+            )
+            responses.append(response)
+            answers.append(
+                Answer(response=response, question="respect", number=5 if n < agree else 2)
+            )
+            answers.append(
+                Answer(response=response, question="recommend", number=10 if n < agree else 0)
+            )
+            if pending_texts:
+                answers.append(
+                    Answer(response=response, question="works_well", text=pending_texts.pop())
+                )
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(answers)
+    return survey
