@@ -46,6 +46,7 @@ from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
+from tests.surveys.factories import stored_survey
 from valuecurve.signup import confirmation_tokens
 
 ROLES = ["anonymous", "stranger", "viewer", "contributor", "leader"]
@@ -83,8 +84,9 @@ class Case:
     # "membership" (the viewer's), "invitation" (pending), "token" (of that invitation),
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
-    # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
-    # invitation to a cohort for an organization not in the app yet)
+    # emailed link of an account waiting for confirmation), "results_survey" (a survey of the
+    # program with responses) or "cohort_token" (the link of an invitation to a cohort for an
+    # organization not in the app yet)
     target: str
     # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
     # user's own data), "read", "answer" or "lead"
@@ -205,6 +207,11 @@ CASES = [
     Case("outcomes:counts_import", "POST", "measure", "answer", 302),
     Case("outcomes:import_template", "GET", "measure", "read", 200),
     Case("outcomes:counts_export", "GET", "measure", "read", 200),
+    # A survey's results: members read the protected tables; leaders the raw responses.
+    Case("survey_results:results", "GET", "results_survey", "read", 200),
+    Case("survey_results:results_csv", "GET", "results_survey", "read", 200),
+    Case("survey_results:results_xlsx", "GET", "results_survey", "read", 200),
+    Case("survey_results:responses_csv", "GET", "results_survey", "lead", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
 POST_ONLY = [
@@ -336,6 +343,7 @@ def world(
         measure=OutcomeMeasure.objects.create(
             program=program, name="Access measure", direction="adverse", denominator="people"
         ),
+        results_survey=stored_survey(program, {"white": (20, 12), "black": (15, 5)}),
     )
 
 

@@ -23,6 +23,9 @@ FILES = {
     "posters:download",
     "outcomes:import_template",
     "outcomes:counts_export",
+    "survey_results:results_csv",
+    "survey_results:results_xlsx",
+    "survey_results:responses_csv",
 }
 
 
