@@ -22,6 +22,7 @@ from assessments.scoring import DimensionResult, Profile
 from outcomes import summary as outcome_summary
 from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
+from surveys import evidence as survey_evidence
 from valuecurve import text
 
 POSTER_STEPS = plans.POSTER_STEPS
@@ -231,6 +232,7 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
         "scorecard": plan_scorecard(data.dimensions, steps, today),
         "statuses": [PlanStep.Status(s).label for s in STATUSES],
         "disparity": disparity,
+        "surveys": survey_evidence.program_surveys(assessment.program),
     }
 
 
