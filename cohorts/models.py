@@ -112,6 +112,9 @@ class CohortMemberQuerySet(models.QuerySet):
     def sharing_outcome_indices(self) -> "CohortMemberQuerySet":
         return self.sharing().filter(shares_outcomes=True)
 
+    def sharing_survey_aggregates(self) -> "CohortMemberQuerySet":
+        return self.sharing().filter(shares_surveys=True)
+
     def seen_by(self, *, verified: bool) -> "CohortMemberQuerySet":
         """The members a facilitator's session may see: an organization that requires
         two-factor sign-in shares nothing with a session that is not two-factor verified."""
@@ -143,6 +146,9 @@ class CohortMember(models.Model):
     # Equity outcomes are a separate choice: the disparity indices of the outcome measures
     # (never their counts), for the cohort's disparity trend.
     shares_outcomes = models.BooleanField(_("share our equity outcome indices"), default=False)
+    # Survey results are a choice of their own too: the shares of all respondents agreeing
+    # with each core statement and the net score (never open text, never a group's figures).
+    shares_surveys = models.BooleanField(_("share our survey results"), default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -181,6 +187,10 @@ class CohortMember(models.Model):
     @property
     def shares_outcome_indices(self) -> bool:
         return self.is_sharing and self.shares_outcomes
+
+    @property
+    def shares_survey_aggregates(self) -> bool:
+        return self.is_sharing and self.shares_surveys
 
     def is_seen_by(self, *, verified: bool) -> bool:
         return verified or not self.organization.require_two_factor

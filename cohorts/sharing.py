@@ -39,6 +39,9 @@ class Scope:
     def outcome_members(self) -> CohortMemberQuerySet:
         return self.members().sharing_outcome_indices()
 
+    def survey_members(self) -> CohortMemberQuerySet:
+        return self.members().sharing_survey_aggregates()
+
     def left_out(self) -> int:
         """Sharing members this session does not see, because they require two-factor:
         counted when the cohort was loaded (`Cohort.objects.with_hidden_members`), or now."""

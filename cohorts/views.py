@@ -105,6 +105,8 @@ def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
         else [],
         "change_rows": _change_rows(board.change.head(SLOPE_LINES)),
         "slope_lines": SLOPE_LINES,
+        "survey_aggregates": data.survey_aggregates(scope),
+        "survey_members": scope.survey_members().count(),
     }
     return render(request, "cohorts/dashboard.html", context)
 

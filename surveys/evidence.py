@@ -4,8 +4,9 @@ aggregates leave the surveys app (surveys.results); never open text."""
 
 from dataclasses import dataclass
 
+from surveys import questions, results
 from surveys.models import Survey
-from surveys.results import NetScore, survey_results
+from surveys.results import NetScore, survey_counts, survey_results
 
 # The indicators of fixtures/frameworks/value-curve-equity-v1.yaml that a survey of the
 # people served is evidence for: feedback gathered and analysed by race (Insight & Evidence),
@@ -39,3 +40,32 @@ def program_surveys(program) -> list[SurveySummary]:
             )
         )
     return summaries
+
+
+# The figures a cohort may see of a member's survey (with its consent): all respondents'
+# totals of the core statements and of the recommendation, never a group's, never open text.
+COHORT_MEASURES = tuple(
+    f"{q.key}:{results.AGREE}" for q in questions.CORE_QUESTIONS if q.kind == questions.SCALE5
+) + (f"recommend:{results.PROMOTERS}", f"recommend:{results.DETRACTORS}")
+
+
+def survey_totals(survey) -> dict[str, tuple[int, int]]:
+    """Per cohort measure, (respondents answering, events) of all respondents; empty when the
+    survey is too small to show any figure (its totals are hidden)."""
+    _items, flagged = survey_counts(survey)
+    totals = {}
+    for measure in COHORT_MEASURES:
+        rows = flagged[flagged["measure"] == measure]
+        if rows.empty or rows["total_hidden"].any():
+            continue
+        totals[measure] = (int(rows["population"].sum()), int(rows["events"].sum()))
+    return totals
+
+
+def latest_surveys(program_ids) -> list[Survey]:
+    """The latest survey (by opening day) with responses of each of these programs."""
+    latest = {}
+    surveys = Survey.objects.filter(program_id__in=list(program_ids), responses__isnull=False)
+    for survey in surveys.distinct().order_by("program_id", "-opens_on"):
+        latest.setdefault(survey.program_id, survey)
+    return list(latest.values())
