@@ -117,6 +117,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    # A random id: counting ids up would tell in which order people answered.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.CharField(max_length=20)
     number = models.IntegerField(null=True, blank=True)

@@ -5,29 +5,17 @@ Viewers, contributors and leaders read the protected tables (surveys.results); o
 read open text, on the page behind a reminder and in the raw download when they ask for it.
 """
 
-import uuid
-
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
-from assessments.access import Need, _check, membership_for
-from assessments.models import Membership
+from assessments.access import Need
 from surveys import results, results_tables
+from surveys.access import survey_for_user
 from surveys.models import Survey
 from valuecurve import exports
-
-
-def survey_for_user(
-    user, survey_id: uuid.UUID, need: Need = Need.READ
-) -> tuple[Survey, Membership]:
-    """A survey through the user's membership of its program's organization."""
-    survey = Survey.objects.select_related("program__organization").filter(pk=survey_id).first()
-    if survey is None:
-        raise Http404
-    return survey, _check(membership_for(user, survey.program.organization_id), need)
 
 
 @login_required

@@ -124,6 +124,10 @@ if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Answers a survey's public link takes from one address at once, and refills a minute, per
+# process (surveys/limits.py); a kiosk or a shared connection sends many.
+SURVEY_BURST = env_int("SURVEY_BURST", 20)
+SURVEY_PER_MINUTE = env_int("SURVEY_PER_MINUTE", 20)
 AXES_VERBOSE = False
 
 # Sessions end after this much time without a request.

@@ -1,10 +1,5 @@
 """Two-factor sign-in with an authenticator app (TOTP) and recovery codes, on django-otp."""
 
-import base64
-import io
-
-import qrcode
-import qrcode.image.svg
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -80,11 +75,3 @@ def verify(request, token: str) -> bool:
 def two_factor_disable(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-
-
-def qr_data_uri(text: str) -> str:
-    """The text as a QR code image, inline as a data URI (allowed by the CSP's img-src)."""
-    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

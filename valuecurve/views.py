@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from assessments import levels
-from valuecurve import two_factor
+from valuecurve import qr, two_factor
 from valuecurve.two_factor import two_factor_state
 
 
@@ -82,7 +82,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         form, status = TokenForm(), 200
     context = {
         "form": form,
-        "qr": two_factor.qr_data_uri(device.config_url),
+        "qr": qr.qr_data_uri(device.config_url),
         "secret": b32encode(device.bin_key).decode(),
         "next": _safe_next(request),
         "has_device": two_factor_state(request.user)[0],

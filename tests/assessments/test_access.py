@@ -44,6 +44,8 @@ from cohorts.models import Cohort, NewcomerInvitation
 from cohorts.services import newcomer_invite
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
+from surveys.models import OneTimeCode, ProgramQuestion, Survey
+from surveys.models import Response as SurveyResponse
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
 from tests.surveys.factories import stored_survey
@@ -71,6 +73,7 @@ NO_DATA = {
     "assessments:plan_step_remove",
     "two_factor_disable",
     "outcomes:measure_delete",
+    "surveys:question_remove",
 }
 
 
@@ -212,6 +215,24 @@ CASES = [
     Case("survey_results:results_csv", "GET", "results_survey", "read", 200),
     Case("survey_results:results_xlsx", "GET", "results_survey", "read", 200),
     Case("survey_results:responses_csv", "GET", "results_survey", "lead", 200),
+    # Surveys of the people served: viewers read, contributors enter paper forms, leaders
+    # manage; the public link is for anyone who holds it.
+    Case("surveys:survey_create", "GET", "program", "lead", 200),
+    Case("surveys:survey_create", "POST", "program", "lead", 302),
+    Case("surveys:survey", "GET", "survey", "read", 200),
+    Case("surveys:survey_edit", "GET", "survey", "lead", 200),
+    Case("surveys:survey_edit", "POST", "survey", "lead", 302),
+    Case("surveys:question_add", "POST", "survey", "lead", 302),
+    Case("surveys:question_remove", "POST", "survey", "lead", 302),
+    Case("surveys:qr", "GET", "survey", "read", 200),
+    Case("surveys:flyer", "GET", "survey", "read", 200),
+    Case("surveys:paper", "GET", "survey", "answer", 200),
+    Case("surveys:paper", "POST", "survey", "answer", 302),
+    Case("surveys:codes", "POST", "coded_survey", "lead", 200),  # the codes, shown once
+    Case("surveys:answer", "GET", "survey_token", "public", 200),
+    Case("surveys:answer", "POST", "survey_token", "public", 302),
+    Case("surveys:answer", "GET", "bad_token", "public", 404),
+    Case("surveys:thanks", "GET", "survey_token", "public", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
 POST_ONLY = [
@@ -234,6 +255,9 @@ POST_ONLY = [
     "two_factor_disable",
     "outcomes:measure_create",
     "outcomes:measure_delete",
+    "surveys:question_add",
+    "surveys:question_remove",
+    "surveys:codes",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
 ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "guest", "own")]
@@ -344,7 +368,22 @@ def world(
             program=program, name="Access measure", direction="adverse", denominator="people"
         ),
         results_survey=stored_survey(program, {"white": (20, 12), "black": (15, 5)}),
+        survey=_access_survey(program, codes_required=False),
+        coded_survey=_access_survey(program, codes_required=True),
     )
+
+
+def _access_survey(program, codes_required: bool) -> Survey:
+    today = timezone.localdate()
+    survey = Survey.objects.create(
+        program=program,
+        title="Coded survey" if codes_required else "Open survey",
+        opens_on=today,
+        closes_on=today,
+        codes_required=codes_required,
+    )
+    ProgramQuestion.objects.create(survey=survey, position=1, kind="text", text="Anything else?")
+    return survey
 
 
 def url_args(target: str, world, case_name: str = "") -> list:
@@ -356,6 +395,8 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
     if target == "cohort_token":
         return [world.cohort_token]
+    if target == "survey_token":
+        return [world.survey.token]
     if target == "cycle":
         return [world.organization.pk, world.draft.cycle_id]
     if target == "confirm_link":
@@ -373,6 +414,8 @@ def url_for(case: Case, world) -> str:
     args = url_args(case.target, world, case.name)
     if case.dimension:
         args.append(case.dimension)
+    if case.name == "surveys:question_remove":
+        args.append(1)  # the survey's first question
     return reverse(case.name, args=args)
 
 
@@ -444,6 +487,14 @@ def post_data(case: Case, world) -> dict:
     if case.name == "outcomes:counts_import":
         csv = b"period,group,population,events\n2025,black,30,3\n"
         return {"file": SimpleUploadedFile("counts.csv", csv), "standard": "2024"}
+    if case.name in ("surveys:survey_create", "surveys:survey_edit"):
+        return {"title": "Access survey", "opens_on": "2031-01-01", "closes_on": "2031-01-31"}
+    if case.name == "surveys:question_add":
+        return {"kind": "yes_no", "text": "Access question"}
+    if case.name in ("surveys:paper", "surveys:answer"):
+        return {"respect": "5"}
+    if case.name == "surveys:codes":
+        return {"count": 3}
     if case.name in NO_DATA:
         return {}
     raise AssertionError(f"no POST data for {case.name}")
@@ -526,6 +577,18 @@ def post_took_effect(case: Case, world) -> bool:
         return OutcomeCount.objects.filter(period="2026", group="white").exists()
     if case.name == "outcomes:counts_import":
         return OutcomeCount.objects.filter(period="2025", group="black").exists()
+    if case.name in ("surveys:survey_create", "surveys:survey_edit"):
+        return Survey.objects.filter(title="Access survey").exists()
+    if case.name == "surveys:question_add":
+        return ProgramQuestion.objects.filter(text="Access question").exists()
+    if case.name == "surveys:question_remove":
+        return not world.survey.program_questions.exists()
+    if case.name == "surveys:paper":
+        return SurveyResponse.objects.filter(source="paper").exists()
+    if case.name == "surveys:answer":
+        return SurveyResponse.objects.filter(source="web").exists()
+    if case.name == "surveys:codes":
+        return OneTimeCode.objects.filter(survey=world.coded_survey).count() == 3
     raise AssertionError(f"no effect known for {case.name}")
 
 

@@ -26,6 +26,8 @@ FILES = {
     "survey_results:results_csv",
     "survey_results:results_xlsx",
     "survey_results:responses_csv",
+    "surveys:qr",
+    "surveys:flyer",
 }
 
 
