@@ -343,6 +343,8 @@ def poster_context(
     statement, statement_cut = poster_statement(organization.commitment_statement)
     columns = poster_columns(data, plan_steps(assessment), today)
     measures = poster_disparity(assessment) if disparity else []
+    # The survey lines follow the same consent as the disparity panel they share.
+    survey_lines = survey_evidence.poster_lines(assessment.program) if disparity else []
     page = poster_layout.PAGES[size.key]
     fit = poster_layout.poster_fit(
         page=page,
@@ -350,7 +352,10 @@ def poster_context(
             assessment.program.name, organization.name, page.width - POSTER_FACTS_WIDTH
         ),
         statement=statement,
-        disparity=[(f"{measure_name(m)}, {m.period}", disparity_line(m)) for m in measures],
+        disparity=[
+            *((f"{measure_name(m)}, {m.period}", disparity_line(m)) for m in measures),
+            *survey_lines,
+        ],
         columns=[[s.text() for s in c.steps] for c in columns],
     )
     return {
@@ -363,6 +368,7 @@ def poster_context(
         "columns": columns,
         "curve_image": poster_curve_image(data),
         "disparity": [(measure_name(m), m) for m in measures],
+        "survey_lines": survey_lines,
     }
 
 

@@ -4,7 +4,10 @@ aggregates leave the surveys app (surveys.results); never open text."""
 
 from dataclasses import dataclass
 
-from surveys import questions, results
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from surveys import findings, questions, results
 from surveys.models import Survey
 from surveys.results import NetScore, survey_counts, survey_results
 
@@ -69,3 +72,27 @@ def latest_surveys(program_ids) -> list[Survey]:
     for survey in surveys.distinct().order_by("program_id", "-opens_on"):
         latest.setdefault(survey.program_id, survey)
     return list(latest.values())
+
+
+POSTER_TIES = 2  # "you said, we did" lines on a poster
+
+
+def poster_lines(program) -> list[tuple[str, str]]:
+    """(name, line) pairs for the poster's panel: the latest survey's responses and gap, and
+    the newest "you said, we did" ties. Aggregates only."""
+    summaries = program_surveys(program)
+    if not summaries:
+        return []
+    latest = summaries[0]
+    if latest.respondents is None:
+        line = _("Too few responses to show any figure.")
+    else:
+        line = ngettext("%(n)d response.", "%(n)d responses.", latest.respondents) % {
+            "n": latest.respondents
+        }
+        if latest.headline:
+            line += " " + latest.headline
+    lines = [(_("Survey of the people served: %(title)s") % {"title": latest.survey.title}, line)]
+    for tie in findings.program_ties(program, POSTER_TIES):
+        lines.append((_("You said, we did"), f"{tie.question} → {tie.step}"))
+    return lines

@@ -13,4 +13,10 @@ urlpatterns = [
         results_views.responses_csv,
         name="responses_csv",
     ),
+    path("surveys/<uuid:survey_id>/findings/", results_views.finding_add, name="finding_add"),
+    path(
+        "surveys/<uuid:survey_id>/findings/<uuid:finding_id>/remove/",
+        results_views.finding_remove,
+        name="finding_remove",
+    ),
 ]

@@ -44,7 +44,7 @@ from cohorts.models import Cohort, NewcomerInvitation
 from cohorts.services import newcomer_invite
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
-from surveys.models import OneTimeCode, ProgramQuestion, Survey
+from surveys.models import Finding, OneTimeCode, ProgramQuestion, Survey
 from surveys.models import Response as SurveyResponse
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
@@ -74,6 +74,7 @@ NO_DATA = {
     "two_factor_disable",
     "outcomes:measure_delete",
     "surveys:question_remove",
+    "survey_results:finding_remove",
 }
 
 
@@ -215,6 +216,8 @@ CASES = [
     Case("survey_results:results_csv", "GET", "results_survey", "read", 200),
     Case("survey_results:results_xlsx", "GET", "results_survey", "read", 200),
     Case("survey_results:responses_csv", "GET", "results_survey", "lead", 200),
+    Case("survey_results:finding_add", "POST", "results_survey", "lead", 302),
+    Case("survey_results:finding_remove", "POST", "results_survey", "lead", 302),
     # Surveys of the people served: viewers read, contributors enter paper forms, leaders
     # manage; the public link is for anyone who holds it.
     Case("surveys:survey_create", "GET", "program", "lead", 200),
@@ -258,6 +261,8 @@ POST_ONLY = [
     "surveys:question_add",
     "surveys:question_remove",
     "surveys:codes",
+    "survey_results:finding_add",
+    "survey_results:finding_remove",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
 ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "guest", "own")]
@@ -337,6 +342,7 @@ def world(
         organization=org, requested_by=leader, size="tabloid", status="done", total=1, done=1
     )
     batch.archive.save("access.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    results_survey = stored_survey(program, {"white": (20, 12), "black": (15, 5)})
     archived_program = Program.objects.create(
         organization=org, name="Closed program", service_area="Health"
     )
@@ -367,7 +373,8 @@ def world(
         measure=OutcomeMeasure.objects.create(
             program=program, name="Access measure", direction="adverse", denominator="people"
         ),
-        results_survey=stored_survey(program, {"white": (20, 12), "black": (15, 5)}),
+        results_survey=results_survey,
+        finding=Finding.objects.create(survey=results_survey, question="respect", step=steps[0]),
         survey=_access_survey(program, codes_required=False),
         coded_survey=_access_survey(program, codes_required=True),
     )
@@ -416,6 +423,8 @@ def url_for(case: Case, world) -> str:
         args.append(case.dimension)
     if case.name == "surveys:question_remove":
         args.append(1)  # the survey's first question
+    if case.name == "survey_results:finding_remove":
+        args.append(world.finding.pk)
     return reverse(case.name, args=args)
 
 
@@ -495,6 +504,8 @@ def post_data(case: Case, world) -> dict:
         return {"respect": "5"}
     if case.name == "surveys:codes":
         return {"count": 3}
+    if case.name == "survey_results:finding_add":
+        return {"question": "ease", "step": world.plan_step.pk}
     if case.name in NO_DATA:
         return {}
     raise AssertionError(f"no POST data for {case.name}")
@@ -589,6 +600,10 @@ def post_took_effect(case: Case, world) -> bool:
         return SurveyResponse.objects.filter(source="web").exists()
     if case.name == "surveys:codes":
         return OneTimeCode.objects.filter(survey=world.coded_survey).count() == 3
+    if case.name == "survey_results:finding_add":
+        return Finding.objects.filter(question="ease").exists()
+    if case.name == "survey_results:finding_remove":
+        return not Finding.objects.filter(pk=world.finding.pk).exists()
     raise AssertionError(f"no effect known for {case.name}")
 
 
