@@ -69,3 +69,20 @@ def test_the_dashboard_shows_survey_aggregates_without_open_text(
     page = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
     assert 'id="survey-aggregates"' in page and "5 members share their survey results" in page
     assert SECRET not in page
+
+
+def test_without_a_member_sharing_surveys_the_dashboard_has_no_survey_section(
+    client, cohort, framework, facilitator
+):
+    _members(cohort, framework, 5, surveys=False)
+    client.force_login(facilitator)
+    page = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
+    assert 'id="survey-aggregates"' not in page
+
+
+def test_four_sharing_members_show_the_section_suppressed(client, cohort, framework, facilitator):
+    _members(cohort, framework, 4, surveys=True)
+    client.force_login(facilitator)
+    page = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
+    section = page[page.index('id="survey-aggregates"') :]
+    assert "Suppressed: fewer than five organizations" in section.split("</section>")[0]
