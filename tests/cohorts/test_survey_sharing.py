@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from cohorts import data, services
-from cohorts.models import CohortMember
+from cohorts.models import Cohort, CohortMember
 from cohorts.sharing import Scope
 from tests.cohorts.conftest import add_member_org
 from tests.surveys.factories import stored_survey
@@ -86,3 +86,17 @@ def test_four_sharing_members_show_the_section_suppressed(client, cohort, framew
     page = client.get(reverse("cohorts:dashboard", args=[cohort.pk])).content.decode()
     section = page[page.index('id="survey-aggregates"') :]
     assert "Suppressed: fewer than five organizations" in section.split("</section>")[0]
+
+
+def test_a_member_leader_consents_to_share_survey_results(client, leader, org):
+    cohort = Cohort.objects.create(name="Survey cohort")
+    member = CohortMember.objects.create(cohort=cohort, organization=org)
+    client.force_login(leader)
+    url = reverse("cohorts:membership_sharing", args=[member.pk])
+    response = client.post(url, {"sharing": "levels", "surveys": "on"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.shares_survey_aggregates and not member.shares_outcomes
+    client.post(url, {"sharing": "levels"})
+    member.refresh_from_db()
+    assert not member.shares_surveys

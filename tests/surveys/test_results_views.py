@@ -3,6 +3,7 @@
 import csv
 import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -57,10 +58,13 @@ def test_open_answers_are_for_leaders_only_behind_a_reminder(
 
 def test_the_tables_download_is_protected_and_has_no_open_text(client, viewer, survey):
     client.force_login(viewer)
-    for name in ("survey_results:results_csv", "survey_results:results_xlsx"):
-        response = client.get(reverse(name, args=[survey.pk]))
-        assert response.status_code == 200
-        assert SECRET.encode() not in response.content
+    csv_response = client.get(reverse("survey_results:results_csv", args=[survey.pk]))
+    assert csv_response.status_code == 200 and SECRET.encode() not in csv_response.content
+    xlsx = client.get(reverse("survey_results:results_xlsx", args=[survey.pk]))
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert workbook.sheetnames == ["Results", "Respondents"]
+    assert "asian" in cells and not any(SECRET in value for value in cells)
     rows = _rows(client.get(reverse("survey_results:results_csv", args=[survey.pk])))
     header, body = rows[0], rows[1:]
     asian = [r for r in body if r[header.index("group")] == "asian"]
