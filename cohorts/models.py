@@ -41,6 +41,19 @@ class CohortQuerySet(models.QuerySet):
         )
         return self.annotate(hidden_members=Coalesce(models.Subquery(hidden), 0))
 
+    def with_survey_members(self, *, verified: bool) -> "CohortQuerySet":
+        """Annotate `survey_members`: how many members share their survey results with a
+        session of this two-factor state (`Scope.survey_members`), in the same query."""
+        sharing = (
+            CohortMember.objects.sharing_survey_aggregates()
+            .seen_by(verified=verified)
+            .filter(cohort=models.OuterRef("pk"))
+            .values("cohort")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(survey_members=Coalesce(models.Subquery(sharing), 0))
+
     def data_changed(self) -> int:
         """Bump the version that keys the dashboard cache: cached tables of the old version
         are never read again."""

@@ -80,7 +80,7 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
 
 def _survey_context(scope) -> dict:
     """The members' survey aggregates, when any member shares its survey results."""
-    members = scope.survey_members().count()
+    members = scope.survey_member_count()
     return {
         "survey_members": members,
         "survey_aggregates": data.survey_aggregates(scope) if members else [],
