@@ -7,7 +7,7 @@ STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 
-.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes lighthouse clean
+.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -44,6 +44,10 @@ bench-cohorts: setup
 
 bench-outcomes: setup
 	$(BIN)/python bench/outcomes.py
+
+# The survey's answer page: its weight and time to first byte while 200 answers are posted.
+bench-survey: setup
+	$(BIN)/python bench/survey.py
 
 # Lighthouse scores of each role's main pages, served as in production (gunicorn, DEBUG off).
 lighthouse: setup $(STAMP)/system

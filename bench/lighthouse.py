@@ -132,12 +132,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def serve(port: int, env: dict[str, str]) -> subprocess.Popen:
+def serve(port: int, env: dict[str, str], options: tuple[str, ...] = ()) -> subprocess.Popen:
     gunicorn = ROOT / ".venv/bin/gunicorn"
     # Two workers, each with the app loaded and its URLs imported before Lighthouse starts
     # (the first request imports scipy and WeasyPrint), so no page is timed cold.
     command = [str(gunicorn), "valuecurve.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
-    command += ["--preload", "--timeout", "300"]
+    command += ["--preload", "--timeout", "300", *options]
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
     deadline = time.monotonic() + 300
     answered = 0

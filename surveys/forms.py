@@ -136,7 +136,7 @@ def _core_field(question: questions.Question) -> forms.Field:
         return _scale_field(question.text, question.help_text)
     if question.kind == questions.NPS:
         numbers = tuple((n, str(n)) for n in range(questions.NPS_MIN, questions.NPS_MAX + 1))
-        return forms.TypedChoiceField(
+        field = forms.TypedChoiceField(
             label=question.text,
             help_text=question.help_text,
             choices=numbers,
@@ -144,6 +144,8 @@ def _core_field(question: questions.Question) -> forms.Field:
             required=False,
             widget=forms.RadioSelect,
         )
+        field.in_a_row = True  # eleven short numbers: side by side
+        return field
     return _text_field(question.text)
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from surveys import limits, services
@@ -57,6 +58,9 @@ def _closed_or_missing(request, survey: Survey | None, today) -> HttpResponse | 
     return None
 
 
+# No CSRF token: an answer acts for no one (it is not tied to the sender's account or session),
+# so a forged one is no more than anyone can send, and the page needs no cookie to work.
+@csrf_exempt
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     survey, today = survey_by_token(token), timezone.localdate()

@@ -221,3 +221,13 @@ def test_a_refused_answer_does_not_use_up_the_code(client, coded):
     survey, codes = coded
     _refused(client, survey, GOOD | {"code": codes[1], "respect": "7"})
     assert not OneTimeCode.objects.filter(used=True).exists()
+
+
+def test_the_form_needs_no_cookie(survey):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(answer_url(survey))
+    assert not page.cookies
+    assert strict.post(answer_url(survey), GOOD).status_code == 302
+    assert Response.objects.count() == 1
