@@ -28,6 +28,7 @@ def scope_for_facilitator(user, cohort_id: uuid.UUID) -> Scope:
     cohort = (
         Cohort.objects.facilitated_by(user)
         .with_hidden_members(verified=verified)
+        .with_survey_members(verified=verified)
         .filter(pk=cohort_id)
         .first()
     )

@@ -7,11 +7,13 @@ consent, so a stale table is never read.
 """
 
 import uuid
+from dataclasses import dataclass
 
 import pandas as pd
 from django.core.cache import cache
 from django.db.models import CharField, F, FloatField, Value
 from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
 
 from assessments.models import DimensionScore, Indicator, Program
 from assessments.translated import translated_value
@@ -22,6 +24,8 @@ from cohorts.scorecard import CohortScorecard, build_scorecard
 from cohorts.sharing import Scope
 from outcomes import metrics as outcome_metrics
 from outcomes.summary import programs_disparity_trend
+from surveys import evidence as survey_evidence
+from surveys import questions as survey_questions
 
 CACHE_SECONDS = 60 * 60
 
@@ -232,3 +236,60 @@ def _disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
         trend.loc[small, ["q1", "median", "q3"]] = float("nan")
         trends[metric] = trend.reset_index()
     return trends
+
+
+@dataclass(frozen=True)
+class SurveyAggregate:
+    """One figure of the members' surveys across the organizations sharing them: the middle
+    of the organizations' values (tables.spread: suppressed under five organizations)."""
+
+    label: str
+    spread: tables.Spread
+    percent: bool  # a share in percent (else the net score, in points)
+
+
+def survey_aggregates(scope: Scope) -> list[SurveyAggregate]:
+    """Per core statement, the share of all respondents agreeing, and the net recommendation
+    score, per organization (its active programs' latest surveys pooled), then across the
+    organizations that share their survey results. Never a group's figures, never open text;
+    not cached (responses do not change the cohort's data version)."""
+    organizations = scope.survey_members().values("organization")
+    programs = dict(
+        Program.objects.active()
+        .filter(organization__in=organizations)
+        .values_list("pk", "organization_id")
+    )
+    pooled: dict[tuple, list[int]] = {}
+    for survey in survey_evidence.latest_surveys(programs):
+        for measure, (people, events) in survey_evidence.survey_totals(survey).items():
+            cell = pooled.setdefault((programs[survey.program_id], measure), [0, 0])
+            cell[0] += people
+            cell[1] += events
+    return [
+        *(
+            _statement_aggregate(q, pooled)
+            for q in survey_questions.CORE_QUESTIONS
+            if q.kind == survey_questions.SCALE5
+        ),
+        _net_score_aggregate(pooled),
+    ]
+
+
+def _org_values(pooled: dict, measure: str) -> pd.Series:
+    return pd.Series(
+        {org: 100 * e / n for (org, m), (n, e) in pooled.items() if m == measure and n},
+        dtype=float,
+    )
+
+
+def _statement_aggregate(question, pooled: dict) -> SurveyAggregate:
+    values = _org_values(pooled, f"{question.key}:agree")
+    return SurveyAggregate(str(question.text), tables.spread(values, len(values)), True)
+
+
+def _net_score_aggregate(pooled: dict) -> SurveyAggregate:
+    promoters = _org_values(pooled, "recommend:promoters")
+    detractors = _org_values(pooled, "recommend:detractors")
+    values = (promoters - detractors).dropna()
+    label = _("Net recommendation score (promoters minus detractors)")
+    return SurveyAggregate(str(label), tables.spread(values, len(values)), False)

@@ -72,6 +72,15 @@ class SharingForm(forms.Form):
             "for the cohort's disparity trend. Counts are never shared."
         ),
     )
+    surveys = forms.BooleanField(
+        label=_("Also share our survey results"),
+        required=False,
+        help_text=_(
+            "The share of all respondents agreeing with each core statement of our surveys of "
+            "the people we serve, and the net recommendation score. Open answers and figures "
+            "by group are never shared."
+        ),
+    )
 
 
 # A goal's date is a real one: not before the app's first cycles, not past the century.

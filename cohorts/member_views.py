@@ -26,7 +26,13 @@ def membership(request: HttpRequest, member_id) -> HttpResponse:
 
 
 def _sharing_form(member: CohortMember) -> SharingForm:
-    return SharingForm(initial={"sharing": member.sharing, "outcomes": member.shares_outcomes})
+    return SharingForm(
+        initial={
+            "sharing": member.sharing,
+            "outcomes": member.shares_outcomes,
+            "surveys": member.shares_surveys,
+        }
+    )
 
 
 def _render(request, member: CohortMember, sharing_form, status=200, can_lead=True) -> HttpResponse:
@@ -92,6 +98,7 @@ def membership_sharing(request: HttpRequest, member_id) -> HttpResponse:
             member=member,
             sharing=form.cleaned_data["sharing"],
             outcomes=form.cleaned_data["outcomes"],
+            surveys=form.cleaned_data["surveys"],
             by=request.user,
         )
     except services.CohortError as exc:

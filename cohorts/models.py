@@ -43,6 +43,19 @@ class CohortQuerySet(models.QuerySet):
         )
         return self.annotate(hidden_members=Coalesce(models.Subquery(hidden), 0))
 
+    def with_survey_members(self, *, verified: bool) -> "CohortQuerySet":
+        """Annotate `survey_members`: how many members share their survey results with a
+        session of this two-factor state (`Scope.survey_members`), in the same query."""
+        sharing = (
+            CohortMember.objects.sharing_survey_aggregates()
+            .seen_by(verified=verified)
+            .filter(cohort=models.OuterRef("pk"))
+            .values("cohort")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(survey_members=Coalesce(models.Subquery(sharing), 0))
+
     def data_changed(self) -> int:
         """Bump the version that keys the dashboard cache: cached tables of the old version
         are never read again."""
@@ -114,6 +127,9 @@ class CohortMemberQuerySet(models.QuerySet):
     def sharing_outcome_indices(self) -> "CohortMemberQuerySet":
         return self.sharing().filter(shares_outcomes=True)
 
+    def sharing_survey_aggregates(self) -> "CohortMemberQuerySet":
+        return self.sharing().filter(shares_surveys=True)
+
     def seen_by(self, *, verified: bool) -> "CohortMemberQuerySet":
         """The members a facilitator's session may see: an organization that requires
         two-factor sign-in shares nothing with a session that is not two-factor verified."""
@@ -145,6 +161,9 @@ class CohortMember(models.Model):
     # Equity outcomes are a separate choice: the disparity indices of the outcome measures
     # (never their counts), for the cohort's disparity trend.
     shares_outcomes = models.BooleanField(_("share our equity outcome indices"), default=False)
+    # Survey results are a choice of their own too: the shares of all respondents agreeing
+    # with each core statement and the net score (never open text, never a group's figures).
+    shares_surveys = models.BooleanField(_("share our survey results"), default=False)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -183,6 +202,10 @@ class CohortMember(models.Model):
     @property
     def shares_outcome_indices(self) -> bool:
         return self.is_sharing and self.shares_outcomes
+
+    @property
+    def shares_survey_aggregates(self) -> bool:
+        return self.is_sharing and self.shares_surveys
 
     def is_seen_by(self, *, verified: bool) -> bool:
         return verified or not self.organization.require_two_factor

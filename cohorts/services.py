@@ -200,7 +200,7 @@ def invitation_cancel(*, member: CohortMember, by) -> None:
 
 @transaction.atomic
 def membership_respond(
-    *, member: CohortMember, sharing: str, by, outcomes: bool = False
+    *, member: CohortMember, sharing: str, by, outcomes: bool = False, surveys: bool = False
 ) -> CohortMember:
     """Accept (or change what is shared): takes effect at once in pages and exports."""
     member = CohortMember.objects.select_for_update().get(pk=member.pk)
@@ -213,7 +213,7 @@ def membership_respond(
     ):
         _forget_poster_batches(member.cohort_id)
     member.status, member.sharing = CohortMember.Status.ACTIVE, sharing
-    member.shares_outcomes = outcomes
+    member.shares_outcomes, member.shares_surveys = outcomes, surveys
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
     rounds.member_rounds_link(member=member, by=by, today=timezone.localdate())
@@ -233,7 +233,7 @@ def membership_end(*, member: CohortMember, by) -> CohortMember:
         raise CohortError(_("This organization does not share anything with the cohort."))
     if member.shares_plans or member.shares_outcome_indices:
         _forget_poster_batches(member.cohort_id)
-    member.sharing, member.shares_outcomes = "", False
+    member.sharing, member.shares_outcomes, member.shares_surveys = "", False, False
     member.responded_by, member.responded_at = by, timezone.now()
     record_save(member, by)
     Cohort.objects.filter(pk=member.cohort_id).data_changed()

@@ -40,6 +40,15 @@ class Scope:
     def outcome_members(self) -> CohortMemberQuerySet:
         return self.members().sharing_outcome_indices()
 
+    def survey_members(self) -> CohortMemberQuerySet:
+        return self.members().sharing_survey_aggregates()
+
+    def survey_member_count(self) -> int:
+        """How many members share their survey results with this session: counted when the
+        cohort was loaded (`Cohort.objects.with_survey_members`), or now."""
+        counted = getattr(self.cohort, "survey_members", None)
+        return self.survey_members().count() if counted is None else counted
+
     def left_out(self) -> int:
         """Sharing members this session does not see, because they require two-factor:
         counted when the cohort was loaded (`Cohort.objects.with_hidden_members`), or now."""

@@ -78,6 +78,15 @@ def cohort_create(request: HttpRequest) -> HttpResponse:
     return redirect("cohorts:members", cohort.pk)
 
 
+def _survey_context(scope) -> dict:
+    """The members' survey aggregates, when any member shares its survey results."""
+    members = scope.survey_member_count()
+    return {
+        "survey_members": members,
+        "survey_aggregates": data.survey_aggregates(scope) if members else [],
+    }
+
+
 @login_required
 def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
     scope = scope_for_facilitator(request.user, cohort_id)
@@ -105,6 +114,7 @@ def cohort_dashboard(request: HttpRequest, cohort_id) -> HttpResponse:
         else [],
         "change_rows": _change_rows(board.change.head(SLOPE_LINES)),
         "slope_lines": SLOPE_LINES,
+        **_survey_context(scope),
     }
     return render(request, "cohorts/dashboard.html", context)
 

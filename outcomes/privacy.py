@@ -40,6 +40,11 @@ knows that exactly one count was corrected between two downloads learns the chan
 two totals (and so the new count, if the old one was shown); a period deleted and entered again
 is new to the rule unless the group stays hidden in another of the year's counts; summary
 statistics computed from all counts (index of disparity, Cramér's V) should be shown rounded.
+
+A table published without its events (a count of people only, such as a survey's respondents
+per group) is passed with an input column `population_only` true on its rows: its populations
+are hidden and protected with the others of their blocks, and its events, never shown, neither
+hide anything nor need a margin.
 """
 
 import zlib
@@ -225,6 +230,9 @@ def suppress(counts: pd.DataFrame, link: str | None = None) -> pd.DataFrame:
         return frame
     cells = _Cells.of(frame, link)
     groups, population, events = cells.is_group, cells.population, cells.events
+    people_only = np.zeros(len(frame), bool)
+    if "population_only" in frame.columns:
+        people_only = frame["population_only"].to_numpy(dtype=bool, na_value=False)
     # What an earlier call kept hidden; NaN (or no column): counts not published before.
     kept = frame.get("kept_hidden", pd.Series(np.nan, index=frame.index)).to_numpy(float)
     new, kept = np.isnan(kept), np.nan_to_num(kept)
@@ -234,11 +242,14 @@ def suppress(counts: pd.DataFrame, link: str | None = None) -> pd.DataFrame:
     population_hidden, population_short = _protect(
         cells, population_hidden, (population,), unknown_population
     )
-    small_events = groups & (is_small(events) | is_small(population - events))
+    small_events = groups & ~people_only & (is_small(events) | is_small(population - events))
     events_hidden = population_hidden | cells.in_block(small_events | (kept >= KEPT_EVENTS))
-    events_hidden, events_short = _protect(
-        cells, events_hidden, (events, population - events), unknown_events
+    # A table without events never falls short of events: its rows count as a full margin.
+    event_parts = (
+        np.where(people_only, MARGIN, events),
+        np.where(people_only, MARGIN, population - events),
     )
+    events_hidden, events_short = _protect(cells, events_hidden, event_parts, unknown_events)
     dark = cells.in_unit(population_short | events_short) | cells.unit_has(kept >= KEPT_YEAR)
     frame["population_hidden"] = (population_hidden & groups) | dark
     frame["events_hidden"] = (events_hidden & groups) | dark

@@ -23,6 +23,7 @@ from assessments.translated import translated
 from outcomes import summary as outcome_summary
 from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
+from surveys import evidence as survey_evidence
 from valuecurve import languages, text
 from valuecurve.charts import localized
 
@@ -234,6 +235,7 @@ def report_context(assessment: Assessment, *, spread: dict, today: date) -> dict
         "scorecard": plan_scorecard(data.dimensions, steps, today),
         "statuses": [PlanStep.Status(s).label for s in STATUSES],
         "disparity": disparity,
+        "surveys": survey_evidence.program_surveys(assessment.program),
     }
 
 
@@ -349,6 +351,8 @@ def poster_context(
     statement, statement_cut = poster_statement(organization.commitment_statement)
     columns = poster_columns(data, plan_steps(assessment), today)
     measures = poster_disparity(assessment) if disparity else []
+    # The survey lines follow the same consent as the disparity panel they share.
+    survey_lines = survey_evidence.poster_lines(assessment.program) if disparity else []
     page = poster_layout.PAGES[size.key]
     fit = poster_layout.poster_fit(
         page=page,
@@ -356,7 +360,10 @@ def poster_context(
             assessment.program.name, organization.name, page.width - POSTER_FACTS_WIDTH
         ),
         statement=statement,
-        disparity=[(f"{measure_name(m)}, {m.period}", disparity_line(m)) for m in measures],
+        disparity=[
+            *((f"{measure_name(m)}, {m.period}", disparity_line(m)) for m in measures),
+            *survey_lines,
+        ],
         columns=[[s.text() for s in c.steps] for c in columns],
     )
     return {
@@ -369,6 +376,7 @@ def poster_context(
         "columns": columns,
         "curve_image": poster_curve_image(data),
         "disparity": [(measure_name(m), m) for m in measures],
+        "survey_lines": survey_lines,
     }
 
 

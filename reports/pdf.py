@@ -20,10 +20,10 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from valuecurve.charts import localized
+
 # HTML to PDF is the project's (valuecurve.pdf); reports and posters reach it through here.
 from valuecurve.pdf import document_pdf, html_to_pdf, render_document  # noqa: F401
-
-from valuecurve.charts import localized
 
 logger = logging.getLogger(__name__)
 

@@ -12,6 +12,7 @@ from assessments.translated import translated
 from outcomes import summary as outcome_summary
 from reports import documents
 from reports.charts import DimensionBar, figure_json, profile_figure
+from surveys import evidence as survey_evidence
 from valuecurve import exports, languages
 
 
@@ -52,6 +53,8 @@ def assessment_results(request: HttpRequest, assessment_id) -> HttpResponse:
         "carried_unchanged": services.carried_count(answers),
         **_since_last_cycle(assessment),
         "disparity": outcome_summary.program_disparity(assessment.program),
+        "surveys": survey_evidence.program_surveys(assessment.program),
+        "voice_indicators": survey_evidence.VOICE_INDICATORS,
         "poster_statement_cut": documents.poster_statement(
             assessment.program.organization.commitment_statement
         )[1],

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import Program
+from assessments.models import PlanStep, Program
 from surveys import questions
 
 TOKEN_BYTES = 16
@@ -146,3 +146,31 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} code"
+
+
+class Finding(models.Model):
+    """ "You said, we did": a leader ties an action step of the program's plan to what a
+    survey found (one of its questions); the results page lists the ties and the poster can
+    show them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="findings")
+    question = models.CharField(_("what the survey found"), max_length=20)
+    step = models.ForeignKey(
+        PlanStep, on_delete=models.CASCADE, related_name="survey_findings", verbose_name=_("step")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["survey", "question", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "question", "step"], name="one_tie_per_finding_and_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey} {self.question}: {self.step}"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("", include("outcomes.urls")),
     path("", include("surveys.urls")),
+    path("", include("surveys.results_urls")),
     path("about/", views.about, name="about"),
     path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("favicon.ico", views.favicon),

@@ -45,10 +45,11 @@ from cohorts.models import Cohort, NewcomerInvitation
 from cohorts.services import newcomer_invite, newcomer_withdraw
 from outcomes.models import OutcomeCount, OutcomeMeasure
 from reports.models import PosterBatch
-from surveys.models import OneTimeCode, ProgramQuestion, Survey
+from surveys.models import Finding, OneTimeCode, ProgramQuestion, Survey
 from surveys.models import Response as SurveyResponse
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
+from tests.surveys.factories import stored_survey
 from valuecurve.models import Preferences
 from valuecurve.signup import confirmation_tokens
 
@@ -77,6 +78,7 @@ NO_DATA = {
     "two_factor_disable",
     "outcomes:measure_delete",
     "surveys:question_remove",
+    "survey_results:finding_remove",
 }
 
 
@@ -91,9 +93,9 @@ class Case:
     # assessment), "invitation" (pending), "token" (of that invitation),
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
-    # emailed link of an account waiting for confirmation) or "cohort_token" (the link of an
-    # invitation to a cohort for an organization not in the app yet; "withdrawn_cohort_token"
-    # if the facilitator withdrew it)
+    # emailed link of an account waiting for confirmation), "results_survey" (a survey of the
+    # program with responses) or "cohort_token" (the link of an invitation to a cohort for an
+    # organization not in the app yet; "withdrawn_cohort_token" if the facilitator withdrew it)
     target: str
     # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
     # user's own data), "read", "answer" or "lead"
@@ -221,6 +223,13 @@ CASES = [
     Case("outcomes:counts_export", "GET", "measure", "read", 200),
     Case("outcomes:counts_export_xlsx", "GET", "measure", "read", 200),
     Case("outcomes:counts_export_dictionary", "GET", "measure", "read", 200),
+    # A survey's results: members read the protected tables; leaders the raw responses.
+    Case("survey_results:results", "GET", "results_survey", "read", 200),
+    Case("survey_results:results_csv", "GET", "results_survey", "read", 200),
+    Case("survey_results:results_xlsx", "GET", "results_survey", "read", 200),
+    Case("survey_results:responses_csv", "GET", "results_survey", "lead", 200),
+    Case("survey_results:finding_add", "POST", "results_survey", "lead", 302),
+    Case("survey_results:finding_remove", "POST", "results_survey", "lead", 302),
     # Surveys of the people served: viewers read, contributors enter paper forms, leaders
     # manage; the public link is for anyone who holds it.
     Case("surveys:survey_create", "GET", "program", "lead", 200),
@@ -265,6 +274,8 @@ POST_ONLY = [
     "surveys:question_add",
     "surveys:question_remove",
     "surveys:codes",
+    "survey_results:finding_add",
+    "survey_results:finding_remove",
 ]
 # Actions on an organization's data, as opposed to public links and the user's own account.
 ORG_POST_CASES = [case for case in POST_CASES if case.need not in ("public", "guest", "own")]
@@ -344,6 +355,7 @@ def world(
         organization=org, requested_by=leader, size="tabloid", status="done", total=1, done=1
     )
     batch.archive.save("access.zip", ContentFile(b"PK\x05\x06" + bytes(18)))
+    results_survey = stored_survey(program, {"white": (20, 12), "black": (15, 5)})
     archived_program = Program.objects.create(
         organization=org, name="Closed program", service_area="Health"
     )
@@ -380,6 +392,8 @@ def world(
         measure=OutcomeMeasure.objects.create(
             program=program, name="Access measure", direction="adverse", denominator="people"
         ),
+        results_survey=results_survey,
+        finding=Finding.objects.create(survey=results_survey, question="respect", step=steps[0]),
         survey=_access_survey(program, codes_required=False),
         coded_survey=_access_survey(program, codes_required=True),
     )
@@ -432,6 +446,8 @@ def url_for(case: Case, world) -> str:
         args.append(case.dimension)
     if case.name == "surveys:question_remove":
         args.append(1)  # the survey's first question
+    if case.name == "survey_results:finding_remove":
+        args.append(world.finding.pk)
     return reverse(case.name, args=args)
 
 
@@ -513,6 +529,8 @@ def post_data(case: Case, world) -> dict:
         return {"respect": "5"}
     if case.name == "surveys:codes":
         return {"count": 3}
+    if case.name == "survey_results:finding_add":
+        return {"question": "ease", "step": world.plan_step.pk}
     if case.name in NO_DATA:
         return {}
     raise AssertionError(f"no POST data for {case.name}")
@@ -613,6 +631,10 @@ def post_took_effect(case: Case, world) -> bool:
         return SurveyResponse.objects.filter(source="web").exists()
     if case.name == "surveys:codes":
         return OneTimeCode.objects.filter(survey=world.coded_survey).count() == 3
+    if case.name == "survey_results:finding_add":
+        return Finding.objects.filter(question="ease").exists()
+    if case.name == "survey_results:finding_remove":
+        return not Finding.objects.filter(pk=world.finding.pk).exists()
     raise AssertionError(f"no effect known for {case.name}")
 
 

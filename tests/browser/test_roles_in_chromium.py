@@ -25,6 +25,9 @@ FILES = {
     "outcomes:counts_export",
     "outcomes:counts_export_xlsx",
     "outcomes:counts_export_dictionary",
+    "survey_results:results_csv",
+    "survey_results:results_xlsx",
+    "survey_results:responses_csv",
     "surveys:qr",
     "surveys:flyer",
 }

@@ -9,6 +9,10 @@ unknown bound by every linear relation it can know:
 - measures on the same people have the same populations (`same_people`);
 - a measure's events can be the sum of two others' (`event_sums`: any exit = housing + shelter);
 - a yearly measure is the sum of a quarterly one on the same people (`nested`);
+- survey tables: the people answering a question are among the respondents (`bounded`), the
+  tables of one question have the same people (`same_population`), the answers of a question
+  are each person's one answer (`exclusive`: events add up to at most the people; `exhaustive`:
+  exactly), and a table of people only publishes no events (`people_only`);
 - a count not corrected between two downloads has one value in both (the attacker is told
   which counts were corrected: the worst case).
 
@@ -49,6 +53,11 @@ class ProgramData:
     same_people: bool = False
     event_sums: tuple[tuple[str, str, str], ...] = ()  # (sum, part, part)
     nested: tuple[tuple[str, str], ...] = ()  # (yearly measure, quarterly measure)
+    bounded: tuple[tuple[str, str], ...] = ()  # (measure, measure whose people include its)
+    same_population: tuple[tuple[str, ...], ...] = ()
+    exclusive: tuple[tuple[str, ...], ...] = ()
+    exhaustive: tuple[tuple[str, ...], ...] = ()
+    people_only: tuple[str, ...] = ()
     rule: Callable[[pd.DataFrame], pd.DataFrame] = published_rule
 
 
@@ -154,6 +163,9 @@ class _Model:
             cell = (row.measure, row.period, row.group)
             version = self.versions[release][cell]
             population = self._count(cell, version, "population", row.population, release)
+            if row.measure in self.data.people_only:  # never published: nothing to learn
+                cells[cell] = (population, ({}, float(row.events)))
+                continue
             events = self._count(cell, version, "events", row.events, release)
             cells[cell] = (population, events)
         return cells
@@ -201,6 +213,7 @@ class _Model:
                 if m == whole and all(p in cells for p in parts):
                     terms = [(cells[(m, period, group)][1], 1)]
                     self._add(terms + [(cells[p][1], -1) for p in parts], 0, 0)
+        self._survey_relations(cells)
         for yearly, quarterly in self.data.nested:
             for m, period, group in cells:
                 if m != yearly:
@@ -210,6 +223,34 @@ class _Model:
                 for kind in (0, 1):
                     terms = [(cells[(m, period, group)][kind], 1)]
                     self._add(terms + [(cells[q][kind], -1) for q in quarters], 0, 0)
+
+    def _survey_relations(self, cells: dict) -> None:
+        data = self.data
+        for measure, bound in data.bounded:
+            for m, period, group in cells:
+                other = (bound, period, group)
+                if m == measure and other in cells:
+                    terms = [(cells[(m, period, group)][0], 1), (cells[other][0], -1)]
+                    self._add(terms, -np.inf, 0)
+        for measures in data.same_population:
+            for m, period, group in cells:
+                if m != measures[0]:
+                    continue
+                for other in measures[1:]:
+                    if (other, period, group) in cells:
+                        terms = [(cells[(m, period, group)][0], 1)]
+                        self._add(terms + [(cells[(other, period, group)][0], -1)], 0, 0)
+        for measures, exact in [(m, False) for m in data.exclusive] + [
+            (m, True) for m in data.exhaustive
+        ]:
+            for m, period, group in cells:
+                if m != measures[0]:
+                    continue
+                parts = [(other, period, group) for other in measures]
+                if not all(p in cells for p in parts):
+                    continue
+                terms = [(cells[p][1], 1) for p in parts] + [(cells[parts[0]][0], -1)]
+                self._add(terms, 0 if exact else -np.inf, 0)
 
     def _same_populations(self, cells: dict) -> None:
         first: dict[tuple, tuple] = {}

@@ -250,3 +250,39 @@ def test_linked_measures_hide_the_same_populations():
     assert {"nhpi"} < hidden(linked, "B")
     for measure in "AB":  # every table still has 0 or 2+ hidden populations
         assert len(hidden(linked, measure)) >= 2
+
+
+# --- A table of people only (a survey's respondents per group) --------------------------------
+
+
+def _people_and_answers(black_people: int, black_answered: int) -> pd.DataFrame:
+    people = counts(
+        {"black": (black_people, 0), "asian": (40, 0), "white": (300, 0), "hispanic": (200, 0)},
+        measure="people",
+    ).assign(population_only=True)
+    answered = counts(
+        {
+            "black": (black_answered, 0),
+            "asian": (40, 20),
+            "white": (300, 150),
+            "hispanic": (200, 90),
+        },
+        measure="agree",
+    ).assign(population_only=False)
+    return pd.concat([people, answered], ignore_index=True).assign(program=0)
+
+
+def test_a_table_of_people_only_hides_its_small_populations_without_darkening_the_year():
+    flagged = suppress(_people_and_answers(black_people=6, black_answered=0), link="program")
+    people = flagged[flagged["measure"] == "people"]
+    assert people.loc[people["group"] == "black", "population_hidden"].all()
+    # Its events (all 0) are never shown: they neither fall short of a margin nor darken.
+    assert not flagged["total_hidden"].any()
+    assert people["population_hidden"].sum() >= 2  # a complement, as for any table
+    agree = flagged[flagged["measure"] == "agree"]
+    assert agree.loc[agree["group"] == "black", "population_hidden"].all()  # the same block
+
+
+def test_without_the_flag_a_table_with_no_events_darkens_its_year():
+    frame = _people_and_answers(black_people=6, black_answered=0).drop(columns="population_only")
+    assert suppress(frame, link="program")["total_hidden"].all()
