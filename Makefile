@@ -7,6 +7,8 @@ STAMP := .make
 FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
+# The plotly.js the pages draw charts with, built from npm's plotly.js (assets/plotly.js).
+PLOTLY_BUNDLE := assets/dist/plotly-valuecurve.min.js
 
 .PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
 
@@ -18,7 +20,7 @@ run: demo $(STAMP)/system
 test: setup $(STAMP)/system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-setup: $(STAMP)/python $(STAMP)/node $(STAMP)/messages
+setup: $(STAMP)/python $(STAMP)/node $(STAMP)/messages $(PLOTLY_BUNDLE)
 
 # The imports also load the translations beside each file (value-curve-equity-v1.es.yaml and
 # so on, one per language of settings.LANGUAGES) when they exist.
@@ -75,6 +77,9 @@ $(STAMP)/node: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+$(PLOTLY_BUNDLE): $(STAMP)/node assets/plotly.js
+	npm run --silent build
+
 # Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
 # for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests), Java
 # (the W3C Nu HTML Checker the browser tests run), gettext (msgfmt compiles the translations).
@@ -85,4 +90,4 @@ $(STAMP)/system:
 	@touch $@
 
 clean:
-	rm -rf $(VENV) node_modules $(STAMP) staticfiles db.sqlite3
+	rm -rf $(VENV) node_modules $(STAMP) staticfiles db.sqlite3 assets/dist

@@ -23,9 +23,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRATCH_DB = Path("/tmp/valuecurve-lighthouse.sqlite3")
-STATIC_ROOT = Path("/tmp/valuecurve-lighthouse-static")
-REPORTS = Path("/tmp/valuecurve-lighthouse")
+# Scratch files named after the checkout, so that two checkouts can run it at once.
+SCRATCH = f"/tmp/valuecurve-lighthouse-{ROOT.name}"
+SCRATCH_DB = Path(f"{SCRATCH}.sqlite3")
+STATIC_ROOT = Path(f"{SCRATCH}-static")
+REPORTS = Path(SCRATCH)
 LIGHTHOUSE = ROOT / "node_modules/.bin/lighthouse"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FRAMEWORK_FILE = "fixtures/frameworks/value-curve-equity-v1.yaml"

@@ -1,7 +1,8 @@
-"""Chart pages load the partial plotly.js bundle, not the full 4.8 MB plotly.min.js; the bundle
-is the plotly.js the installed Python plotly writes figures for, and it holds every trace type
-the app's figures use. In production WhiteNoise serves it compressed, under a hashed name
-cached for good."""
+"""Chart pages load a plotly.js bundle of only the app's trace types, built at set-up from npm's
+plotly.js (assets/plotly.js), not the full 4.8 MB plotly.min.js; the bundle is the plotly.js
+the installed Python plotly writes figures for, and it holds every trace type the app's
+figures use. In production WhiteNoise serves it compressed, under a hashed name cached for
+good."""
 
 import json
 import os
@@ -23,15 +24,16 @@ from outcomes.models import OutcomeMeasure
 from valuecurve.charts import PLOTLY_BUNDLE, PLOTLY_BUNDLE_TRACES
 
 ROOT = Path(__file__).resolve().parent.parent
-BUNDLE_FILE = ROOT / "node_modules/plotly.js-cartesian-dist-min/plotly-cartesian.min.js"
+BUNDLE_FILE = ROOT / "assets/dist/plotly-valuecurve.min.js"
 FULL_BUNDLE_FILE = Path(plotly.__file__).parent / "package_data/plotly.min.js"
 FIGURE_DATA = re.compile(r'<script id="([\w-]+)" type="application/json">(.*?)</script>', re.S)
 
 
 def _plotly_js_version(path: Path) -> str:
-    with path.open(encoding="utf-8") as bundle:
-        head = bundle.read(300)
-    return re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", head).group(1)
+    """The version the bundle's head names (npm's builds), else the one its code sets."""
+    text = path.read_text(encoding="utf-8")
+    named = re.search(r"plotly\.js .*?v(\d+\.\d+\.\d+)", text[:300])
+    return named.group(1) if named else re.search(r'\.version="(\d+\.\d+\.\d+)"', text).group(1)
 
 
 def _bundle_trace_types(path: Path) -> set[str]:
@@ -42,7 +44,16 @@ def _bundle_trace_types(path: Path) -> set[str]:
 
 def test_the_bundle_is_the_plotly_js_python_plotly_writes_figures_for():
     assert _plotly_js_version(BUNDLE_FILE) == _plotly_js_version(FULL_BUNDLE_FILE)
-    assert BUNDLE_FILE.stat().st_size < FULL_BUNDLE_FILE.stat().st_size / 3
+    assert BUNDLE_FILE.stat().st_size < FULL_BUNDLE_FILE.stat().st_size / 4
+
+
+def test_the_bundle_is_built_from_the_npm_package_python_plotly_writes_figures_for():
+    package = json.loads((ROOT / "node_modules/plotly.js/package.json").read_text())
+    assert package["version"] == _plotly_js_version(FULL_BUNDLE_FILE)
+    declared = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    assert declared["dependencies"]["plotly.js"] == package["version"]
+    assert "assets/plotly.js" in declared["scripts"]["build"]
+    assert str(BUNDLE_FILE.relative_to(ROOT)) in declared["scripts"]["build"]
 
 
 def test_static_files_offer_the_partial_bundle_and_not_the_full_one():
@@ -55,8 +66,9 @@ def test_static_files_offer_the_partial_bundle_and_not_the_full_one():
 def test_the_trace_types_kept_beside_the_bundle_choice_are_those_it_holds():
     types = _bundle_trace_types(BUNDLE_FILE)
     assert types == PLOTLY_BUNDLE_TRACES
-    # The reading finds trace modules: the full bundle has many more.
-    assert len(_bundle_trace_types(FULL_BUNDLE_FILE)) > 2 * len(types)
+    # The reading finds trace modules: the full bundle has these and many more.
+    full = _bundle_trace_types(FULL_BUNDLE_FILE)
+    assert types < full and len(full) > 10 * len(types)
 
 
 @pytest.fixture
@@ -138,7 +150,7 @@ def test_whitenoise_serves_the_bundle_compressed_under_a_name_cached_for_good(se
     }
     call_command("collectstatic", "--noinput", verbosity=0)
     url = static(PLOTLY_BUNDLE)
-    assert re.fullmatch(r"/static/vendor/plotly/plotly-cartesian\.min\.[0-9a-f]{12}\.js", url)
+    assert re.fullmatch(r"/static/vendor/plotly/plotly-valuecurve\.min\.[0-9a-f]{12}\.js", url)
 
     middleware = WhiteNoiseMiddleware(lambda request: pytest.fail("not served as a static file"))
     request = RequestFactory().get(url, headers={"accept-encoding": "gzip, deflate"})

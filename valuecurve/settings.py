@@ -161,13 +161,13 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-# Vendor assets come from installed packages, never from a CDN. Pages draw charts with the
-# plotly.js partial bundle holding the trace types they use (valuecurve/charts.py,
-# PLOTLY_BUNDLE), not the full 4.8 MB plotly.min.js.
+# Vendor assets come from installed packages, never from a CDN. Pages draw charts with a
+# plotly.js bundle of only the trace types they use, built from npm's plotly.js at set-up
+# (assets/plotly.js, valuecurve/charts.py PLOTLY_BUNDLE), not the full 4.8 MB plotly.min.js.
 STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
-    ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-cartesian-dist-min"),
+    ("vendor/plotly", BASE_DIR / "assets" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

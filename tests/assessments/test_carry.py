@@ -251,7 +251,7 @@ def test_the_program_and_results_pages_show_the_trend_and_the_change(
     for url in (program, results):
         page = client.get(url).content.decode()
         assert 'id="trend-chart" type="application/json"' in page
-        assert "vendor/plotly/plotly-cartesian.min.js" in page
+        assert "vendor/plotly/plotly-valuecurve.min.js" in page
         assert "+" in page and "since 2026" in page
     page = client.get(results).content.decode()
     assert "Change since 2026" in page
