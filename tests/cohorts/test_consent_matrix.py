@@ -312,6 +312,7 @@ NOT_OUTPUTS = {
     "cohorts:invite": "sends invitations (POST)",
     "cohorts:invitation_cancel": "cancels an invitation (POST)",
     "cohorts:newcomer_invite": "invites a newcomer by email (POST)",
+    "cohorts:newcomer_withdraw": "withdraws a newcomer's invitation: its email, no member data",
     "cohorts:join": "a newcomer's invitation link: creates the organization, shows no member data",
     "cohorts:statements": "the cohort's own commitment, vision and theory of change",
     "cohorts:rounds": "the cohort's rounds and dates; which members the session sees have "
