@@ -21,15 +21,10 @@ from django.utils.translation import gettext as _
 
 from assessments.models import Membership, Role
 from cohorts.models import RoundCycle, RoundEmail
+from valuecurve import languages
 
 Kind = RoundEmail.Kind
 logger = logging.getLogger(__name__)
-
-
-def recipient_language(*, user, organization) -> str:
-    """The language a round email is written in: the site's, until people choose their own
-    (swap in the reader's language here when the app records it)."""
-    return settings.LANGUAGE_CODE
 
 
 def round_emails_send(*, today: date) -> dict[str, int]:
@@ -86,7 +81,7 @@ def _by_language(leaders: list, link: RoundCycle) -> dict[str, list[str]]:
     """The leaders' addresses by the language they read: one email to each group."""
     groups: dict[str, list[str]] = {}
     for user in leaders:
-        language = recipient_language(user=user, organization=link.organization)
+        language = languages.reader_language(user=user, organization=link.organization)
         groups.setdefault(language, []).append(user.email)
     return groups
 
