@@ -76,11 +76,27 @@ def counts_columns(measure: OutcomeMeasure) -> list[Column]:
             _("How many had the outcome; empty where hidden to protect small counts."),
         ),
         Column("rate", _("Rate"), rate),
-        Column("rate_ci_low", _("Rate, lower 95% limit"), _("The rate's 95% interval, low.")),
-        Column("rate_ci_high", _("Rate, upper 95% limit"), _("The rate's 95% interval, high.")),
+        Column(
+            "rate_ci_low",
+            _("Rate, lower limit (95%)"),
+            _("The low end of the rate's interval (95%)."),
+        ),
+        Column(
+            "rate_ci_high",
+            _("Rate, upper limit (95%)"),
+            _("The high end of the rate's interval (95%)."),
+        ),
         Column("ratio", _("Rate ratio"), _("The group's rate divided by the reference's rate.")),
-        Column("ratio_ci_low", _("Ratio, lower 95% limit"), _("The ratio's 95% interval, low.")),
-        Column("ratio_ci_high", _("Ratio, upper 95% limit"), _("The ratio's 95% interval, high.")),
+        Column(
+            "ratio_ci_low",
+            _("Ratio, lower limit (95%)"),
+            _("The low end of the ratio's interval (95%)."),
+        ),
+        Column(
+            "ratio_ci_high",
+            _("Ratio, upper limit (95%)"),
+            _("The high end of the ratio's interval (95%)."),
+        ),
         Column(
             "reference",
             _("Reference group"),
