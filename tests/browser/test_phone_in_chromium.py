@@ -14,7 +14,7 @@ from tests.cohorts.conftest import cohort, facilitator  # noqa: F401 (the cohort
 
 pytestmark = chromium.MARKS
 
-# URLs that answer with a file (PDF, zip, JSON, CSV, spreadsheet), not a page.
+# URLs that answer with a file (PDF, zip, JSON, CSV, spreadsheet, image), not a page.
 FILES = {
     "reports:report_pdf",
     "reports:poster_pdf",
@@ -28,6 +28,8 @@ FILES = {
     "cohorts:export_dictionary",
     "cohorts:poster",
     "cohorts:poster_batch_download",
+    "surveys:qr",
+    "surveys:flyer",
 }
 # Of the roles a page allows, the one it is seen as: the one shown the most controls.
 MAIN_ROLES = ["leader", "contributor", "viewer", "anonymous"]
