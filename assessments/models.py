@@ -193,7 +193,7 @@ class Framework(models.Model):
         verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
-        return f"{self.title} v{self.version}"
+        return _("%(title)s v%(version)s") % {"title": self.title, "version": self.version}
 
     @property
     def is_locked(self) -> bool:

@@ -164,7 +164,10 @@ class CohortMember(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organization} in {self.cohort}"
+        return _("%(organization)s in %(cohort)s") % {
+            "organization": self.organization,
+            "cohort": self.cohort,
+        }
 
     @property
     def is_sharing(self) -> bool:

@@ -207,6 +207,15 @@ CASES = [
     Case("outcomes:counts_export", "GET", "measure", "read", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
+# Rows of the matrix that answer with a file, not a page.
+FILES = {
+    "assessments:organization_export",
+    "reports:report_pdf",
+    "reports:poster_pdf",
+    "posters:download",
+    "outcomes:import_template",
+    "outcomes:counts_export",
+}
 POST_ONLY = [
     "assessments:start",
     "assessments:confirm_carried",
