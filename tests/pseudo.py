@@ -30,12 +30,14 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import models
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import trans_real
 
 ROOT = Path(__file__).resolve().parents[1]
 # Django knows Interlingua and the app does not offer it; Django has no date formats for it,
 # so dates are written as in English, with the catalog's month names.
 CODE = "ia"
+PROJECT_APPS = ["assessments", "reports", "cohorts", "outcomes"]
 SOURCES = ["assessments", "cohorts", "outcomes", "reports", "templates", "valuecurve"]
 LOWER = "àƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýž"
 UPPER = "ÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ"
@@ -95,18 +97,40 @@ def extract_project(folder: Path) -> Path:
 
 
 def installed_catalogs() -> list[Path]:
-    """A .po file of Django and of each installed app that has one (English, else Spanish):
+    """A .po file of Django and of each installed app that has one (English, else Spanish,
+    else any):
     their msgids are what Django and those apps show."""
     folders = [Path(trans_real.__file__).parents[2] / "conf/locale"]
     folders += [Path(app.path) / "locale" for app in apps.get_app_configs()]
     found = []
     for folder in folders:
-        for language in ("en", "es"):
+        languages = ["en", "es", *sorted(path.name for path in folder.glob("*"))]
+        for language in languages:
             po_files = sorted((folder / language / "LC_MESSAGES").glob("*.po"))
             if po_files:
                 found += po_files
                 break
     return found
+
+
+# What Django's admin and simple_history's history pages write without marking it: the alt
+# text of the admin's search icon, and stored values as Python writes them (the boolean
+# icons' alt text, the history's "None → ..." changes).
+ADMIN_UNMARKED = ["Search", "True", "False", "None"]
+
+
+def untranslatable_labels() -> list[str]:
+    """The names of the installed apps that ship no catalog at all, and of their models, and
+    what Django's admin leaves unmarked: no translation of this project can reach them."""
+    labels = []
+    for app in apps.get_app_configs():
+        if not isinstance(app.verbose_name, Promise):
+            labels.append(str(app.verbose_name))  # a proper name ("Axes")
+        if not (Path(app.path) / "locale").is_dir() and app.label not in PROJECT_APPS:
+            labels.append(str(app.verbose_name))
+            for model in app.get_models():
+                labels += [str(model._meta.verbose_name), str(model._meta.verbose_name_plural)]
+    return labels + ADMIN_UNMARKED
 
 
 def msgids(po_files: list[Path], folder: Path) -> dict:

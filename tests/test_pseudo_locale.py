@@ -5,8 +5,11 @@ transformed nor user data. The cohort pages: tests/cohorts/test_pseudo_locale.py
 """
 
 import pytest
+from django.contrib.admin import site
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 
 from tests.assessments.test_access import (
     CASES,
@@ -18,7 +21,15 @@ from tests.assessments.test_access import (
     url_for,
     world,
 )
-from tests.pseudo import CODE, Scan, pseudo, speak_pseudo, user_data
+from tests.pseudo import (
+    CODE,
+    PROJECT_APPS,
+    Scan,
+    pseudo,
+    speak_pseudo,
+    untranslatable_labels,
+    user_data,
+)
 
 __all__ = ["world"]  # the access matrix's cast, used here as a fixture
 
@@ -118,3 +129,41 @@ def test_the_scan_flags_english_and_passes_user_data_numbers_and_pseudo_text():
     assert page.lang == "ia"
     assert [text for text, _ in scan.found()] == ["A chart", "Never marked", "Peoples", "Rates"]
     assert scan.pages == 1
+
+
+def admin_pages(client, world) -> list[tuple[str, str]]:
+    """The admin's index, and the list, the add form and an object's form and history of
+    every model of the project that it manages."""
+    staff = get_user_model().objects.create_superuser("staff", "staff@example.org", "x" * 20)
+    client.force_login(staff)
+    speak_pseudo(client)
+    urls = [reverse("admin:index")]
+    for model in site._registry:
+        meta = model._meta
+        if meta.app_label not in PROJECT_APPS:
+            continue
+        prefix = f"admin:{meta.app_label}_{meta.model_name}"
+        urls += [reverse(f"{prefix}_changelist"), reverse(f"{prefix}_add")]
+        first = model.objects.first()
+        if first is not None:
+            urls += [reverse(f"{prefix}_change", args=[first.pk])]
+            urls += [reverse(f"{prefix}_history", args=[first.pk])]
+    pages = []
+    for url in urls:
+        response = client.get(url)
+        if response.status_code == 200:
+            pages.append((f"{url} (staff)", response.content.decode()))
+    return pages
+
+
+def test_every_admin_page_of_the_project_shows_only_marked_strings(
+    client, world, pseudo_language, capsys
+):
+    pages = admin_pages(client, world)
+    scan = Scan(user_data() + untranslatable_labels())
+    for where, html in pages:
+        assert scan.read_html(where, html).lang == CODE, f"{where} is not in the pseudo-locale"
+    with capsys.disabled():
+        print(f"\nadmin: {scan.figures()}")
+    assert scan.pages >= 40
+    assert scan.found() == [], f"{len(scan.unmarked)} unmarked strings:\n{scan.report()}"
