@@ -53,6 +53,7 @@ KEPT = re.compile(
 )
 WORD = re.compile(r"[A-Za-z]+")
 TAG = re.compile(r"<[^>]*>")
+HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 LINK = re.compile(r"https?://\S+")
 PLOTLY_FIELD = re.compile(r"%\{[^}]*\}")
 # Keys and codes (a two-factor secret), not words: 16 letters and digits or more, with a digit.
@@ -362,6 +363,21 @@ class Scan:
         for line in [subject, *body.splitlines()]:
             self.read_text(where, LINK.sub(" ", line))
 
+    def read_document(self, where: str, text: str) -> None:
+        """A whole document's text (a PDF's, whose lines wrap, hyphenate and interleave
+        columns anywhere): each word left once the user data is taken out, and that is not a
+        word of the user data either, is listed with a few words around it."""
+        self.pages += 1
+        text = " ".join(text.split())
+        self.texts += len(text.split())
+        rest = self._without_data(CODE_TOKEN.sub(" ", text))
+        data_words = self._data_words()
+        for match in WORD.finditer(rest):
+            if match.group().lower() in data_words:
+                continue
+            context = rest[max(0, match.start() - 30) : match.end() + 30]
+            self.unmarked.setdefault(" ".join(context.split()), set()).add(where)
+
     def read_text(self, where: str, text: str) -> None:
         text = " ".join(text.split())
         if not text:
@@ -378,6 +394,16 @@ class Scan:
             pattern = rf"(?<![A-Za-z])(?:{alternatives})(?![A-Za-z])" if flat else r"(?!)"
             self._data_pattern = re.compile(pattern, re.IGNORECASE)
         return self._data_pattern.sub(" ", text)
+
+    def _data_words(self) -> set[str]:
+        """The words of the user data, lowercase, hyphenated ones also as one word (as
+        pdftotext joins a word hyphenated at the end of a line)."""
+        words = set()
+        for value in self.data:
+            for word in HYPHENATED.findall(value):
+                words.update(part.lower() for part in word.split("-"))
+                words.add(word.replace("-", "").lower())
+        return words
 
     def report(self) -> str:
         lines = [f"{text!r} on {', '.join(sorted(where)[:3])}" for text, where in self.found()]
