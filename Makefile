@@ -63,8 +63,9 @@ $(STAMP)/node: package.json package-lock.json
 
 # Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
 # for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests), Java
-# (the W3C Nu HTML Checker the browser tests run).
-SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils openjdk-17-jre-headless
+# (the W3C Nu HTML Checker the browser tests run), gettext (the catalogs, and the pseudo-locale
+# test that extracts and compiles one).
+SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils openjdk-17-jre-headless gettext
 $(STAMP)/system:
 	@mkdir -p $(STAMP)
 	dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES))

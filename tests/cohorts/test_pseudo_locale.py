@@ -3,13 +3,15 @@ access matrix (tests/cohorts/test_access.py), for every role, rendered in the ps
 (tests/pseudo.py), shows no word that is neither transformed nor user data."""
 
 import pytest
+from django.urls import reverse
 
 from tests.cohorts.test_access import CASES, ROLES, url_for, world
 from tests.pseudo import CODE, Scan, speak_pseudo, user_data
+from tests.reports.test_pseudo_documents import pdf_text
 
 __all__ = ["world"]  # the cohort access matrix's cast, used here as a fixture
 
-# Rows that answer with a file, not a page (the poster: tests/cohorts/test_poster.py).
+# Rows that answer with a file, not a page (the poster: below).
 FILES = {"cohorts:export", "cohorts:poster", "cohorts:poster_batch_download"}
 
 
@@ -33,3 +35,20 @@ def test_every_cohort_page_shows_only_marked_strings(client, world, role, pseudo
         print(f"\ncohorts, {role}: {scan.figures()}")
     assert scan.pages >= {"facilitator": 15}.get(role, 3)
     assert scan.found() == [], f"{len(scan.unmarked)} unmarked strings:\n{scan.report()}"
+
+
+def test_the_cohort_poster_shows_only_marked_strings(
+    client, world, pseudo_language, tmp_path, capsys
+):
+    client.force_login(world["users"]["facilitator"])
+    speak_pseudo(client)
+    scan = Scan(user_data())
+    for size in ("tabloid", "a3"):
+        url = reverse("cohorts:poster", args=[world["ids"]["cohort"]]) + f"?size={size}"
+        response = client.get(url)
+        assert response.status_code == 200, url
+        scan.read_document(url, pdf_text(response.content, tmp_path))
+    with capsys.disabled():
+        print(f"\ncohort posters: {scan.figures()} (words, not text nodes)")
+    assert scan.texts >= 100
+    assert scan.found() == [], f"{len(scan.unmarked)} unmarked words:\n{scan.report()}"
