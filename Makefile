@@ -82,7 +82,8 @@ $(PLOTLY_BUNDLE): $(STAMP)/node assets/plotly.js
 
 # Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
 # for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests), Java
-# (the W3C Nu HTML Checker the browser tests run), gettext (msgfmt compiles the translations).
+# (the W3C Nu HTML Checker the browser tests run), gettext (the catalogs, and the pseudo-locale
+# test that extracts and compiles one).
 SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk poppler-utils openjdk-17-jre-headless gettext
 $(STAMP)/system:
 	@mkdir -p $(STAMP)

@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments import cycles, levels
@@ -442,6 +443,14 @@ class NewPlanStepForm(PlanStepForm):
         return data
 
 
+def _commitment_help() -> str:
+    # Interpolated when a page shows it, so in the language of that page.
+    limit = Organization.POSTER_COMMITMENT_LENGTH
+    return _("Shown on reports and whole on posters: up to %(limit)d characters.") % {
+        "limit": limit
+    }
+
+
 class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
     """The statements; the commitment no longer than a poster shows whole. A statement
     saved longer before the limit keeps its text until someone saves this form, which
@@ -457,12 +466,7 @@ class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
             "vision": forms.Textarea(attrs={"rows": 4}),
             "theory_of_change": forms.Textarea(attrs={"rows": 4}),
         }
-        help_texts = {
-            "commitment_statement": _(
-                "Shown on reports and whole on posters: up to %(limit)d characters."
-            )
-            % {"limit": Organization.POSTER_COMMITMENT_LENGTH},
-        }
+        help_texts = {"commitment_statement": lazy(lambda: _commitment_help(), str)()}
 
     def clean_commitment_statement(self) -> str:
         value = self.cleaned_data["commitment_statement"]

@@ -66,7 +66,9 @@ class Organization(Statements):
         MEDIUM = "medium", _("Medium (50 to 500 staff)")
         LARGE = "large", _("Large (over 500 staff)")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     name = models.CharField(_("name"), max_length=200)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector)
     region = models.CharField(_("region"), max_length=100, blank=True)
@@ -86,7 +88,7 @@ class Organization(Statements):
             "the emails it sends to people who have not chosen one."
         ),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -113,13 +115,19 @@ class MembershipQuerySet(models.QuerySet):
 
 class Membership(models.Model):
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     objects = MembershipQuerySet.as_manager()
@@ -159,14 +167,19 @@ class ProgramQuerySet(models.QuerySet):
 
 
 class Program(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="programs"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="programs",
+        verbose_name=_("organization"),
     )
     name = models.CharField(_("name"), max_length=200)
     service_area = models.CharField(_("service area"), max_length=100)
     population_served = models.CharField(_("population served"), max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     history = HistoricalRecords()
 
@@ -204,7 +217,7 @@ class Framework(Translated):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -216,7 +229,10 @@ class Framework(Translated):
         verbose_name_plural = _("frameworks")
 
     def __str__(self) -> str:
-        return f"{translated(self, 'title')} v{self.version}"
+        return _("%(title)s v%(version)s") % {
+            "title": translated(self, "title"),
+            "version": self.version,
+        }
 
     @property
     def is_locked(self) -> bool:
@@ -254,7 +270,9 @@ class FrameworkPart(models.Model):
 
 
 class Dimension(Translated, FrameworkPart):
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="dimensions")
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="dimensions", verbose_name=_("framework")
+    )
     key = models.SlugField(_("key"), max_length=40)
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
@@ -266,6 +284,8 @@ class Dimension(Translated, FrameworkPart):
         constraints = [
             models.UniqueConstraint(fields=["framework", "key"], name="unique_dimension_key")
         ]
+        verbose_name = _("dimension")
+        verbose_name_plural = _("dimensions")
 
     def __str__(self) -> str:
         return translated(self, "name")
@@ -275,7 +295,9 @@ class Dimension(Translated, FrameworkPart):
 
 
 class Indicator(Translated, FrameworkPart):
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="indicators")
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("dimension")
+    )
     key = models.SlugField(_("key"), max_length=40)
     statement = models.TextField(_("statement"))
     evidence_guidance = models.TextField(_("evidence guidance"), blank=True)
@@ -287,6 +309,8 @@ class Indicator(Translated, FrameworkPart):
         constraints = [
             models.UniqueConstraint(fields=["dimension", "key"], name="unique_indicator_key")
         ]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
 
     def __str__(self) -> str:
         return self.key
@@ -296,7 +320,9 @@ class Indicator(Translated, FrameworkPart):
 
 
 class LevelDescriptor(Translated, FrameworkPart):
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="descriptors")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="descriptors", verbose_name=_("indicator")
+    )
     level = models.PositiveSmallIntegerField(
         _("level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in levels.LEVELS]
     )
@@ -308,6 +334,8 @@ class LevelDescriptor(Translated, FrameworkPart):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "level"], name="one_descriptor_per_level")
         ]
+        verbose_name = _("level descriptor")
+        verbose_name_plural = _("level descriptors")
 
     def __str__(self) -> str:
         return f"{self.indicator.key} – {self.get_level_display()}"
@@ -338,14 +366,21 @@ class Cycle(models.Model):
     """One of an organization's assessment periods ("2027", April 1 to March 31): each program
     has at most one assessment per cycle. A cohort round links each member's cycle to it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cycles")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="cycles",
+        verbose_name=_("organization"),
+    )
     name = models.CharField(
         _("name"), max_length=40, help_text=_("Such as a year: “2027” or “2026-27”.")
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     objects = CycleQuerySet.as_manager()
@@ -431,29 +466,51 @@ class Assessment(models.Model):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="assessments")
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="assessments")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("program")
+    )
+    framework = models.ForeignKey(
+        Framework, on_delete=models.PROTECT, related_name="assessments", verbose_name=_("framework")
+    )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.RESTRICT, related_name="assessments", verbose_name=_("cycle")
     )
-    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.DRAFT, verbose_name=_("status")
+    )
     # Optimistic locking: every save of answers bumps it; a stale page is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     based_on = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("based on"),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     # With several respondents: when the leader closed the round (no more answers).
-    round_closed_at = models.DateTimeField(null=True, blank=True)
+    round_closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("round closed at"))
     history = HistoricalRecords()
 
     objects = AssessmentQuerySet.as_manager()
@@ -486,16 +543,22 @@ class AnswerFields(models.Model):
         MEDIUM = "medium", _("Medium")
         HIGH = "high", _("High")
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="+", verbose_name=_("indicator")
+    )
     level = models.SmallIntegerField(
         _("level"), null=True, blank=True, choices=levels.ANSWER_CHOICES
     )
     evidence = models.TextField(_("evidence"), blank=True)
     confidence = models.CharField(_("confidence"), max_length=10, choices=Confidence, blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("answered by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         abstract = True
@@ -510,9 +573,13 @@ class AnswerQuerySet(models.QuerySet):
 class Answer(AnswerFields):
     """The answer that is scored: today the one respondent's, later the team's consensus."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="answers")
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
     # The assessment version this answer last changed in: tells a stale page what changed.
-    changed_in_version = models.PositiveIntegerField(default=1)
+    changed_in_version = models.PositiveIntegerField(
+        default=1, verbose_name=_("changed in version")
+    )
     # With several respondents, the leader's reason for the consensus answer.
     consensus_note = models.TextField(_("consensus note"), blank=True)
     # Copied from the previous cycle and not yet confirmed or changed by anyone.
@@ -532,6 +599,8 @@ class Answer(AnswerFields):
                 name="answer_level_in_range",
             ),
         ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
 
     def __str__(self) -> str:
         return f"{self.assessment} – {self.indicator.key}"
@@ -549,25 +618,40 @@ class AssessmentEvent(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         REOPENED = "reopened", _("Reopened")
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=Kind)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="events", verbose_name=_("assessment")
     )
-    at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(blank=True)
+    kind = models.CharField(max_length=20, choices=Kind, verbose_name=_("kind"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(default=timezone.now, verbose_name=_("at"))
+    note = models.TextField(blank=True, verbose_name=_("note"))
 
     class Meta:
         ordering = ["at", "pk"]
+        verbose_name = _("assessment event")
+        verbose_name_plural = _("assessment events")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.get_kind_display()}"
 
 
 class DimensionScore(models.Model):
     """Written when an assessment is submitted, so overviews read four rows, not every answer."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="scores")
-    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
-    level = models.SmallIntegerField()
-    index = models.DecimalField(max_digits=3, decimal_places=2)
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="scores", verbose_name=_("assessment")
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, related_name="+", verbose_name=_("dimension")
+    )
+    level = models.SmallIntegerField(verbose_name=_("level"))
+    index = models.DecimalField(max_digits=3, decimal_places=2, verbose_name=_("index"))
 
     class Meta:
         ordering = ["dimension__order"]
@@ -576,6 +660,11 @@ class DimensionScore(models.Model):
                 fields=["assessment", "dimension"], name="one_score_per_dimension"
             )
         ]
+        verbose_name = _("dimension score")
+        verbose_name_plural = _("dimension scores")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.dimension}"
 
 
 # --- Several respondents ---------------------------------------------------------------------
@@ -605,19 +694,30 @@ class RespondentQuerySet(models.QuerySet):
 class Respondent(models.Model):
     """A member asked to answer an assessment on their own, before the consensus."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="respondents")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="respondents",
+        verbose_name=_("assessment"),
     )
-    assigned_at = models.DateTimeField(default=timezone.now)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    assigned_at = models.DateTimeField(default=timezone.now, verbose_name=_("assigned at"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("submitted at"))
     # Optimistic locking of this respondent's own answers.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(default=1, verbose_name=_("version"))
     # The last email they were sent about it (the assignment or a reminder), and the last
     # reminder: reminders are limited per respondent, and the leader's page says when.
-    emailed_at = models.DateTimeField(null=True, blank=True)
-    reminded_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
+    reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
     history = HistoricalRecords()
 
     objects = RespondentQuerySet.as_manager()
@@ -627,6 +727,8 @@ class Respondent(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["assessment", "user"], name="one_respondent_per_user")
         ]
+        verbose_name = _("respondent")
+        verbose_name_plural = _("respondents")
 
     def __str__(self) -> str:
         return f"{self.user} – {self.assessment}"
@@ -637,8 +739,12 @@ class Respondent(models.Model):
 
 
 class RespondentAnswer(AnswerFields):
-    respondent = models.ForeignKey(Respondent, on_delete=models.CASCADE, related_name="answers")
-    changed_in_version = models.PositiveIntegerField(default=1)
+    respondent = models.ForeignKey(
+        Respondent, on_delete=models.CASCADE, related_name="answers", verbose_name=_("respondent")
+    )
+    changed_in_version = models.PositiveIntegerField(
+        default=1, verbose_name=_("changed in version")
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -652,6 +758,11 @@ class RespondentAnswer(AnswerFields):
                 name="respondent_answer_level_in_range",
             ),
         ]
+        verbose_name = _("respondent answer")
+        verbose_name_plural = _("respondent answers")
+
+    def __str__(self) -> str:
+        return f"{self.respondent} – {self.indicator.key}"
 
 
 class PriorAnswer(AnswerFields):
@@ -659,9 +770,12 @@ class PriorAnswer(AnswerFields):
     assignment"): kept beside the respondents' answers, never preset as the consensus."""
 
     assessment = models.ForeignKey(
-        Assessment, on_delete=models.CASCADE, related_name="prior_answers"
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="prior_answers",
+        verbose_name=_("assessment"),
     )
-    answered_at = models.DateTimeField()
+    answered_at = models.DateTimeField(verbose_name=_("answered at"))
     history = HistoricalRecords()
 
     class Meta:
@@ -670,6 +784,11 @@ class PriorAnswer(AnswerFields):
                 fields=["assessment", "indicator"], name="one_prior_answer_per_indicator"
             )
         ]
+        verbose_name = _("prior answer")
+        verbose_name_plural = _("prior answers")
+
+    def __str__(self) -> str:
+        return f"{self.assessment} – {self.indicator.key}"
 
 
 # --- Invitations -----------------------------------------------------------------------------
@@ -686,15 +805,23 @@ class EmailInvitation(models.Model):
     """What every invitation by email holds. Only a hash of the token is stored; the token
     itself is in the emailed link."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    email = models.EmailField(_("email"))
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
+    email = models.EmailField(_("email"))
+    token_hash = models.CharField(
+        max_length=64, unique=True, editable=False, verbose_name=_("token hash")
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    expires_at = models.DateTimeField(verbose_name=_("expires at"))
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
 
     class Meta:
         abstract = True
@@ -709,19 +836,29 @@ class Invitation(EmailInvitation):
     """An invitation by email to join an organization with a role."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     objects = InvitationQuerySet.as_manager()
 
     class Meta(EmailInvitation.Meta):
         pass
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
 
     def __str__(self) -> str:
         return f"{self.email} → {self.organization} ({self.get_role_display()})"
@@ -745,8 +882,18 @@ class Capacity(models.TextChoices):
 class ActionStep(Translated):
     """A suggested step in the library of a framework version, for one move up the curve."""
 
-    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="action_steps")
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="action_steps")
+    framework = models.ForeignKey(
+        Framework,
+        on_delete=models.CASCADE,
+        related_name="action_steps",
+        verbose_name=_("framework"),
+    )
+    dimension = models.ForeignKey(
+        Dimension,
+        on_delete=models.CASCADE,
+        related_name="action_steps",
+        verbose_name=_("dimension"),
+    )
     key = models.SlugField(_("key"), max_length=60)
     from_level = models.PositiveSmallIntegerField(
         _("from level"), choices=[(level, levels.LEVEL_NAMES[level]) for level in range(4)]
@@ -755,14 +902,18 @@ class ActionStep(Translated):
     description = models.TextField(_("description"))
     measure = models.TextField(_("measure of progress"))
     capacity = models.CharField(_("capacity"), max_length=20, choices=Capacity)
-    indicators = models.ManyToManyField(Indicator, related_name="action_steps")
-    order = models.PositiveSmallIntegerField(default=0)
+    indicators = models.ManyToManyField(
+        Indicator, related_name="action_steps", verbose_name=_("indicators")
+    )
+    order = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         ordering = ["dimension__order", "from_level", "order"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "key"], name="unique_action_step_key")
         ]
+        verbose_name = _("action step")
+        verbose_name_plural = _("action steps")
 
     def __str__(self) -> str:
         return translated(self, "title")
@@ -786,11 +937,25 @@ class PlanStep(models.Model):
         DONE = "done", _("Done")
         DROPPED = "dropped", _("Dropped")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="plan_steps")
-    dimension = models.ForeignKey(Dimension, on_delete=models.PROTECT, related_name="+")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        related_name="plan_steps",
+        verbose_name=_("assessment"),
+    )
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.PROTECT, related_name="+", verbose_name=_("dimension")
+    )
     action_step = models.ForeignKey(
-        ActionStep, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ActionStep,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("action step"),
     )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
@@ -810,13 +975,18 @@ class PlanStep(models.Model):
             "poster shows the title and the description's first sentences that fit."
         ),
     )
-    order = models.PositiveIntegerField(default=0)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
     # The previous cycle's unfinished step this one carries on: one chain, one history.
     continues = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="continued_by"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="continued_by",
+        verbose_name=_("continues"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
 
     objects = PlanStepQuerySet.as_manager()
@@ -825,6 +995,8 @@ class PlanStep(models.Model):
 
     class Meta:
         ordering = ["dimension__order", "order", "created_at"]
+        verbose_name = _("plan step")
+        verbose_name_plural = _("plan steps")
 
     def __str__(self) -> str:
         return self.title

@@ -63,37 +63,57 @@ class CohortQuerySet(models.QuerySet):
 
 
 class Cohort(Statements):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
-    data_version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    data_version = models.PositiveIntegerField(
+        default=1, editable=False, verbose_name=_("data version")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords(excluded_fields=["data_version"])
 
     objects = CohortQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
 
     def __str__(self) -> str:
         return self.name
 
 
 class Facilitator(models.Model):
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="facilitators")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="facilitator_roles"
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="facilitators", verbose_name=_("cohort")
     )
-    added_at = models.DateTimeField(default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="facilitator_roles",
+        verbose_name=_("user"),
+    )
+    added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["cohort", "user"], name="one_facilitator_role")
         ]
+        verbose_name = _("facilitator")
+        verbose_name_plural = _("facilitators")
+
+    def __str__(self) -> str:
+        return _("%(user)s facilitates %(cohort)s") % {"user": self.user, "cohort": self.cohort}
 
 
 class Sharing(models.TextChoices):
@@ -151,10 +171,17 @@ class CohortMember(models.Model):
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="members")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="members", verbose_name=_("cohort")
+    )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="cohort_memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="cohort_memberships",
+        verbose_name=_("organization"),
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.INVITED)
     sharing = models.CharField(_("what we share"), max_length=20, choices=Sharing, blank=True)
@@ -165,13 +192,22 @@ class CohortMember(models.Model):
     # with each core statement and the net score (never open text, never a group's figures).
     shares_surveys = models.BooleanField(_("share our survey results"), default=False)
     invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
     )
-    invited_at = models.DateTimeField(default=timezone.now)
+    invited_at = models.DateTimeField(default=timezone.now, verbose_name=_("invited at"))
     responded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("responded by"),
     )
-    responded_at = models.DateTimeField(null=True, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
     history = HistoricalRecords()
 
     objects = CohortMemberQuerySet.as_manager()
@@ -183,9 +219,14 @@ class CohortMember(models.Model):
                 fields=["cohort", "organization"], name="one_membership_per_cohort"
             )
         ]
+        verbose_name = _("cohort member")
+        verbose_name_plural = _("cohort members")
 
     def __str__(self) -> str:
-        return f"{self.organization} in {self.cohort}"
+        return _("%(organization)s in %(cohort)s") % {
+            "organization": self.organization,
+            "cohort": self.cohort,
+        }
 
     @property
     def is_sharing(self) -> bool:
@@ -236,18 +277,28 @@ class CohortRound(models.Model):
     each member's own cycle of that name is linked to it (`RoundCycle`), and the cohort's
     figures for the round are those members' assessments of that cycle."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="rounds")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="rounds", verbose_name=_("cohort")
+    )
     name = models.CharField(
         _("name"), max_length=40, help_text=_("Such as a year: “2027”. Members' cycles take it.")
     )
     starts_on = models.DateField(_("opens on"))
     ends_on = models.DateField(_("deadline"), help_text=_("The last day members can submit."))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    cycles = models.ManyToManyField(Cycle, through="RoundCycle", related_name="cohort_rounds")
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    cycles = models.ManyToManyField(
+        Cycle, through="RoundCycle", related_name="cohort_rounds", verbose_name=_("cycles")
+    )
     history = HistoricalRecords()
 
     objects = CohortRoundQuerySet.as_manager()
@@ -261,6 +312,7 @@ class CohortRound(models.Model):
             ),
         ]
         verbose_name = _("cohort round")
+        verbose_name_plural = _("cohort rounds")
 
     def __str__(self) -> str:
         return self.name
@@ -303,9 +355,15 @@ class RoundCycleQuerySet(models.QuerySet):
 class RoundCycle(models.Model):
     """A member organization's cycle that counts for a cohort round: one per organization."""
 
-    round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="links")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="round_links")
+    round = models.ForeignKey(
+        CohortRound, on_delete=models.CASCADE, related_name="links", verbose_name=_("round")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="round_links", verbose_name=_("cycle")
+    )
 
     objects = RoundCycleQuerySet.as_manager()
 
@@ -315,6 +373,11 @@ class RoundCycle(models.Model):
                 fields=["round", "organization"], name="one_cycle_per_round_and_member"
             )
         ]
+        verbose_name = _("round cycle")
+        verbose_name_plural = _("round cycles")
+
+    def __str__(self) -> str:
+        return f"{self.round} – {self.cycle}"
 
 
 class RoundEmail(models.Model):
@@ -342,8 +405,12 @@ class RoundEmail(models.Model):
 class SharedGoal(models.Model):
     """A cohort's five-year objective; members tie their action steps to it."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="goals")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="goals", verbose_name=_("cohort")
+    )
     title = models.CharField(_("goal"), max_length=200)
     description = models.TextField(_("description"), blank=True, max_length=2000)
     target_year = models.PositiveSmallIntegerField(_("target year"), null=True, blank=True)
@@ -361,12 +428,14 @@ class SharedGoal(models.Model):
     target_date = models.DateField(
         _("target date"), null=True, blank=True, help_text=_("When the target is to be reached.")
     )
-    order = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
+    order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "created_at"]
+        verbose_name = _("shared goal")
+        verbose_name_plural = _("shared goals")
 
     def __str__(self) -> str:
         return self.title
@@ -375,8 +444,12 @@ class SharedGoal(models.Model):
 class Workgroup(models.Model):
     """Members working together on part of the cohort's agenda."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="workgroups")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="workgroups", verbose_name=_("cohort")
+    )
     name = models.CharField(_("name"), max_length=200)
     goal = models.ForeignKey(
         SharedGoal,
@@ -389,11 +462,13 @@ class Workgroup(models.Model):
     organizations = models.ManyToManyField(
         Organization, blank=True, related_name="+", verbose_name=_("members")
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        verbose_name = _("workgroup")
+        verbose_name_plural = _("workgroups")
 
     def __str__(self) -> str:
         return self.name
@@ -402,18 +477,31 @@ class Workgroup(models.Model):
 class GoalLink(models.Model):
     """A member's action step tied to one of the cohort's shared goals."""
 
-    goal = models.ForeignKey(SharedGoal, on_delete=models.CASCADE, related_name="links")
-    plan_step = models.ForeignKey(PlanStep, on_delete=models.CASCADE, related_name="+")
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    goal = models.ForeignKey(
+        SharedGoal, on_delete=models.CASCADE, related_name="links", verbose_name=_("goal")
     )
-    linked_at = models.DateTimeField(default=timezone.now)
+    plan_step = models.ForeignKey(
+        PlanStep, on_delete=models.CASCADE, related_name="+", verbose_name=_("plan step")
+    )
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("linked by"),
+    )
+    linked_at = models.DateTimeField(default=timezone.now, verbose_name=_("linked at"))
     history = HistoricalRecords()
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["goal", "plan_step"], name="one_link_per_goal_step")
         ]
+        verbose_name = _("goal link")
+        verbose_name_plural = _("goal links")
+
+    def __str__(self) -> str:
+        return f"{self.plan_step} → {self.goal}"
 
 
 class MemberPosterBatch(PosterBatchBase):
@@ -422,13 +510,20 @@ class MemberPosterBatch(PosterBatchBase):
     of members that share their outcome indices. `contents` records what went in, so a download
     is refused once a member's consent, or the downloading session, no longer covers it."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="poster_batches")
-    verified = models.BooleanField(default=False)  # built for a two-factor verified session
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="poster_batches", verbose_name=_("cohort")
+    )
+    # Built for a two-factor verified session.
+    verified = models.BooleanField(default=False, verbose_name=_("verified"))
     # [{"organization": id, "disparity": bool}, ...], set when the zip is built.
-    contents = models.JSONField(default=list, blank=True)
+    contents = models.JSONField(default=list, blank=True, verbose_name=_("contents"))
 
     class Meta(PosterBatchBase.Meta):
-        pass
+        verbose_name = _("member poster batch")
+        verbose_name_plural = _("member poster batches")
+
+    def __str__(self) -> str:
+        return _("Posters of the members of %(cohort)s") % {"cohort": self.cohort}
 
     @property
     def owner_name(self) -> str:
@@ -447,10 +542,17 @@ class NewcomerInvitation(EmailInvitation):
     the email of its leader-to-be. Its link leads through sign-up and creating the
     organization to the consent choice."""
 
-    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="newcomers")
+    cohort = models.ForeignKey(
+        Cohort, on_delete=models.CASCADE, related_name="newcomers", verbose_name=_("cohort")
+    )
     organization_name = models.CharField(_("organization"), max_length=200, blank=True)
     member = models.ForeignKey(
-        CohortMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        CohortMember,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("member"),
     )
     # A facilitator withdrew it before it was used: the emailed link says so.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -459,7 +561,8 @@ class NewcomerInvitation(EmailInvitation):
     objects = NewcomerInvitationQuerySet.as_manager()
 
     class Meta(EmailInvitation.Meta):
-        pass
+        verbose_name = _("newcomer invitation")
+        verbose_name_plural = _("newcomer invitations")
 
     def __str__(self) -> str:
         return f"{self.email} → {self.cohort}"

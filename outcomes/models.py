@@ -93,8 +93,15 @@ REFERENCE_CHOICES = [
 
 
 class OutcomeMeasure(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="outcome_measures")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    program = models.ForeignKey(
+        Program,
+        on_delete=models.CASCADE,
+        related_name="outcome_measures",
+        verbose_name=_("program"),
+    )
     name = models.CharField(
         _("name"),
         max_length=200,
@@ -128,9 +135,13 @@ class OutcomeMeasure(models.Model):
         default=REFERENCE_TOTAL,
         help_text=_("The rate ratios divide each group's rate by this one's."),
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     history = HistoricalRecords()
 
@@ -153,7 +164,9 @@ class OutcomeMeasure(models.Model):
 class OutcomeCount(models.Model):
     """For one measure, period and group: how many people, and how many had the outcome."""
 
-    measure = models.ForeignKey(OutcomeMeasure, on_delete=models.CASCADE, related_name="counts")
+    measure = models.ForeignKey(
+        OutcomeMeasure, on_delete=models.CASCADE, related_name="counts", verbose_name=_("measure")
+    )
     period = models.CharField(_("period"), max_length=PERIOD_MAX_LENGTH)
     group = models.CharField(_("group"), max_length=20, choices=groups.GROUPS)
     population = models.PositiveIntegerField(_("people"))
@@ -165,7 +178,9 @@ class OutcomeCount(models.Model):
     # What of this count stays hidden because pages showed it hidden before (levels of
     # outcomes.privacy.KEPT_*); None until it is first suppressed. Kept by outcomes.services
     # so that a download after a correction cannot be compared with one before it.
-    kept_hidden = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    kept_hidden = models.PositiveSmallIntegerField(
+        null=True, blank=True, editable=False, verbose_name=_("kept hidden")
+    )
     history = HistoricalRecords(excluded_fields=["kept_hidden"])
 
     class Meta:

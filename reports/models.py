@@ -20,20 +20,33 @@ class PosterBatchBase(models.Model):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Failed")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
     )
-    size = models.CharField(max_length=20)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    size = models.CharField(max_length=20, verbose_name=_("size"))
     # The posters' language, chosen when the batch was asked for.
-    language = models.CharField(max_length=10, choices=language_choices, default=default_language)
-    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
-    total = models.PositiveIntegerField(default=0)
-    done = models.PositiveIntegerField(default=0)
-    archive = models.FileField(upload_to="poster-batches/", blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=10,
+        choices=language_choices,
+        default=default_language,
+        verbose_name=_("language"),
+    )
+    status = models.CharField(
+        max_length=20, choices=Status, default=Status.QUEUED, verbose_name=_("status")
+    )
+    total = models.PositiveIntegerField(default=0, verbose_name=_("total"))
+    done = models.PositiveIntegerField(default=0, verbose_name=_("done"))
+    archive = models.FileField(upload_to="poster-batches/", blank=True, verbose_name=_("archive"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         abstract = True
@@ -56,11 +69,18 @@ class PosterBatch(PosterBatchBase):
     """A zip of an organization's posters, one per program, for its own leaders."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="poster_batches"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="poster_batches",
+        verbose_name=_("organization"),
     )
 
     class Meta(PosterBatchBase.Meta):
-        pass
+        verbose_name = _("poster batch")
+        verbose_name_plural = _("poster batches")
+
+    def __str__(self) -> str:
+        return _("Posters of %(organization)s") % {"organization": self.organization}
 
     @property
     def owner_name(self) -> str:

@@ -13,7 +13,7 @@ from assessments.services import assessment_start
 from tests.cycles import cycle_of
 
 # The browser tests' `page` fixture (the system Chromium through Playwright).
-pytest_plugins = ["tests.chromium"]
+pytest_plugins = ["tests.chromium", "tests.pseudo"]
 
 FRAMEWORK_FILE = Path(__file__).parent.parent / "fixtures/frameworks/value-curve-equity-v1.yaml"
 PASSWORD = "a-long-test-password-42"

@@ -250,6 +250,22 @@ CASES = [
     Case("surveys:thanks", "GET", "survey_token", "public", 200),
 ]
 POST_CASES = [case for case in CASES if case.method == "POST"]
+# Rows of the matrix that answer with a file, not a page.
+FILES = {
+    "assessments:organization_export",
+    "reports:report_pdf",
+    "reports:poster_pdf",
+    "posters:download",
+    "outcomes:import_template",
+    "outcomes:counts_export",
+    "outcomes:counts_export_xlsx",
+    "outcomes:counts_export_dictionary",
+    "survey_results:results_csv",
+    "survey_results:results_xlsx",
+    "survey_results:responses_csv",
+    "surveys:qr",
+    "surveys:flyer",
+}
 POST_ONLY = [
     "assessments:start",
     "assessments:confirm_carried",

@@ -9,28 +9,18 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from tests import chromium
-from tests.assessments.test_access import CASES, expected_status, prepare, url_for, world
+from tests.assessments.test_access import (
+    CASES,
+    FILES,
+    expected_status,
+    prepare,
+    url_for,
+    world,
+)
 from tests.chromium import assert_accessible
 
 pytestmark = chromium.MARKS
 __all__ = ["world"]  # the access matrix's cast, used here as a fixture
-
-# Rows of the matrix that answer with a file, not a page.
-FILES = {
-    "assessments:organization_export",
-    "reports:report_pdf",
-    "reports:poster_pdf",
-    "posters:download",
-    "outcomes:import_template",
-    "outcomes:counts_export",
-    "outcomes:counts_export_xlsx",
-    "outcomes:counts_export_dictionary",
-    "survey_results:results_csv",
-    "survey_results:results_xlsx",
-    "survey_results:responses_csv",
-    "surveys:qr",
-    "surveys:flyer",
-}
 
 
 def matrix_pages(role: str) -> list:
