@@ -491,6 +491,9 @@ class OrganizationForm(ModelStaleSaveCheck, forms.ModelForm):
         if self.instance._state.adding and "language" not in kwargs.get("initial", {}):
             self.initial["language"] = languages.active_language()
         self.fields["language"].required = False
+        # Its model default is a callable, for which Django adds a hidden copy of the initial
+        # value; that copy carries the help text's aria-describedby, which HTML forbids.
+        self.fields["language"].show_hidden_initial = False
 
     def clean_name(self) -> str:
         return self.cleaned_data["name"].strip()

@@ -1,7 +1,8 @@
 // Where keyboard and screen reader users land on a page.
 // After an action (a form was sent from the previous page) focus goes to the message that says
 // what happened, or else to the page's heading, instead of the top of the page. A sticky bar of
-// buttons leaves room below a focused field so it is never hidden behind the bar.
+// buttons leaves room below a focused field so it is never hidden behind the bar. A table that
+// scrolls sideways in its box (on a phone) can be reached by keyboard to scroll it.
 (function () {
   "use strict";
   const ACTED = "vc-acted";
@@ -34,7 +35,16 @@
     document.documentElement.style.scrollPaddingBottom = room + "px";
   }
 
+  function scrollableTables() {
+    document.querySelectorAll(".table-responsive").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.setAttribute("tabindex", "0");
+      else if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  }
+
   roomForStickyBar();
+  scrollableTables();
   window.addEventListener("resize", roomForStickyBar);
+  window.addEventListener("resize", scrollableTables);
   focusLanding();
 })();

@@ -1,6 +1,6 @@
 """axe-core in Spanish: every page of the access matrix that each role may read, with the
-browser set to Spanish, is marked `<html lang="es">` and has no WCAG violation that axe-core
-finds. The same pages in English: tests/browser/test_roles_in_chromium.py; the cohort pages in
+browser set to Spanish, is marked `<html lang="es">`, has no WCAG violation that axe-core
+finds and, seen on a phone (Spanish runs longer than English), is no wider than the screen. The same pages in English: tests/browser/test_roles_in_chromium.py; the cohort pages in
 Spanish: tests/cohorts/test_spanish_in_chromium.py."""
 
 import pytest
@@ -24,6 +24,11 @@ def speak_spanish(page, live_server) -> None:
 def visit_in_spanish(page, live_server, url: str) -> None:
     visit(page, live_server, url)
     assert page.evaluate("document.documentElement.lang") == "es", url
+    chromium.draw_charts(page)
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert scroll <= client, f"{url}: {scroll} px wide on a {client} px phone"
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -34,6 +39,7 @@ def test_every_page_a_role_may_read_is_accessible_in_spanish(
     if world.users[role] is not None:
         sign_in(page, client, live_server, world.users[role])
     speak_spanish(page, live_server)
+    page.set_viewport_size(chromium.PHONE)
     for case in pages:
         prepare(client, case, world, role)
         visit_in_spanish(page, live_server, url_for(case, world))
