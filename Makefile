@@ -8,7 +8,7 @@ FRAMEWORK := fixtures/frameworks/value-curve-equity-v1.yaml
 ACTION_STEPS := fixtures/action_steps/value-curve-equity-v1.yaml
 CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 
-.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
+.PHONY: run test setup db demo lint bench bench-load bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -51,6 +51,13 @@ bench-outcomes: setup
 # The survey's answer page: its weight and time to first byte while 200 answers are posted.
 bench-survey: setup
 	$(BIN)/python bench/survey.py
+
+# 50 signed-in leaders for 5 minutes against two app servers and two task workers on the local
+# PostgreSQL and Redis (loopback only); LOAD_TIME=60s for a quick run. Not part of `make test`.
+LOAD_USERS ?= 50
+LOAD_TIME ?= 5m
+bench-load: setup
+	$(BIN)/python bench/load.py --users $(LOAD_USERS) --run-time $(LOAD_TIME)
 
 # Lighthouse scores of each role's main pages, served as in production (gunicorn, DEBUG off).
 lighthouse: setup $(STAMP)/system
