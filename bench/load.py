@@ -30,9 +30,8 @@ def main() -> None:
     with deploy.cluster(users=args.users, drafts=True) as running:
         a, b = running.servers
         env = running.env | {
-            "LOAD_PASSWORD": deploy.PASSWORD,
             "LOAD_OTHER_HOST": b,
-            "LOAD_USERS": ",".join(f"{u}:{d}" for u, d in running.drafts.items()),
+            "LOAD_USERS": ",".join(":".join(fields) for fields in running.drafts),
             "LOAD_TALLY": str(out / "tally.json"),
         }
         command = [str(deploy.BIN / "locust"), "-f", str(ROOT / "bench/locustfile.py")]

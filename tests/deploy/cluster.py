@@ -28,6 +28,7 @@ SETUP = """
 from datetime import date
 from pathlib import Path
 from django.contrib.auth import get_user_model
+from django.test import Client
 from assessments.framework_io import framework_create, parse_framework
 from assessments.models import Cycle, Membership, Organization, Program, Role
 from assessments.services import assessment_start
@@ -46,7 +47,9 @@ for n in range({users}):
     if framework:
         program = Program.objects.create(organization=org, name=f"Program {{n}}")
         draft = assessment_start(program=program, cycle=cycle, framework=framework, by=user)
-        print("draft", user.username, draft.pk)
+        signed_in = Client()
+        signed_in.force_login(user)
+        print("draft", user.username, draft.pk, signed_in.cookies["sessionid"].value)
 print(org.pk)
 """
 FRAMEWORK = ROOT / "fixtures/frameworks/value-curve-equity-v1.yaml"
@@ -96,7 +99,8 @@ class Cluster:
         self.organization_id = organization_id
         self.env = env
         self.database = database
-        self.drafts: dict[str, str] = {}  # username -> draft assessment id
+        # [username, draft assessment id, session key of a session signed in as them]
+        self.drafts: list[list[str]] = []
 
     def sql(self, query: str, *params) -> list[tuple]:
         with psycopg.connect(f"{POSTGRES}/{self.database}") as conn:
@@ -138,7 +142,7 @@ def cluster(users: int = 1, drafts: bool = False, app_workers: int = 2, threads:
         )
         lines = made.stdout.strip().splitlines()
         organization_id = lines[-1]
-        drafts_made = dict(line.split()[1:] for line in lines if line.startswith("draft "))
+        drafts_made = [line.split()[1:] for line in lines if line.startswith("draft ")]
         servers = []
         for _ in range(2):
             port = free_port()
@@ -148,6 +152,7 @@ def cluster(users: int = 1, drafts: bool = False, app_workers: int = 2, threads:
                 f"--threads={threads}",
                 "--timeout=60",
                 "--graceful-timeout=3",
+                "--preload",
             ]
             processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
             servers.append(f"http://127.0.0.1:{port}")
