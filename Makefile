@@ -10,7 +10,7 @@ CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 # The plotly.js the pages draw charts with, built from npm's plotly.js (assets/plotly.js).
 PLOTLY_BUNDLE := assets/dist/plotly-valuecurve.min.js
 
-.PHONY: run test setup db demo lint bench bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
+.PHONY: run test setup db demo lint bench bench-load bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -53,6 +53,13 @@ bench-outcomes: setup
 # The survey's answer page: its weight and time to first byte while 200 answers are posted.
 bench-survey: setup
 	$(BIN)/python bench/survey.py
+
+# 50 signed-in leaders for 5 minutes against two app servers and two task workers on the local
+# PostgreSQL and Redis (loopback only); LOAD_TIME=60s for a quick run. Not part of `make test`.
+LOAD_USERS ?= 50
+LOAD_TIME ?= 5m
+bench-load: setup
+	$(BIN)/python bench/load.py --users $(LOAD_USERS) --run-time $(LOAD_TIME)
 
 # Lighthouse scores of each role's main pages, served as in production (gunicorn, DEBUG off).
 lighthouse: setup $(STAMP)/system

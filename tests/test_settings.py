@@ -81,3 +81,36 @@ def test_the_icon_browsers_ask_for_by_default_is_the_sites_icon(client):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response.url == "/static/favicon.svg"
+
+
+SHOW_SHARED = (
+    "from django.conf import settings as s; "
+    "print(s.CACHES['default']['BACKEND'], s.SESSION_ENGINE, s.STORAGES['default']['BACKEND'])"
+)
+
+
+def test_redis_and_s3_variables_share_the_cache_sessions_and_files_between_servers():
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        SHOW_SHARED,
+        REDIS_URL="redis://cache.internal:6379/2",
+        S3_BUCKET="valuecurve-files",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+        "storages.backends.s3.S3Storage",
+    ]
+
+
+def test_without_redis_each_process_keeps_its_own_cache_and_files_stay_on_disk():
+    result = manage("shell", "--no-imports", "-c", SHOW_SHARED, REDIS_URL="", S3_BUCKET="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+        "django.core.files.storage.FileSystemStorage",
+    ]

@@ -39,8 +39,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "simple_history",
-    "django_tasks_db",
+    # Before django_tasks_db: its `db_worker` command is valuecurve's, which also tells the
+    # readiness check the worker is alive.
     "valuecurve",
+    "django_tasks_db",
     "assessments",
     "reports",
     "cohorts",
@@ -179,16 +181,50 @@ STORAGES = {
 }
 
 # Uploaded and generated files (poster batches); served through views that check access.
+# With several app servers, MEDIA_ROOT is a directory every server and worker mounts, or the
+# files go to S3-compatible storage when S3_BUCKET is set (django-storages; the keys come from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, S3_ENDPOINT_URL names a non-AWS service).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+if env_str("S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "location": env_str("S3_PREFIX"),
+            "default_acl": None,
+            "file_overwrite": False,
+            "querystring_auth": True,
+        },
+    }
+
+# The cache: in each process by default; with REDIS_URL, one Redis every app server and worker
+# shares, so a change made through one server is never served stale by another. Sessions then
+# live in the cache with the database behind it (cached_db): any server reads them.
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "valuecurve"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work (poster batches). The immediate backend runs a task at once, in the
 # process that enqueues it. In production set TASKS_BACKEND=django_tasks_db.DatabaseBackend
-# and run `manage.py db_worker`: batches are then built outside the request.
+# and run `manage.py db_worker` (one or more, on any machine): batches are then built outside
+# the request, each by one worker. /health/ready checks a worker was seen in the last
+# WORKER_STALE_SECONDS (the heartbeat goes through the cache: set REDIS_URL).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
     }
 }
+
+WORKER_STALE_SECONDS = env_int("WORKER_STALE_SECONDS", 60)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -232,6 +268,8 @@ SESSION_COOKIE_HTTPONLY = True
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
+    # A load balancer probes the health endpoints over plain HTTP, inside the network.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True

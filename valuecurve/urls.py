@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from valuecurve import language_views, signup_views, views
+from valuecurve import health, language_views, signup_views, views
 from valuecurve.forms import SignInForm
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("", include("surveys.results_urls")),
     path("about/", views.about, name="about"),
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
     path("i18n/setlang/", language_views.language_set, name="set_language"),
     path("favicon.ico", views.favicon),
     path("accounts/login/", LoginView.as_view(authentication_form=SignInForm), name="login"),
