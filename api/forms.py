@@ -3,11 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from api.tokens import EXPIRY_CHOICES
 from assessments.models import Membership
-from cohorts.models import Cohort
 
 
 class TokenForm(forms.Form):
-    """A new token: its name, what it reaches (one organization or cohort), access, expiry."""
+    """A new token: its name, the organization it reaches, its access and expiry."""
 
     name = forms.CharField(
         label=_("Name"),
@@ -31,16 +30,11 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         memberships = Membership.objects.for_user(user).select_related("organization")
         self.organizations = {str(m.organization_id): m.organization for m in memberships}
-        self.cohorts = {str(c.pk): c for c in Cohort.objects.facilitated_by(user)}
-        choices = [(f"org:{pk}", org.name) for pk, org in self.organizations.items()]
-        choices += [
-            (f"cohort:{pk}", _("Cohort: %(name)s") % {"name": cohort.name})
-            for pk, cohort in self.cohorts.items()
+        self.fields["scope"].choices = [
+            (f"org:{pk}", org.name) for pk, org in self.organizations.items()
         ]
-        self.fields["scope"].choices = choices
 
     def scope_objects(self) -> dict:
-        kind, _sep, pk = self.cleaned_data["scope"].partition(":")
-        if kind == "org":
-            return {"organization": self.organizations[pk]}
-        return {"cohort": self.cohorts[pk]}
+        # Cohort tokens (AccessToken.cohort) wait for the cohort endpoints.
+        _kind, _sep, pk = self.cleaned_data["scope"].partition(":")
+        return {"organization": self.organizations[pk]}

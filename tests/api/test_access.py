@@ -194,3 +194,13 @@ def test_a_malformed_header_is_a_401_with_the_error_body(client, api_world):
     assert response.status_code == 401
     assert "Bearer" in response.json()["error"]["message"]
     assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_cohort_token_reaches_no_organization_data(client, api_world):
+    from cohorts.models import Cohort
+
+    cohort = Cohort.objects.create(name="NextGen")
+    secret = make_token(api_world.users["leader"], cohort=cohort)
+    assert client.get(reverse("api:programs"), **bearer(secret)).json()["results"] == []
+    url = reverse("api:program", args=[api_world.program.pk])
+    assert client.get(url, **bearer(secret)).status_code == 404
