@@ -4,11 +4,21 @@ from rest_framework.pagination import PageNumberPagination
 
 
 class Pages(PageNumberPagination):
-    """50 items a page by default; `page_size` asks for 1 to 200 (anything else is a 400)."""
+    """50 items a page by default; `page_size` asks for 1 to 200. A page or size that is not
+    a whole number in range is a 400; a page past the last, a 404."""
 
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_number(self, request, paginator):
+        text = request.query_params.get(self.page_query_param)
+        if text is None:
+            return 1
+        if not text.isascii() or not text.isdigit() or int(text) < 1:
+            message = _("Give a page number from 1.")
+            raise ValidationError({self.page_query_param: [message]})
+        return int(text)
 
     def get_page_size(self, request):
         text = request.query_params.get(self.page_size_query_param)

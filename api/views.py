@@ -63,6 +63,23 @@ def _uuid_filter(request, name: str) -> uuid.UUID | None:
         raise ValidationError({name: [_("This is not an identifier (a UUID).")]}) from None
 
 
+class KnownQuery:
+    """Refuses a query parameter the endpoint does not take (a mistyped filter would otherwise
+    return everything): its filters, and the page parameters of a list."""
+
+    filters: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = set(self.filters)
+        if isinstance(self, generics.ListAPIView):
+            allowed |= {"page", "page_size"}
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            message = _("This endpoint does not take this parameter.")
+            raise ValidationError({name[:40]: [message] for name in unknown})
+
+
 def _filter(name: str, what: str) -> OpenApiParameter:
     return OpenApiParameter(name, OpenApiTypes.UUID, description=what)
 
@@ -80,7 +97,7 @@ def not_found(request, *args, **kwargs):
 
 
 @extend_schema(responses=_responses(s.OrganizationSerializer(many=True)))
-class OrganizationList(generics.ListAPIView):
+class OrganizationList(KnownQuery, generics.ListAPIView):
     serializer_class = s.OrganizationSerializer
 
     def get_queryset(self):
@@ -91,7 +108,7 @@ class OrganizationList(generics.ListAPIView):
 
 
 @extend_schema(responses=_responses(s.OrganizationSerializer))
-class OrganizationDetail(generics.RetrieveAPIView):
+class OrganizationDetail(KnownQuery, generics.RetrieveAPIView):
     serializer_class = s.OrganizationSerializer
 
     def get_object(self):
@@ -101,7 +118,7 @@ class OrganizationDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(responses=_responses(s.ProgramSerializer(many=True)))
-class ProgramList(generics.ListAPIView):
+class ProgramList(KnownQuery, generics.ListAPIView):
     serializer_class = s.ProgramSerializer
 
     def get_queryset(self):
@@ -113,7 +130,7 @@ class ProgramList(generics.ListAPIView):
 
 
 @extend_schema(responses=_responses(s.ProgramSerializer))
-class ProgramDetail(generics.RetrieveAPIView):
+class ProgramDetail(KnownQuery, generics.RetrieveAPIView):
     serializer_class = s.ProgramSerializer
 
     def get_object(self):
@@ -123,7 +140,7 @@ class ProgramDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(responses=_responses(s.CycleSerializer(many=True)))
-class CycleList(generics.ListAPIView):
+class CycleList(KnownQuery, generics.ListAPIView):
     serializer_class = s.CycleSerializer
 
     def get_queryset(self):
@@ -148,7 +165,8 @@ def _token_organization(request):
     parameters=[_filter("cycle", "Only this cycle's."), _filter("program", "Only this program's.")],
     responses=_responses(s.AssessmentSerializer(many=True)),
 )
-class AssessmentList(generics.ListAPIView):
+class AssessmentList(KnownQuery, generics.ListAPIView):
+    filters = ("cycle", "program")
     serializer_class = s.AssessmentSerializer
 
     def get_queryset(self):
@@ -167,7 +185,7 @@ class AssessmentList(generics.ListAPIView):
 
 
 @extend_schema(responses=_responses(s.AssessmentDetailSerializer))
-class AssessmentDetail(APIView):
+class AssessmentDetail(KnownQuery, APIView):
     def get(self, request, pk):
         assessment, membership = assessment_for_user(request.user, pk)
         _in_scope(request, assessment.program.organization_id)
@@ -201,7 +219,8 @@ class AssessmentDetail(APIView):
     ],
     responses=_responses(s.PlanStepSerializer(many=True)),
 )
-class PlanStepList(generics.ListAPIView):
+class PlanStepList(KnownQuery, generics.ListAPIView):
+    filters = ("assessment", "cycle", "program")
     serializer_class = s.PlanStepSerializer
 
     def get_queryset(self):
@@ -218,7 +237,7 @@ class PlanStepList(generics.ListAPIView):
         return steps.order_by("assessment_id", "dimension__order", "order", "created_at", "pk")
 
 
-class PlanStepDetail(APIView):
+class PlanStepDetail(KnownQuery, APIView):
     @extend_schema(responses=_responses(s.PlanStepSerializer))
     def get(self, request, pk):
         return Response(s.PlanStepSerializer(self._step(request, pk, Need.READ)).data)
@@ -250,7 +269,8 @@ class PlanStepDetail(APIView):
     parameters=[_filter("program", "Only this program's measures.")],
     responses=_responses(s.OutcomeMeasureSerializer(many=True)),
 )
-class OutcomeMeasureList(generics.ListAPIView):
+class OutcomeMeasureList(KnownQuery, generics.ListAPIView):
+    filters = ("program",)
     serializer_class = s.OutcomeMeasureSerializer
 
     def get_queryset(self):
@@ -270,7 +290,7 @@ def _measure(request, pk, need: Need = Need.READ) -> OutcomeMeasure:
 
 
 @extend_schema(responses=_responses(s.FigureSerializer(many=True)))
-class OutcomeFigures(APIView):
+class OutcomeFigures(KnownQuery, APIView):
     """Every period's published figures: counts hidden by small-number suppression are null,
     exactly as on the measure's page (outcomes.summary, outcomes.privacy)."""
 
@@ -303,7 +323,7 @@ class CountsImportResult(serializers.Serializer):
     request={"text/csv": OpenApiTypes.BINARY},
     responses={200: s.CountsSavedSerializer, **ERRORS},
 )
-class OutcomeCountsImport(APIView):
+class OutcomeCountsImport(KnownQuery, APIView):
     """Add or correct counts from a CSV file, checked exactly as the import page checks it:
     nothing is stored unless every line is right; each problem is given with its line."""
 

@@ -182,3 +182,14 @@ def test_an_id_that_is_not_a_uuid_gets_the_json_404(client, api_world):
     response = client.get("/api/v1/programs/not-an-id/")
     assert response.status_code == 404
     assert response.json()["error"]["status"] == 404
+
+
+def test_a_parameter_the_endpoint_does_not_take_is_a_400(read, api_world):
+    response = read("api:assessments", cylce=str(api_world.cycle.pk))
+    assert response.status_code == 400
+    assert "cylce" in response.json()["error"]["fields"]
+
+
+@pytest.mark.parametrize(("page", "status"), [("", 400), ("0", 400), ("x", 400), ("9", 404)])
+def test_a_page_that_is_not_a_page_number_is_refused(read, api_world, page, status):
+    assert read("api:programs", page=page).status_code == status
