@@ -130,6 +130,13 @@ def plan_step_update(*, step: PlanStep, values: StepValues, by) -> None:
     step.save()
 
 
+def plan_step_set_status(*, step: PlanStep, status: str, by) -> None:
+    """Only the status (the API's update): the rest of the step stays as it is."""
+    step.status = status
+    step._history_user = by
+    step.save(update_fields=["status", "updated_at"])
+
+
 def plan_step_add(
     *, assessment: Assessment, dimension: Dimension, values: StepValues, by, library=None
 ) -> PlanStep:

@@ -360,6 +360,13 @@ def program_disparity(program: Program) -> list[MeasureSummary]:
     ]
 
 
+def sibling_counts(measure: OutcomeMeasure):
+    """The program's other measures' counts: suppression links their populations."""
+    return OutcomeCount.objects.filter(measure__program_id=measure.program_id).exclude(
+        measure=measure
+    )
+
+
 def _siblings(measure: OutcomeMeasure, measures: list[OutcomeMeasure]) -> list[OutcomeCount]:
     return [count for other in measures if other.pk != measure.pk for count in other.counts.all()]
 

@@ -24,7 +24,6 @@ from outcomes.metrics import MIN_POPULATION, TREND_METRICS, adverse_framing_note
 from outcomes.models import (
     REFERENCE_CHOICES,
     Granularity,
-    OutcomeCount,
     OutcomeMeasure,
     Standard,
 )
@@ -105,7 +104,7 @@ def measure_detail(request: HttpRequest, measure_id) -> HttpResponse:
     if reference not in REFERENCES:
         reference = measure.reference
     analysis = summary.analyse(
-        measure, measure.counts.all(), reference, siblings=_sibling_counts(measure)
+        measure, measure.counts.all(), reference, siblings=summary.sibling_counts(measure)
     )
     context = {
         "measure": measure,
@@ -394,17 +393,12 @@ def import_template(request: HttpRequest, measure_id) -> HttpResponse:
     return exports.sheets_download([sheet], "csv", _stem(measure, "template"))
 
 
-def _sibling_counts(measure: OutcomeMeasure):
-    """The program's other measures' counts: suppression links their populations."""
-    return OutcomeCount.objects.filter(measure__program_id=measure.program_id).exclude(
-        measure=measure
-    )
-
-
 def _counts_sheet(request: HttpRequest, measure_id) -> tuple[exports.Sheet, str]:
     """Every period's counts and statistics, through the measure page's suppression."""
     measure, _membership = outcome_measure_for_user(request.user, measure_id)
-    analysis = summary.analyse(measure, measure.counts.all(), siblings=_sibling_counts(measure))
+    analysis = summary.analyse(
+        measure, measure.counts.all(), siblings=summary.sibling_counts(measure)
+    )
     return sheets.counts_sheet(analysis, measure), _stem(measure, "counts")
 
 

@@ -48,6 +48,10 @@ INSTALLED_APPS = [
     "cohorts",
     "outcomes",
     "surveys",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 # The largest request body taken (the outcome CSV upload is at most 2 MB); put the same limit
@@ -286,5 +290,37 @@ LOGGING = {
         # Their INFO lines narrate every PDF and font subset.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+    },
+}
+
+# The JSON API (api/): personal access tokens only, one error body, per-token rate limits.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_RATE_LIMIT", "1000/hour")},
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Value Curve API",
+    "VERSION": "1",
+    "DESCRIPTION": "Read an organization's programs, cycles, assessments, plans and outcome "
+    "figures; update plan-step statuses and add outcome counts. Authenticate with a personal "
+    "access token from your account page: `Authorization: Bearer <token>`.",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.Assessment.Status",
+        "PlanStepStatusEnum": "assessments.models.PlanStep.Status",
     },
 }

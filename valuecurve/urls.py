@@ -33,5 +33,6 @@ urlpatterns = [
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("accounts/two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("accounts/two-factor/disable/", views.two_factor_disable, name="two_factor_disable"),
+    path("", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

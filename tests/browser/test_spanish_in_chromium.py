@@ -1,7 +1,8 @@
 """axe-core in Spanish: every page of the access matrix that each role may read, with the
 browser set to Spanish, is marked `<html lang="es">`, has no WCAG violation that axe-core
-finds and, seen on a phone (Spanish runs longer than English), is no wider than the screen. The same pages in English: tests/browser/test_roles_in_chromium.py; the cohort pages in
-Spanish: tests/cohorts/test_spanish_in_chromium.py."""
+finds and, seen on a phone (Spanish runs longer than English), is no wider than the screen.
+The same pages in English: tests/browser/test_roles_in_chromium.py; the cohort pages in Spanish:
+tests/cohorts/test_spanish_in_chromium.py."""
 
 import pytest
 from django.conf import settings
