@@ -388,18 +388,27 @@ class RoundEmail(models.Model):
         OPENED = "opened", _("The round is open")
         REMINDER = "reminder", _("The deadline is near")
 
-    round = models.ForeignKey(CohortRound, on_delete=models.CASCADE, related_name="emails")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20, choices=Kind)
-    recipients = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
+    round = models.ForeignKey(
+        CohortRound, on_delete=models.CASCADE, related_name="emails", verbose_name=_("round")
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organization")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("round email")
+        verbose_name_plural = _("round emails")
         constraints = [
             models.UniqueConstraint(
                 fields=["round", "organization", "kind"], name="one_round_email_of_each_kind"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.organization} ({self.get_kind_display()})"
 
 
 class SharedGoal(models.Model):
@@ -555,7 +564,7 @@ class NewcomerInvitation(EmailInvitation):
         verbose_name=_("member"),
     )
     # A facilitator withdrew it before it was used: the emailed link says so.
-    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
     objects = NewcomerInvitationQuerySet.as_manager()

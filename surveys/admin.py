@@ -16,5 +16,8 @@ class SurveyAdmin(admin.ModelAdmin):
     search_fields = ["title", "program__name", "program__organization__name"]
     list_select_related = ["program"]
     raw_id_fields = ["program", "created_by"]
-    readonly_fields = ["token"]
     inlines = [ProgramQuestionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        """The link's token once the survey has one: the add form has none to show."""
+        return ["token"] if obj is not None else []

@@ -38,25 +38,37 @@ class SurveyQuerySet(models.QuerySet):
 
 
 class Survey(models.Model):
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="surveys")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="surveys", verbose_name=_("program")
+    )
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
-    token = models.CharField(max_length=32, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=32, unique=True, default=new_token, editable=False
+    )
     codes_required = models.BooleanField(
         _("one-time codes required"),
         default=False,
         help_text=_("Each person needs a code you hand out; each code works once."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "title"]
         constraints = [
             models.CheckConstraint(
@@ -72,13 +84,20 @@ class Survey(models.Model):
 
 
 class ProgramQuestion(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="program_questions")
-    position = models.PositiveSmallIntegerField()
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="program_questions",
+        verbose_name=_("survey"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
     kind = models.CharField(_("kind"), max_length=10, choices=questions.PROGRAM_KINDS)
     text = models.CharField(_("question"), max_length=questions.PROGRAM_TEXT_MAX)
     choices = models.JSONField(_("options"), default=list, blank=True)
 
     class Meta:
+        verbose_name = _("program question")
+        verbose_name_plural = _("program questions")
         ordering = ["survey", "position"]
         constraints = [
             models.UniqueConstraint(
@@ -99,17 +118,23 @@ class Response(models.Model):
         WEB = "web", _("Web")
         PAPER = "paper", _("Paper, entered by staff")
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="responses")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey")
+    )
     # A day only: a time of day could tell who answered.
-    submitted_on = models.DateField()
-    language = models.CharField(max_length=10)
-    source = models.CharField(max_length=5, choices=Source.choices, default=Source.WEB)
-    race = models.JSONField(default=list, blank=True)
-    age_band = models.CharField(max_length=10, blank=True)
-    preferred_language = models.CharField(max_length=10, blank=True)
+    submitted_on = models.DateField(_("submitted on"))
+    language = models.CharField(_("language"), max_length=10)
+    source = models.CharField(_("source"), max_length=5, choices=Source.choices, default=Source.WEB)
+    race = models.JSONField(_("race"), default=list, blank=True)
+    age_band = models.CharField(_("age band"), max_length=10, blank=True)
+    preferred_language = models.CharField(_("preferred language"), max_length=10, blank=True)
 
     class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
         ordering = ["survey", "submitted_on"]
 
     def __str__(self) -> str:
@@ -118,13 +143,19 @@ class Response(models.Model):
 
 class Answer(models.Model):
     # A random id: counting ids up would tell in which order people answered.
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.CharField(max_length=20)
-    number = models.IntegerField(null=True, blank=True)
-    text = models.TextField(blank=True, max_length=questions.TEXT_MAX)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response")
+    )
+    question = models.CharField(_("question"), max_length=20)
+    number = models.IntegerField(_("number"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True, max_length=questions.TEXT_MAX)
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["response", "question"]
         constraints = [
             models.UniqueConstraint(fields=["response", "question"], name="answer_question_unique")
@@ -135,11 +166,15 @@ class Answer(models.Model):
 
 
 class OneTimeCode(models.Model):
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="codes")
-    code_hash = models.CharField(max_length=64)
-    used = models.BooleanField(default=False)
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="codes", verbose_name=_("survey")
+    )
+    code_hash = models.CharField(_("code hash"), max_length=64)
+    used = models.BooleanField(_("used"), default=False)
 
     class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
         constraints = [
             models.UniqueConstraint(fields=["survey", "code_hash"], name="one_time_code_unique")
         ]
@@ -153,18 +188,28 @@ class Finding(models.Model):
     survey found (one of its questions); the results page lists the ties and the poster can
     show them."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="findings")
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
+    survey = models.ForeignKey(
+        Survey, on_delete=models.CASCADE, related_name="findings", verbose_name=_("survey")
+    )
     question = models.CharField(_("what the survey found"), max_length=20)
     step = models.ForeignKey(
         PlanStep, on_delete=models.CASCADE, related_name="survey_findings", verbose_name=_("step")
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering = ["survey", "question", "created_at"]
         constraints = [
             models.UniqueConstraint(

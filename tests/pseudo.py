@@ -31,14 +31,22 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import trans_real
+from django.utils.translation import gettext_lazy, trans_real
 
 ROOT = Path(__file__).resolve().parents[1]
 # Django knows Interlingua and the app does not offer it; Django has no date formats for it,
 # so dates are written as in English, with the catalog's month names.
 CODE = "ia"
-PROJECT_APPS = ["assessments", "reports", "cohorts", "outcomes"]
-SOURCES = ["assessments", "cohorts", "outcomes", "reports", "templates", "valuecurve"]
+PROJECT_APPS = ["assessments", "reports", "cohorts", "outcomes", "surveys", "valuecurve"]
+SOURCES = [
+    "assessments",
+    "cohorts",
+    "outcomes",
+    "reports",
+    "surveys",
+    "templates",
+    "valuecurve",
+]
 LOWER = "àƀçðéƒĝĥîĵķļɱñöþǫŕšţûṽŵẋýž"
 UPPER = "ÅƁÇÐÉƑĜĤÎĴĶĻṀÑÖÞǪŔŠŢÛṼŴẊÝŽ"
 ACCENTS = str.maketrans("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", LOWER + UPPER)
@@ -215,7 +223,8 @@ def pseudo_catalog(tmp_path_factory) -> Catalog:
 def pseudo_language(settings, pseudo_catalog) -> Catalog:
     """The pseudo-locale offered and its catalog first; Django's translation caches cleared
     before and after, so no other test sees it."""
-    settings.LANGUAGES = [*settings.LANGUAGES, (CODE, "Pseudo")]
+    # Named lazily as settings names the app's languages, with the name Django translates.
+    settings.LANGUAGES = [*settings.LANGUAGES, (CODE, gettext_lazy("Interlingua"))]
     settings.LOCALE_PATHS = [str(pseudo_catalog.folder), *settings.LOCALE_PATHS]
     _forget_translations()
     yield pseudo_catalog
@@ -240,7 +249,7 @@ def speak_pseudo(client) -> None:
 
 # Apps whose rows are people's and organizations' data (framework content included: it has
 # a translation mechanism of its own).
-DATA_APPS = {"assessments", "reports", "cohorts", "outcomes", "auth"}
+DATA_APPS = {*PROJECT_APPS, "auth"}
 NOT_DATA = {("auth", "permission"), ("auth", "user", "password")}
 
 
@@ -370,7 +379,7 @@ class Scan:
         self.pages += 1
         text = " ".join(text.split())
         self.texts += len(text.split())
-        rest = self._without_data(CODE_TOKEN.sub(" ", text))
+        rest = CODE_TOKEN.sub(" ", self._without_data(text))
         data_words = self._data_words()
         for match in WORD.finditer(rest):
             if match.group().lower() in data_words:
@@ -383,7 +392,7 @@ class Scan:
         if not text:
             return
         self.texts += 1
-        if WORD.search(text) and WORD.search(self._without_data(CODE_TOKEN.sub(" ", text))):
+        if WORD.search(text) and WORD.search(CODE_TOKEN.sub(" ", self._without_data(text))):
             self.unmarked.setdefault(text, set()).add(where)
 
     def _without_data(self, text: str) -> str:

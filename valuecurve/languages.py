@@ -19,9 +19,9 @@ SESSION_KEY = "language"
 
 
 def language_choices() -> list[tuple[str, str]]:
-    """(code, name) of each language the app speaks; a callable so a model's choices follow
-    settings.LANGUAGES without a migration."""
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
+    """(code, name) of each language the app speaks, names lazily translated as settings gives
+    them; a callable so a model's choices follow settings.LANGUAGES without a migration."""
+    return list(settings.LANGUAGES)
 
 
 def default_language() -> str:

@@ -13,6 +13,7 @@ class Preferences(models.Model):
         primary_key=True,
         on_delete=models.CASCADE,
         related_name="preferences",
+        verbose_name=_("user"),
     )
     language = models.CharField(_("language"), max_length=10, choices=language_choices, blank=True)
 
