@@ -4,25 +4,34 @@ responses for leaders. The figures come protected from surveys.results: nothing 
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from outcomes.groups import GROUP_KEYS, group_label
 from surveys import questions
 from surveys.models import Answer, Response
 from surveys.results import Cell, Results, Served, race_group, survey_items
-from valuecurve.exports import Sheet
+from valuecurve.exports import Column, Sheet
 
 RESULT_COLUMNS = [
-    "question",
-    "question_text",
-    "answer",
-    "group",
-    "group_name",
-    "respondents",
-    "count",
-    "percent",
-    "ci_low",
-    "ci_high",
-    "note",
+    Column("question", gettext_lazy("Question"), gettext_lazy("The question's key.")),
+    Column("question_text", gettext_lazy("Question text"), gettext_lazy("The question asked.")),
+    Column("answer", gettext_lazy("Answer"), gettext_lazy("What the figure counts.")),
+    Column("group", gettext_lazy("Group"), gettext_lazy("The race and ethnicity group's key.")),
+    Column("group_name", gettext_lazy("Group name"), gettext_lazy("The group's name.")),
+    Column(
+        "respondents",
+        gettext_lazy("Respondents"),
+        gettext_lazy("How many in the group answered the question; empty where hidden."),
+    ),
+    Column(
+        "count",
+        gettext_lazy("Count"),
+        gettext_lazy("How many gave this answer; empty where hidden."),
+    ),
+    Column("percent", gettext_lazy("Percent"), gettext_lazy("The count as a share, in percent.")),
+    Column("ci_low", gettext_lazy("Lower limit (95%)"), gettext_lazy("The interval's low end.")),
+    Column("ci_high", gettext_lazy("Upper limit (95%)"), gettext_lazy("The interval's high end.")),
+    Column("note", gettext_lazy("Note"), gettext_lazy("Why a figure is hidden, if it is.")),
 ]
 
 
@@ -115,7 +124,26 @@ def response_rows(outcome: Results, served: Served | None) -> list[ResponseRow]:
     return rows
 
 
-RESPONSE_COLUMNS = ["group", "group_name", "respondents", "served", "served_measure", "note"]
+RESPONSE_COLUMNS = [
+    RESULT_COLUMNS[3],
+    RESULT_COLUMNS[4],
+    Column(
+        "respondents",
+        gettext_lazy("Respondents"),
+        gettext_lazy("How many in the group answered the survey; empty where hidden."),
+    ),
+    Column(
+        "served",
+        gettext_lazy("People served"),
+        gettext_lazy("How many in the group the program served, from its outcome data."),
+    ),
+    Column(
+        "served_measure",
+        gettext_lazy("Served, from"),
+        gettext_lazy("The outcome measure and period the people served come from."),
+    ),
+    RESULT_COLUMNS[-1],
+]
 
 
 def responses_sheet(outcome: Results, served: Served | None) -> Sheet:
@@ -134,15 +162,23 @@ def responses_sheet(outcome: Results, served: Served | None) -> Sheet:
 
 
 RAW_COLUMNS = [
-    "response",
-    "submitted_on",
-    "source",
-    "language",
-    "race",
-    "group",
-    "age_band",
-    "preferred_language",
+    Column("response", gettext_lazy("Response"), gettext_lazy("Numbered from 1, by day.")),
+    Column("submitted_on", gettext_lazy("Submitted on"), gettext_lazy("The day it was given.")),
+    Column("source", gettext_lazy("Source"), gettext_lazy("web, or paper entered by staff.")),
+    Column("language", gettext_lazy("Language"), gettext_lazy("The language it was answered in.")),
+    Column("race", gettext_lazy("Race and ethnicity"), gettext_lazy("The groups chosen (keys).")),
+    Column("group", gettext_lazy("Group"), gettext_lazy("The group the tables count it in.")),
+    Column("age_band", gettext_lazy("Age band"), gettext_lazy("The age band chosen.")),
+    Column(
+        "preferred_language",
+        gettext_lazy("Preferred language"),
+        gettext_lazy("The language the person prefers."),
+    ),
 ]
+
+
+def _question_column(item) -> Column:
+    return Column(item.key, item.text or item.key, gettext_lazy("The answer to this question."))
 
 
 def raw_sheet(survey, *, with_text: bool) -> Sheet:
@@ -172,4 +208,4 @@ def raw_sheet(survey, *, with_text: bool) -> Sheet:
                 *(own.get(item.key) for item in items),
             ]
         )
-    return Sheet(_("Responses"), [*RAW_COLUMNS, *(i.key for i in items)], rows)
+    return Sheet(_("Responses"), [*RAW_COLUMNS, *map(_question_column, items)], rows)

@@ -35,7 +35,7 @@ PER_REQUEST = 4
 HOME_MAX = 10 + PER_REQUEST
 # Session, user, the organization, the membership, the active and the archived programs.
 PROGRAMS_MAX = 6 + PER_REQUEST
-PROGRAM_MAX = 10 + PER_REQUEST  # + the organization's cycles, for the start form
+PROGRAM_MAX = 11 + PER_REQUEST  # + the organization's cycles, for the start form; + its surveys
 RESULTS_MAX = 14 + PER_REQUEST  # + the spread, the outcome counts, the cycles for the trend
 DIMENSION_MAX = 9 + PER_REQUEST  # + the respondents of the assessment
 # + respondents, their answer counts, the assign form (2), the viewers it does not offer

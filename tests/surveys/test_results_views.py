@@ -63,7 +63,7 @@ def test_the_tables_download_is_protected_and_has_no_open_text(client, viewer, s
     xlsx = client.get(reverse("survey_results:results_xlsx", args=[survey.pk]))
     workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     cells = [str(c.value) for sheet in workbook for row in sheet.iter_rows() for c in row]
-    assert workbook.sheetnames == ["Results", "Respondents"]
+    assert workbook.sheetnames == ["Results", "Respondents", "Data dictionary"]
     assert "asian" in cells and not any(SECRET in value for value in cells)
     rows = _rows(client.get(reverse("survey_results:results_csv", args=[survey.pk])))
     header, body = rows[0], rows[1:]
