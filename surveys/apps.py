@@ -8,7 +8,7 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from assessments import portability
-        from surveys.models import Answer, OneTimeCode, ProgramQuestion, Response, Survey
+        from surveys.models import Answer, Finding, OneTimeCode, ProgramQuestion, Response, Survey
 
         # A program's surveys and their anonymous responses travel in its organization's export.
         portability.register_owned(Survey, "program__organization")
@@ -16,3 +16,4 @@ class SurveysConfig(AppConfig):
         portability.register_owned(Response, "survey__program__organization")
         portability.register_owned(Answer, "response__survey__program__organization")
         portability.register_owned(OneTimeCode, "survey__program__organization")
+        portability.register_owned(Finding, "survey__program__organization")

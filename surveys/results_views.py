@@ -81,7 +81,7 @@ def _filename(survey: Survey, what: str, extension: str) -> str:
 def results_csv(request: HttpRequest, survey_id) -> HttpResponse:
     survey, _membership = survey_for_user(request.user, survey_id)
     sheet = results_tables.results_sheet(results.survey_results(survey))
-    body = exports.csv_response_bytes(sheet.columns, sheet.rows)
+    body = exports.csv_bytes(sheet)
     return exports.attachment(body, exports.CSV_CONTENT_TYPE, _filename(survey, "results", "csv"))
 
 
@@ -108,6 +108,6 @@ def responses_csv(request: HttpRequest, survey_id) -> HttpResponse:
     survey, _membership = survey_for_user(request.user, survey_id, Need.LEAD)
     with_text = request.GET.get("text") == "1"
     sheet = results_tables.raw_sheet(survey, with_text=with_text)
-    body = exports.csv_response_bytes(sheet.columns, sheet.rows)
+    body = exports.csv_bytes(sheet)
     what = "responses-with-text" if with_text else "responses"
     return exports.attachment(body, exports.CSV_CONTENT_TYPE, _filename(survey, what, "csv"))

@@ -43,6 +43,8 @@ from tests.cycles import cycle_of
 # Models that are not an organization's, and why. Everything else with a path to an
 # organization must travel in its export.
 NOT_OWNED = {
+    "valuecurve.preferences": "a person's own choice of language, not their organization's",
+    "api.accesstoken": "a person's own secret for the API, never copied anywhere",
     "admin.logentry": "staff's admin log, about objects of any organization",
     "auth.permission": "the framework's permissions",
     "auth.group": "site-wide groups of permissions",

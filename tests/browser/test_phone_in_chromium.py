@@ -30,6 +30,9 @@ FILES = {
     "cohorts:poster_batch_download",
     "surveys:qr",
     "surveys:flyer",
+    "survey_results:results_csv",
+    "survey_results:results_xlsx",
+    "survey_results:responses_csv",
 }
 # Of the roles a page allows, the one it is seen as: the one shown the most controls.
 MAIN_ROLES = ["leader", "contributor", "viewer", "anonymous"]

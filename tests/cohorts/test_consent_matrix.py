@@ -330,7 +330,13 @@ NOT_OUTPUTS = {
 }
 # Loaded through the organization access helpers: 404 to anyone who is not a member of the
 # organization, a facilitator included (tests/assessments/test_access.py; and below).
-ORGANIZATION_ONLY = {"assessments", "reports", "scorecards", "posters", "outcomes"}
+# The surveys' pages and the API (a token reaches only its own organization) are the same;
+# a survey's public answering page shows nothing of anyone's.
+ORGANIZATION_ONLY = {"assessments", "reports", "scorecards", "posters", "outcomes"} | {
+    "surveys",
+    "survey_results",
+    "api",
+}
 
 
 # --- The world, built once for the module ------------------------------------------------------
