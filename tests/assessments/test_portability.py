@@ -35,7 +35,7 @@ from cohorts.rounds import round_save
 from outcomes import services as outcome_services
 from outcomes.models import OutcomeMeasure
 from surveys.models import Answer as SurveyAnswer
-from surveys.models import OneTimeCode, ProgramQuestion, Survey, code_hash
+from surveys.models import Finding, OneTimeCode, ProgramQuestion, Survey, code_hash
 from surveys.models import Response as SurveyResponse
 from tests.conftest import answer_all, make_user
 from tests.cycles import cycle_of
@@ -219,6 +219,8 @@ def _survey(program, leader) -> None:
     SurveyAnswer.objects.create(response=response, question="respect", number=5)
     SurveyAnswer.objects.create(response=response, question="works_well", text="La gente")
     OneTimeCode.objects.create(survey=survey, code_hash=code_hash(survey.pk, "ABCD"), used=True)
+    step = PlanStep.objects.filter(assessment__program=program).first()
+    Finding.objects.create(survey=survey, question="respect", step=step, created_by=leader)
 
 
 def _outcomes(program, leader) -> None:
