@@ -31,7 +31,7 @@ from django.core.management import call_command
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy, trans_real
+from django.utils.translation import get_language_info, gettext_lazy, trans_real
 
 ROOT = Path(__file__).resolve().parents[1]
 # Django knows Interlingua and the app does not offer it; Django has no date formats for it,
@@ -65,7 +65,7 @@ HYPHENATED = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)*")
 LINK = re.compile(r"https?://\S+")
 PLOTLY_FIELD = re.compile(r"%\{[^}]*\}")
 # Keys and codes (a two-factor secret), not words: 16 letters and digits or more, with a digit.
-CODE_TOKEN = re.compile(r"\b(?=[A-Za-z]*\d)[A-Za-z0-9]{16,}\b")
+CODE_TOKEN = re.compile(r"https?://\S+|\b(?=[A-Za-z]*\d)[A-Za-z0-9]{16,}\b")  # links, codes
 
 
 def pseudo(text: str) -> str:
@@ -270,6 +270,8 @@ def user_data() -> list[str]:
             elif _is_free_text(model_field):
                 column = model.objects.values_list(model_field.attname, flat=True)
                 values.update(v for v in column.distinct() if v)
+    # The language switcher names each language in that language, so a reader finds theirs.
+    values.update(get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES)
     return sorted(values, key=len, reverse=True)
 
 

@@ -110,6 +110,8 @@ class Case:
 
 CASES = [
     Case("about", "GET", "none", "public", 200),
+    Case("health_live", "GET", "none", "public", 200),
+    Case("health_ready", "GET", "none", "public", 200),
     # Anyone chooses the language (signed out in a cookie, signed in saved for the user too).
     Case("set_language", "POST", "none", "public", 302),
     Case("assessments:home", "GET", "none", "own", 200),
@@ -265,6 +267,8 @@ FILES = {
     "survey_results:responses_csv",
     "surveys:qr",
     "surveys:flyer",
+    "health_live",
+    "health_ready",
 }
 POST_ONLY = [
     "assessments:start",

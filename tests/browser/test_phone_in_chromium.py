@@ -33,6 +33,8 @@ FILES = {
     "survey_results:results_csv",
     "survey_results:results_xlsx",
     "survey_results:responses_csv",
+    "health_live",
+    "health_ready",
 }
 # Of the roles a page allows, the one it is seen as: the one shown the most controls.
 MAIN_ROLES = ["leader", "contributor", "viewer", "anonymous"]

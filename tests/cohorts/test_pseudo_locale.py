@@ -12,7 +12,12 @@ from tests.reports.test_pseudo_documents import pdf_text
 __all__ = ["world"]  # the cohort access matrix's cast, used here as a fixture
 
 # Rows that answer with a file, not a page (the poster: below).
-FILES = {"cohorts:export", "cohorts:poster", "cohorts:poster_batch_download"}
+FILES = {
+    "cohorts:export",
+    "cohorts:export_dictionary",
+    "cohorts:poster",
+    "cohorts:poster_batch_download",
+}
 
 
 # Anonymous is sent to sign in from every cohort page.

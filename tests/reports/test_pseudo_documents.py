@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from tests.assessments.test_access import world
-from tests.pseudo import Scan, speak_pseudo, user_data
+from tests.pseudo import CODE, Scan, speak_pseudo, user_data
 
 pytestmark = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils is not installed (make test installs it)"
@@ -40,7 +40,8 @@ def test_the_report_and_the_posters_show_only_marked_strings(
     ]
     scan = Scan(user_data())
     for url in urls:
-        response = client.get(url)
+        # A download is in the language chosen beside it (the organization's by default).
+        response = client.get(url + ("&" if "?" in url else "?") + f"lang={CODE}")
         assert response.status_code == 200, url
         assert response["Content-Type"] == "application/pdf"
         scan.read_document(url, pdf_text(response.content, tmp_path))
