@@ -24,56 +24,21 @@ from cohorts.models import (
     Workgroup,
 )
 from cohorts.rounds import round_save
+from valuecurve.fixtures import fixture_data
 
 FACILITATOR = "facilitator"
-NAME = "Tri-County Equity Network"
-DESCRIPTION = (
-    "Public agencies and community providers of three counties working together so that race "
-    "no longer predicts how families fare. We meet each quarter and compare progress once a year."
-)
-STATEMENTS = {
-    "commitment_statement": (
-        "Together we commit to a region where a family's race no longer predicts the help it "
-        "gets or how it fares, and to show our progress openly each year."
-    ),
-    "vision": "Every family in the three counties finds one door to the support it needs.",
-    "theory_of_change": (
-        "If every member looks at its outcomes by race, designs services with the people it "
-        "serves and budgets for equity, then gaps become visible, owned and closed."
-    ),
-}
+
+# The cohort's name, texts, goals and workgroups are data (made up, like the rest of the demo).
+_CATALOGUE = fixture_data("demo/cohort.yaml")
+NAME = _CATALOGUE["name"]
+DESCRIPTION = _CATALOGUE["description"]
+STATEMENTS = dict(_CATALOGUE["statements"])
 # (title, target year, dimension, measure, target)
-GOALS = (
-    (
-        "Every member reports its outcomes by race and ethnicity",
-        2028,
-        "insight",
-        "Members publishing outcomes by race each year",
-        "All members",
-    ),
-    (
-        "Residents with lived experience co-design one service in each member",
-        2029,
-        "services",
-        "Services co-designed with residents",
-        "One per member",
-    ),
-    (
-        "Equity is part of every member's budget and board decisions",
-        2030,
-        "governance",
-        "Members whose board reviews an equity budget analysis",
-        "80% of members",
-    ),
-    (
-        "Staff at every level reflect the communities served",
-        2031,
-        "people",
-        "Gap between staff and community demographics, by level",
-        "Under 5 points",
-    ),
+GOALS = tuple(
+    (g["title"], g["target_year"], g["dimension"], g["measure"], g["target"])
+    for g in _CATALOGUE["goals"]
 )
-WORKGROUPS = (("Data and evidence", 0), ("Community voice", 1), ("Leadership and budgets", 2))
+WORKGROUPS = tuple((w["name"], w["goal"]) for w in _CATALOGUE["workgroups"])
 SEED = 2027
 WHEN = datetime(2025, 9, 15, 15, tzinfo=UTC)
 
@@ -129,6 +94,7 @@ def _rounds(cohort: Cohort, facilitator) -> None:
 
 
 def _member(cohort, index: int, org, rng: random.Random, by) -> CohortMember:
+    sharing: str
     status, sharing = CohortMember.Status.ACTIVE, Sharing.PLANS
     if index == 1:
         status, sharing = CohortMember.Status.INVITED, ""

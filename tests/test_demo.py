@@ -5,7 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from assessments.models import Program
+from assessments.management.commands import seed_demo
+from assessments.models import Organization, Program, Role
+from cohorts import demo as cohort_demo
 from cohorts.models import Cohort, CohortMember
 from outcomes.models import OutcomeCount, OutcomeMeasure
 
@@ -39,3 +41,22 @@ def test_the_demo_has_a_cohort_with_a_facilitator_and_outcome_data(framework, ac
     # Again with --skip-existing: nothing added twice.
     call_command("seed_demo", skip_existing=True, stdout=StringIO())
     assert Cohort.objects.count() == 1
+
+
+def test_the_demo_catalogue_files_name_real_choices_and_indicators(framework_data):
+    """The catalogue is data (fixtures/demo/): a typo there would make a demo the app refuses."""
+    indicators = {i["key"] for d in framework_data["dimensions"] for i in d["indicators"]}
+    dimensions = {d["key"] for d in framework_data["dimensions"]}
+    assert set(seed_demo.EVIDENCE) == indicators
+    assert all(len(texts) >= 2 for texts in seed_demo.EVIDENCE.values())
+    organizations = [*seed_demo.ORGANIZATIONS]
+    assert len(organizations) == 12 and all(o.programs for o in organizations)
+    assert {o.sector for o in organizations} <= set(Organization.Sector.values)
+    assert {o.size for o in organizations} <= set(Organization.Size.values)
+    assert {s for _t, s in seed_demo.ORG_TEMPLATES} <= set(Organization.Sector.values)
+    assert all("{place}" in template for template, _s in seed_demo.ORG_TEMPLATES)
+    roles = {u.role for u in seed_demo.DEMO_USERS if u.org_index is not None}
+    assert roles <= set(Role.values)
+    assert all(u.org_index is None or u.org_index < 2 for u in seed_demo.DEMO_USERS)
+    assert {dimension for _t, _y, dimension, _m, _target in cohort_demo.GOALS} <= dimensions
+    assert all(0 <= goal < len(cohort_demo.GOALS) for _name, goal in cohort_demo.WORKGROUPS)

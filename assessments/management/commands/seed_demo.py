@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -41,6 +42,10 @@ from assessments.models import (
 )
 from assessments.plans import plan_create
 from assessments.services import framework_dimensions
+from valuecurve.fixtures import fixture_data
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 FRAMEWORK_SLUG = "value-curve-equity"
 FRAMEWORK_FILE = "fixtures/frameworks/value-curve-equity-v1.yaml"
@@ -62,16 +67,6 @@ class DemoUser:
     org_index: int | None  # None: member of no organization (the administrator, the facilitator)
 
 
-DEMO_USERS = (
-    DemoUser("leader", "Alicia", "Moreno", Role.LEADER, 0),
-    DemoUser("contributor", "Samuel", "Okafor", Role.CONTRIBUTOR, 0),
-    DemoUser("viewer", "Priya", "Raman", Role.VIEWER, 0),
-    DemoUser("leader2", "Marcus", "Bell", Role.LEADER, 1),
-    DemoUser("facilitator", "Dana", "Whitfield", "facilitator", None),
-    DemoUser("admin", "Jordan", "Ellis", "", None),
-)
-
-
 @dataclass(frozen=True)
 class ProgramSpec:
     name: str
@@ -88,393 +83,38 @@ class OrgSpec:
     programs: tuple[ProgramSpec, ...] = ()
 
 
-def _p(name: str, area: str, population: str) -> ProgramSpec:
-    return ProgramSpec(name, area, population)
+def _program(row: dict[str, str]) -> ProgramSpec:
+    return ProgramSpec(row["name"], row["service_area"], row["population"])
 
 
-S = Organization.Sector
-Z = Organization.Size
+def _organization(row: dict[str, Any]) -> OrgSpec:
+    programs = tuple(_program(p) for p in row["programs"])
+    return OrgSpec(row["name"], row["sector"], row["region"], row["size"], programs)
 
-ORGANIZATIONS = (
-    OrgSpec(
-        "Brookfield County Department of Social Services",
-        S.PUBLIC,
-        "Brookfield County, North Carolina",
-        Z.LARGE,
-        (
-            _p(
-                "Child Protective Services",
-                "Child welfare",
-                "Children reported for abuse or neglect",
-            ),
-            _p("Food and Nutrition Services", "Income support", "Low-income households"),
-            _p("Work First Employment Services", "Workforce", "Parents receiving cash assistance"),
-            _p("Adult Protective Services", "Aging and disability", "Vulnerable adults"),
-        ),
-    ),
-    OrgSpec(
-        "Harbor Housing Partnership",
-        S.NONPROFIT,
-        "Baymouth, Maryland",
-        Z.MEDIUM,
-        (
-            _p("Rapid Rehousing", "Housing", "Families experiencing homelessness"),
-            _p(
-                "Permanent Supportive Housing",
-                "Housing",
-                "Adults with disabilities leaving shelter",
-            ),
-            _p("Eviction Prevention Fund", "Housing", "Renters at risk of eviction"),
-        ),
-    ),
-    OrgSpec(
-        "Eastside Family Resource Center",
-        S.NONPROFIT,
-        "Millbrook, Ohio",
-        Z.SMALL,
-        (
-            _p("Healthy Families Home Visiting", "Home visiting", "Families with newborns"),
-            _p("Parents as Teachers", "Home visiting", "Parents of children under five"),
-        ),
-    ),
-    OrgSpec(
-        "Three Rivers Workforce Development Board",
-        S.PUBLIC,
-        "Three Rivers Region, Pennsylvania",
-        Z.MEDIUM,
-        (
-            _p("Adult and Dislocated Worker Services", "Workforce", "Job seekers aged 18 and over"),
-            _p("Youth Career Pathways", "Workforce", "Young people aged 16 to 24"),
-            _p("Reentry Employment Initiative", "Workforce", "People returning from incarceration"),
-        ),
-    ),
-    OrgSpec(
-        "Red Cedar Band Family Services",
-        S.TRIBAL,
-        "Northern Wisconsin",
-        Z.SMALL,
-        (
-            _p("ICWA Family Preservation", "Child welfare", "Native children and their families"),
-            _p("Tribal TANF", "Income support", "Tribal member families with children"),
-            _p("Elder Services", "Aging and disability", "Tribal elders"),
-        ),
-    ),
-    OrgSpec(
-        "Mid-Valley Regional Food Bank",
-        S.NONPROFIT,
-        "Willamette Valley, Oregon",
-        Z.MEDIUM,
-        (
-            _p("Partner Pantry Network", "Food and nutrition", "Households facing food insecurity"),
-            _p("SNAP Outreach", "Income support", "Eligible households not enrolled in SNAP"),
-        ),
-    ),
-    OrgSpec(
-        "Marlow County Behavioral Health Authority",
-        S.PUBLIC,
-        "Marlow County, Indiana",
-        Z.LARGE,
-        (
-            _p("Mobile Crisis Response", "Behavioral health", "Adults and youth in crisis"),
-            _p(
-                "Community Mental Health Services",
-                "Behavioral health",
-                "Adults with serious mental illness",
-            ),
-            _p(
-                "Substance Use Recovery",
-                "Behavioral health",
-                "Adults in recovery and their families",
-            ),
-        ),
-    ),
-    OrgSpec(
-        "Department of Human Services, Northern Region",
-        S.PUBLIC,
-        "Northern Region, Minnesota",
-        Z.LARGE,
-        (
-            _p(
-                "Medical Assistance Eligibility",
-                "Health coverage",
-                "Low-income adults and children",
-            ),
-            _p("Child Care Assistance", "Early childhood", "Working parents of young children"),
-            _p("Family Investment Program", "Income support", "Families with very low incomes"),
-            _p("Child Support Services", "Income support", "Parents and their children"),
-        ),
-    ),
-    OrgSpec(
-        "Lakeshore Community Action Agency",
-        S.NONPROFIT,
-        "Lakeshore Counties, Michigan",
-        Z.MEDIUM,
-        (
-            _p("Head Start", "Early childhood", "Children aged three to five and their families"),
-            _p("Home Energy Assistance", "Income support", "Households facing utility shutoff"),
-            _p("Weatherization Assistance", "Housing", "Low-income homeowners and renters"),
-        ),
-    ),
-    OrgSpec(
-        "Hillcrest Youth and Family Services",
-        S.NONPROFIT,
-        "Front Range, Colorado",
-        Z.MEDIUM,
-        (
-            _p("Foster Care and Kinship Support", "Child welfare", "Children in out-of-home care"),
-            _p("Youth Shelter and Street Outreach", "Housing", "Youth experiencing homelessness"),
-        ),
-    ),
-    OrgSpec(
-        "Greater Fairview Community Foundation",
-        S.FUNDER,
-        "Fairview Metro, Ohio",
-        Z.SMALL,
-        (
-            _p(
-                "Family Economic Mobility Fund", "Grantmaking", "Grantee organizations and families"
-            ),
-            _p(
-                "Early Childhood Grants", "Early childhood", "Child care and home visiting grantees"
-            ),
-        ),
-    ),
-    OrgSpec(
-        "Tri-County Aging and Disability Consortium",
-        S.OTHER,
-        "Tri-County Area, Georgia",
-        Z.MEDIUM,
-        (
-            _p(
-                "Options Counseling",
-                "Aging and disability",
-                "Older adults and people with disabilities",
-            ),
-            _p("Family Caregiver Support", "Aging and disability", "Unpaid family caregivers"),
-            _p("Home-Delivered Meals", "Food and nutrition", "Homebound older adults"),
-        ),
-    ),
+
+# The people, organizations, programs and texts of the demo are data (made up, like the rest).
+_CATALOGUE = fixture_data("demo/organizations.yaml")
+DEMO_USERS = tuple(
+    DemoUser(u["username"], u["first_name"], u["last_name"], u["role"], u["organization"])
+    for u in _CATALOGUE["users"]
 )
-
+ORGANIZATIONS = tuple(_organization(row) for row in _CATALOGUE["organizations"])
 # Programs for generated organizations, and to top up the named ones when --programs asks.
-PROGRAM_CATALOG = (
-    _p("Child Protective Services", "Child welfare", "Children reported for abuse or neglect"),
-    _p("Foster Care and Permanency", "Child welfare", "Children in out-of-home care"),
-    _p("SNAP Food Assistance", "Income support", "Low-income households"),
-    _p("TANF Cash Assistance", "Income support", "Families with children with very low incomes"),
-    _p("Medicaid Eligibility", "Health coverage", "Low-income adults and children"),
-    _p("Nurse Home Visiting", "Home visiting", "First-time parents, prenatal to age two"),
-    _p("Healthy Families Home Visiting", "Home visiting", "Families with newborns"),
-    _p("Rapid Rehousing", "Housing", "Families experiencing homelessness"),
-    _p("Eviction Prevention", "Housing", "Renters at risk of eviction"),
-    _p("Adult Employment Services", "Workforce", "Job seekers and dislocated workers"),
-    _p("Youth Employment", "Workforce", "Young people aged 16 to 24"),
-    _p("Mobile Crisis Response", "Behavioral health", "Adults and youth in crisis"),
-    _p("Substance Use Recovery", "Behavioral health", "Adults in recovery and their families"),
-    _p("Child Care Assistance", "Early childhood", "Working parents of young children"),
-    _p("Energy Assistance", "Income support", "Households facing utility shutoff"),
-    _p("Aging and Disability Resources", "Aging and disability", "Older adults and caregivers"),
-    _p("Family Resource Center", "Family support", "Families in the neighborhood"),
-    _p("Reentry Services", "Workforce", "People returning from incarceration"),
-)
-
-# Made-up places, so generated data never describes a real agency. The word lists are
-# written as one string each (hence noqa SIM905): shorter and easier to read.
-PLACES = (  # noqa: SIM905
-    "Alderbrook Ashgrove Bellmere Birchfield Briarwood Calder Carrow Clearwater Coldspring "
-    "Copperton Dunmore Eastfield Elmhurst Fairhaven Fenwick Foxmoor Glenrock Granger Halford "
-    "Hartwell Hollis Ironside Juniper Kestrel Kingsford Larkspur Linwood Maplewood Marlow "
-    "Meadowbrook Merritt Millbrook Northgate Oakridge Orchard Palisade Pinecrest Quarry "
-    "Ravenwood Redstone Ridgeway Rosedale Sawyer Shelton Silverlake Stonebridge Sunfield "
-    "Thornbury Tillman Upton Valemont Westbrook Whitmore Willowdale Winslow Yarrow"
-).split()
-STATES = (  # noqa: SIM905
-    "Alabama Arizona Arkansas California Colorado Georgia Illinois Iowa Kansas Kentucky "
-    "Louisiana Maine Michigan Minnesota Mississippi Missouri Montana Nebraska Nevada Ohio "
-    "Oklahoma Oregon Tennessee Texas Utah Vermont Virginia Washington Wisconsin Wyoming"
-).split()
-ORG_TEMPLATES = (
-    ("{place} County Department of Social Services", S.PUBLIC),
-    ("{place} Housing Alliance", S.NONPROFIT),
-    ("{place} County Human Services", S.PUBLIC),
-    ("{place} Family Resource Network", S.NONPROFIT),
-    ("{place} Workforce Board", S.PUBLIC),
-    ("{place} Intertribal Family Services", S.TRIBAL),
-    ("{place} Community Action Partnership", S.NONPROFIT),
-    ("{place} Regional Food Bank", S.NONPROFIT),
-    ("{place} Behavioral Health Collaborative", S.OTHER),
-    ("{place} County Public Health and Welfare", S.PUBLIC),
-)
-FIRST_NAMES = (  # noqa: SIM905
-    "Ana Andre Beatriz Caroline Darnell Deborah Elena Farah Grace Hector Imani Jamal Keisha "
-    "Kevin Laura Luis Maya Nadia Omar Paula Rashid Rosa Tanya Thomas Vanessa Wei Yolanda"
-).split()
-LAST_NAMES = (  # noqa: SIM905
-    "Alvarez Begay Brooks Carter Chen Diallo Edwards Fernandez Gomez Harris Jackson Kim Lopez "
-    "Martin Nguyen Okoro Patel Quinn Rivera Robinson Santos Thompson Walker Yazzie"
-).split()
-
-# Short, varied evidence per indicator. Placeholders: {ym} a recent year-month, {qy} a recent
-# quarter, {y} the cycle year, {py} the year before it.
-EVIDENCE = {
-    "gov-equity-commitment": (
-        "Board minutes {ym} adopting the racial equity commitment",
-        "Equity commitment statement signed by the director, {ym}",
-        "Budget memo {ym} citing the equity commitment",
-        "Provider contract template (rev. {ym}) referencing the commitment",
-    ),
-    "gov-policy-review": (
-        "Equity impact review of the sanction policy, completed {ym}",
-        "Policy review log {py}: 14 policies reviewed, 3 changed",
-        "Memo {ym} waiving the in-person interview rule after review",
-        "Joint review of document requirements with a partner agency, {ym}",
-    ),
-    "gov-resource-allocation": (
-        "FY{y} budget narrative moving funds to the two highest-need ZIP codes",
-        "Need-weighted allocation formula approved {ym}",
-        "Grant award list {py} showing the share to BIPOC-led providers",
-        "Participatory budgeting results, {ym}",
-    ),
-    "gov-shared-power": (
-        "Community advisory board charter with voting seats, {ym}",
-        "Stipend policy for advisors with lived experience, adopted {ym}",
-        "Minutes {ym}: advisory board vote on service hours",
-        "Parent partner seats on the hiring panel since {py}",
-    ),
-    "gov-accountability": (
-        "Equity scorecard reviewed quarterly; {qy} report",
-        "Public dashboard of equity goals, updated {ym}",
-        "Annual equity report to the board, {py}",
-        "Equity goals in leadership performance plans, {y}",
-    ),
-    "gov-partnerships": (
-        "MOU with the county health department, signed {ym}",
-        "Referral agreement with three community organizations, {py}",
-        "Consortium membership agreement and workgroup roster, {y}",
-        "Joint funding application with a tribal partner, {ym}",
-    ),
-    "ins-race-data-quality": (
-        "Race and ethnicity completeness report, 94% complete, {qy}",
-        "Intake form updated to the SPD 15 categories, {ym}",
-        "Data quality audit of race and ethnicity fields, {ym}",
-        "Staff training log on asking race and ethnicity, {py}",
-    ),
-    "ins-disaggregated-outcomes": (
-        "{qy} outcome report disaggregated by race",
-        "Rate ratios by race for case closures, {py} annual report",
-        "Dashboard of exits to stable housing by race, updated {ym}",
-        "Disproportionality analysis of substantiations, {ym}",
-    ),
-    "ins-root-cause": (
-        "Root-cause workshop notes on re-entry disparities, {ym}",
-        "Fishbone analysis of missed appointments by race, {ym}",
-        "Racial equity audit findings, {py}",
-        "Process map of the application journey with barrier points, {ym}",
-    ),
-    "ins-voice-of-people-served": (
-        "Focus groups with 32 parents, summary dated {ym}",
-        "Client survey {py} with results by race and language",
-        "Listening sessions in two neighborhoods, {ym}",
-        "Family advisory council feedback log, {y}",
-    ),
-    "ins-data-sharing": (
-        "Data-sharing agreement with the school district, {ym}",
-        "Integrated data match with Medicaid, {py}",
-        "Shared outcome dashboard with partner agencies, {ym}",
-        "Data returned to community partners at the {ym} convening",
-    ),
-    "ins-evidence-in-decisions": (
-        "Decision memo {ym} citing disaggregated results",
-        "Program change log linking changes to data reviews, {y}",
-        "Continuous improvement cycle notes, {qy}",
-        "Evaluation report {py} and the leadership response",
-    ),
-    "svc-access": (
-        "Evening and weekend hours since {ym}",
-        "Online application with mobile document upload, launched {ym}",
-        "Outreach plan for under-served ZIP codes, {y}",
-        "Wait-time report by office and race, {qy}",
-    ),
-    "svc-language-access": (
-        "Language access plan, revised {ym}",
-        "Notices translated into Spanish, Vietnamese and Somali, {py}",
-        "Interpreter usage log, {qy}",
-        "Bilingual staff pay differential policy, {ym}",
-    ),
-    "svc-connected-services": (
-        "No-wrong-door referral protocol, {ym}",
-        "Shared intake with WIC and Medicaid, {py}",
-        "Closed-loop referral report, {qy}",
-        "Navigator co-located at the family resource center since {ym}",
-    ),
-    "svc-co-design": (
-        "Co-design sessions with parents for the new intake, {ym}",
-        "Prototype testing notes with residents, {ym}",
-        "Paid design team of people with lived experience, {py}",
-        "Service blueprint revised after community review, {ym}",
-    ),
-    "svc-fair-decisions": (
-        "Audit of eligibility denials by race, {ym}",
-        "Structured decision-making tool validated {py}",
-        "Case review sample checked for disparities, {qy}",
-        "Blind removal-review pilot results, {ym}",
-    ),
-    "svc-community-solutions": (
-        "Neighborhood collaborative action plan, {ym}",
-        "Community-led prevention fund grants, {py}",
-        "Joint initiative with the housing authority and schools, {y}",
-        "Community investment report, {ym}",
-    ),
-    "ppl-representation": (
-        "Workforce demographics compared with the community, {py} report",
-        "Leadership team composition report, {ym}",
-        "Board demographic survey, {y}",
-        "Hiring pipeline data by race, {qy}",
-    ),
-    "ppl-hiring-and-pay": (
-        "Pay equity study, {py}",
-        "Structured interview guide adopted {ym}",
-        "Degree requirement removed for case aide roles, {ym}",
-        "Job posting outreach to community colleges, {y}",
-    ),
-    "ppl-advancement": (
-        "Mentoring program roster and promotions, {py}",
-        "Promotion rates by race, HR report {ym}",
-        "Leadership academy cohort, {y}",
-        "Career ladder for family support workers, adopted {ym}",
-    ),
-    "ppl-equity-skills": (
-        "Racial equity training completed by 88% of staff, {py}",
-        "Equity learning circle agendas, {y}",
-        "Supervisor coaching guide on equity conversations, {ym}",
-        "Training evaluation results, {qy}",
-    ),
-    "ppl-leadership": (
-        "Director's equity goals in the {y} performance plan",
-        "Equity team charter with an executive sponsor, {ym}",
-        "All-staff meeting slides on equity priorities, {ym}",
-        "Leadership retreat agenda on equity, {py}",
-    ),
-    "ppl-workplace-climate": (
-        "Staff climate survey results by race, {py}",
-        "Exit interview analysis, {ym}",
-        "Employee resource group charter, {ym}",
-        "Bias reporting process, revised {ym}",
-    ),
-}
-# For indicators a later framework version adds.
-GENERIC_EVIDENCE = (
-    "Written procedure, revised {ym}",
-    "Leadership team minutes {ym}",
-    "Annual report {py}, section on equity",
-    "{qy} progress report to the board",
-)
-NOT_YET_NOTES = (
-    "Not started; on the {y} work plan",
-    "Discussed at the leadership retreat, no decision yet",
-    "Planned for the next fiscal year",
-    "Waiting on the state system upgrade",
-)
+PROGRAM_CATALOG = tuple(_program(row) for row in _CATALOGUE["program_catalog"])
+# Made-up places, so generated data never describes a real agency.
+PLACES = tuple(_CATALOGUE["places"])
+STATES = tuple(_CATALOGUE["states"])
+ORG_TEMPLATES = tuple((row["name"], row["sector"]) for row in _CATALOGUE["organization_templates"])
+FIRST_NAMES = tuple(_CATALOGUE["first_names"])
+LAST_NAMES = tuple(_CATALOGUE["last_names"])
+# Evidence per indicator, with placeholders: {ym} a recent year-month, {qy} a recent quarter,
+# {y} the cycle year, {py} the year before it.
+EVIDENCE = {key: tuple(texts) for key, texts in _CATALOGUE["evidence"].items()}
+GENERIC_EVIDENCE = tuple(_CATALOGUE["generic_evidence"])  # for indicators added later
+NOT_YET_NOTES = tuple(_CATALOGUE["not_yet_notes"])
+COMMITMENT = _CATALOGUE["commitment"]
+VISION = _CATALOGUE["vision"]
+OWNERS = tuple(_CATALOGUE["plan_owners"])
 # Data questions are the ones people most often cannot answer.
 DONT_KNOW_RATE = {"insight": 0.06}
 DEFAULT_DONT_KNOW_RATE = 0.02
@@ -574,7 +214,8 @@ def org_spec(index: int) -> OrgSpec:
     # Past 600 organizations names come round again: the state keeps them apart.
     if round_:
         name = f"{name} ({state})"
-    size = (Z.SMALL, Z.MEDIUM, Z.MEDIUM, Z.LARGE)[(n * 5 + round_) % 4]
+    sizes = Organization.Size
+    size = (sizes.SMALL, sizes.MEDIUM, sizes.MEDIUM, sizes.LARGE)[(n * 5 + round_) % 4]
     return OrgSpec(name, sector, f"{place} County, {state}", size)
 
 
@@ -641,7 +282,7 @@ class AnswerRow:
     confidence: str
 
 
-ORDER = (
+ORDER: tuple[type[models.Model], ...] = (
     Organization,
     Cycle,
     Program,
@@ -673,7 +314,7 @@ class DemoBuilder:
     def flush(self) -> None:
         for model in ORDER:
             rows = self.pending[model]
-            model.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+            model._default_manager.bulk_create(rows, batch_size=BATCH_SIZE)
             self.counts[model.__name__] += len(rows)
             rows.clear()
 
@@ -699,7 +340,7 @@ class DemoBuilder:
         self.staff_ids = {index + 2: user.pk for index, user in enumerate(staff)}
         self.counts["users"] += len(demo) + len(staff)
 
-    def _demo_user(self, demo: DemoUser) -> models.Model:
+    def _demo_user(self, demo: DemoUser) -> "User":
         is_admin = demo.org_index is None and not demo.role
         return get_user_model()(
             username=demo.username,
@@ -711,7 +352,7 @@ class DemoBuilder:
             date_joined=self.clamp(at(2025, 1, 6)),
         )
 
-    def _staff_user(self, number: int) -> models.Model:
+    def _staff_user(self, number: int) -> "User":
         """A program manager for a generated organization: can be named, cannot log in."""
         first, last = self.rng.choice(FIRST_NAMES), self.rng.choice(LAST_NAMES)
         user = get_user_model()(
@@ -907,7 +548,9 @@ TIMESTAMP_FIELDS = (
 @contextmanager
 def explicit_timestamps() -> Iterator[None]:
     """Let bulk_create keep the dates the demo sets (2025 cycle in 2025, 2026 in 2026)."""
-    fields = [model._meta.get_field(name) for model, name in TIMESTAMP_FIELDS]
+    fields = [
+        cast(models.DateTimeField, model._meta.get_field(name)) for model, name in TIMESTAMP_FIELDS
+    ]
     saved = [(f, f.auto_now, f.auto_now_add) for f in fields]
     for f in fields:
         f.auto_now = f.auto_now_add = False
@@ -919,14 +562,6 @@ def explicit_timestamps() -> Iterator[None]:
 
 
 # --- Action plans and statements of the first organizations ---------------------------------
-
-COMMITMENT = (
-    "{org} commits to serving every family so that race no longer predicts how they fare: "
-    "we count outcomes by race, put more resources where exclusion has been greatest, and "
-    "share decisions with the communities we serve."
-)
-VISION = "Every family in {region} thriving, whatever their race or language."
-OWNERS = ("Program director", "Equity lead", "Data team", "HR director", "Community liaison")
 
 
 def add_plans_and_statements(count: int) -> int:
