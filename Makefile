@@ -36,6 +36,7 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(MANAGE) makemigrations --check --dry-run
 
 bench: db
@@ -98,4 +99,4 @@ $(STAMP)/system:
 	@touch $@
 
 clean:
-	rm -rf $(VENV) node_modules $(STAMP) staticfiles db.sqlite3 assets/dist
+	rm -rf $(VENV) node_modules $(STAMP) staticfiles db.sqlite3 assets/dist .mypy_cache

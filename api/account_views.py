@@ -11,11 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from api import tokens
 from api.forms import TokenForm
 from api.models import AccessToken
+from valuecurve import two_factor
+from valuecurve.http import AuthenticatedHttpRequest
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None, user=request.user)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -24,7 +26,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
             name=form.cleaned_data["name"],
             days=form.cleaned_data["days"],
             can_write=form.cleaned_data["access"] == "write",
-            verified=bool(request.user.is_verified()),
+            verified=two_factor.is_verified(request.user),
             **form.scope_objects(),
         )
         form = TokenForm(user=request.user)

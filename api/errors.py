@@ -12,7 +12,8 @@ class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField()
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(child=serializers.JSONField(), required=False)
+    # The metaclass takes declared fields off the class, so this one does not hide `fields`.
+    fields = serializers.DictField(child=serializers.JSONField(), required=False)  # type: ignore[assignment]
 
 
 class ErrorSerializer(serializers.Serializer):

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -30,7 +32,7 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         memberships = Membership.objects.for_user(user).select_related("organization")
         self.organizations = {str(m.organization_id): m.organization for m in memberships}
-        self.fields["scope"].choices = [
+        cast(forms.ChoiceField, self.fields["scope"]).choices = [
             (f"org:{pk}", org.name) for pk, org in self.organizations.items()
         ]
 

@@ -117,7 +117,7 @@ class FigureSerializer(serializers.Serializer):
 
     period = serializers.CharField()
     group = serializers.CharField(source="key")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     population = serializers.IntegerField(allow_null=True)
     events = serializers.IntegerField(allow_null=True)
     hidden = serializers.BooleanField()

@@ -4,6 +4,7 @@ token's organization: a token sees at most what its user sees, in one organizati
 
 import uuid
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
 from django.http import Http404
@@ -25,6 +26,7 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.errors import ErrorSerializer, error_response
+from api.models import AccessToken
 from assessments import plans
 from assessments import services as assessment_services
 from assessments.access import (
@@ -63,7 +65,14 @@ def _uuid_filter(request, name: str) -> uuid.UUID | None:
         raise ValidationError({name: [_("This is not an identifier (a UUID).")]}) from None
 
 
-class KnownQuery:
+# KnownQuery is mixed into views; the type checker reads it as the view it is mixed into.
+if TYPE_CHECKING:
+    _View = APIView
+else:
+    _View = object
+
+
+class KnownQuery(_View):
     """Refuses a query parameter the endpoint does not take (a mistyped filter would otherwise
     return everything): its filters, and the page parameters of a list."""
 
@@ -78,6 +87,12 @@ class KnownQuery:
         if unknown:
             message = _("This endpoint does not take this parameter.")
             raise ValidationError({name[:40]: [message] for name in unknown})
+
+
+def _token(request) -> AccessToken:
+    """The access token the request came with (BearerTokenAuthentication sets `request.auth`;
+    every endpoint requires one)."""
+    return request.auth
 
 
 def _filter(name: str, what: str) -> OpenApiParameter:
@@ -101,9 +116,11 @@ class OrganizationList(KnownQuery, generics.ListAPIView):
     serializer_class = s.OrganizationSerializer
 
     def get_queryset(self):
-        token = self.request.auth
+        token = _token(self.request)
+        if token.organization_id is None:  # a cohort's token
+            return Organization.objects.none()
         return Organization.objects.filter(
-            memberships__user=self.request.user, pk=token.organization_id
+            memberships__user=token.user, pk=token.organization_id
         ).order_by("name")
 
 
@@ -124,7 +141,7 @@ class ProgramList(KnownQuery, generics.ListAPIView):
     def get_queryset(self):
         return (
             Program.objects.visible_to(self.request.user)
-            .filter(organization_id=self.request.auth.organization_id)
+            .filter(organization_id=_token(self.request).organization_id)
             .order_by("name", "pk")
         )
 
@@ -172,7 +189,7 @@ class AssessmentList(KnownQuery, generics.ListAPIView):
     def get_queryset(self):
         assessments = (
             Assessment.objects.visible_to(self.request.user)
-            .filter(program__organization_id=self.request.auth.organization_id)
+            .filter(program__organization_id=_token(self.request).organization_id)
             .prefetch_related("scores__dimension")
             .newest_cycle_first()
             .order_by("-cycle__starts_on", "program__name", "pk")
@@ -204,7 +221,7 @@ class AssessmentDetail(KnownQuery, APIView):
             for indicator in dimension.indicators.all()
             if (answer := scope.answers.get(indicator.pk)) is not None
         ]
-        assessment.answers_shown = answers
+        assessment.answers_shown = answers  # type: ignore[attr-defined]  # the serializer's source
         return Response(s.AssessmentDetailSerializer(assessment).data)
 
 
@@ -225,7 +242,7 @@ class PlanStepList(KnownQuery, generics.ListAPIView):
 
     def get_queryset(self):
         assessments = Assessment.objects.visible_to(self.request.user).filter(
-            program__organization_id=self.request.auth.organization_id
+            program__organization_id=_token(self.request).organization_id
         )
         steps = PlanStep.objects.filter(assessment__in=assessments).select_related("dimension")
         if assessment := _uuid_filter(self.request, "assessment"):
@@ -275,7 +292,7 @@ class OutcomeMeasureList(KnownQuery, generics.ListAPIView):
 
     def get_queryset(self):
         programs = Program.objects.visible_to(self.request.user).filter(
-            organization_id=self.request.auth.organization_id
+            organization_id=_token(self.request).organization_id
         )
         measures = OutcomeMeasure.objects.filter(program__in=programs)
         if program := _uuid_filter(self.request, "program"):

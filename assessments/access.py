@@ -75,8 +75,8 @@ def organization_for_user(
 
 def membership_for_leader(user, membership_id: int) -> Membership:
     """Another member's membership, for a leader of the same organization."""
-    target = Membership.objects.select_related("user", "organization").filter(pk=membership_id)
-    target = target.first()
+    rows = Membership.objects.select_related("user", "organization").filter(pk=membership_id)
+    target = rows.first()
     if target is None:
         raise Http404
     _check(membership_for(user, target.organization_id), Need.LEAD)
@@ -84,8 +84,8 @@ def membership_for_leader(user, membership_id: int) -> Membership:
 
 
 def invitation_for_leader(user, invitation_id: uuid.UUID) -> Invitation:
-    invitation = Invitation.objects.select_related("organization").filter(pk=invitation_id)
-    invitation = invitation.first()
+    rows = Invitation.objects.select_related("organization").filter(pk=invitation_id)
+    invitation = rows.first()
     if invitation is None:
         raise Http404
     _check(membership_for(user, invitation.organization_id), Need.LEAD)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -48,7 +50,14 @@ class ProgramAdmin(SimpleHistoryAdmin):
     list_select_related = ["organization"]
 
 
-class LockedFrameworkMixin:
+# The mixin is read as the model admin it is mixed into.
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class LockedFrameworkMixin(_ModelAdmin):
     """Parts of a framework that assessments use are shown read-only."""
 
     def framework_of(self, obj) -> Framework | None:
@@ -147,8 +156,8 @@ class IndicatorAdmin(LockedFrameworkMixin, SimpleHistoryAdmin):
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
-    fields = ["indicator", "level", "evidence", "confidence", "answered_by", "updated_at"]
-    readonly_fields = fields
+    readonly_fields = ("indicator", "level", "evidence", "confidence", "answered_by", "updated_at")
+    fields = readonly_fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

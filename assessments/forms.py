@@ -1,13 +1,16 @@
 import re
+from collections.abc import Mapping
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.functional import lazy
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments import cycles, levels
+from assessments.consensus import Suggestion
 from assessments.models import (
     ActionStep,
     Answer,
@@ -17,7 +20,9 @@ from assessments.models import (
     Organization,
     PlanStep,
     Program,
+    RespondentAnswer,
     Role,
+    Statements,
 )
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
@@ -62,7 +67,8 @@ class IndicatorAnswerForm(forms.Form):
 
     def __init__(self, *args, indicator, **kwargs):
         self.indicator = indicator
-        super().__init__(*args, prefix=f"i-{indicator.key}", **kwargs)
+        kwargs["prefix"] = f"i-{indicator.key}"
+        super().__init__(*args, **kwargs)
 
     def values(self) -> AnswerValues:
         return AnswerValues(
@@ -79,7 +85,10 @@ class IndicatorAnswerForm(forms.Form):
 
 
 def indicator_forms(
-    indicators, answers: dict[int, Answer], data=None, version: int | None = None
+    indicators,
+    answers: Mapping[int, Answer | RespondentAnswer],
+    data=None,
+    version: int | None = None,
 ) -> list[IndicatorAnswerForm]:
     forms_ = []
     for indicator in indicators:
@@ -191,7 +200,7 @@ class StartAssessmentForm(forms.Form):
         self.program = program
         known = list(cycles.program_cycles(program))  # one query
         free = [c for c in known if c.free]
-        field = self.fields["cycle"]
+        field = cast(forms.ModelChoiceField, self.fields["cycle"])
         field.queryset = cycles.free_cycles(program)  # what a POST may choose
         field.choices = [("", field.empty_label), *((c.pk, c.name) for c in free)]  # no query
         field.initial = cycles.suggested_cycle(free, today)
@@ -201,7 +210,9 @@ class StartAssessmentForm(forms.Form):
             self.fields["new_name"].initial = "" if taken else name
             self.fields["new_starts_on"].initial = starts_on
             self.fields["new_ends_on"].initial = ends_on
-        self.fields["framework"].queryset = Framework.objects.order_by("slug", "-version")
+        cast(
+            forms.ModelChoiceField, self.fields["framework"]
+        ).queryset = Framework.objects.order_by("slug", "-version")
         if not program.assessments.exists():
             del self.fields["copy_previous"]
         self.helper = FormHelper()
@@ -209,7 +220,7 @@ class StartAssessmentForm(forms.Form):
         self.helper.add_input(Submit("start", _("Start assessment")))
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         if data.get("cycle") is not None:
             return data
         name = data.get("new_name", "")
@@ -271,7 +282,11 @@ class OrganizationSecurityForm(forms.Form):
 
 
 class UserIdsField(forms.ModelMultipleChoiceField):
-    """Refuses ids the database could not even compare (SQLite overflows on huge numbers)."""
+    """Refuses ids the database could not even compare (SQLite overflows on huge numbers).
+    Each user is shown by their full name, else their username."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
 
     def _check_values(self, value):
         for pk in value:
@@ -281,7 +296,7 @@ class UserIdsField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in the stubs
 
 
 class AssignRespondentsForm(forms.Form):
@@ -296,7 +311,7 @@ class AssignRespondentsForm(forms.Form):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        self.fields["users"].queryset = (
+        cast(UserIdsField, self.fields["users"]).queryset = (
             get_user_model()
             .objects.filter(
                 memberships__organization_id=assessment.program.organization_id,
@@ -305,12 +320,12 @@ class AssignRespondentsForm(forms.Form):
             .exclude(pk__in=assessment.respondents.values("user_id"))
             .order_by("first_name", "username")
         )
-        self.fields["users"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
 class ConsensusAnswerForm(IndicatorAnswerForm):
     """The leader's consensus on one indicator, with a note on how it was reached."""
 
+    suggestion: Suggestion | None  # set by consensus_forms
     note = forms.CharField(
         label=_("Consensus note"),
         required=False,
@@ -353,7 +368,7 @@ def consensus_forms(indicators, answers, suggestions, data=None) -> list[Consens
     return forms_
 
 
-def poster_limit_attrs(limit: int) -> dict[str, str]:
+def poster_limit_attrs(limit: int) -> dict[str, str | Promise]:
     """A field the poster shows whole: static/js/counter.js counts it as the poster does."""
     return {
         "data-poster-limit": str(limit),
@@ -364,7 +379,7 @@ def poster_limit_attrs(limit: int) -> dict[str, str]:
     }
 
 
-def clean_poster_text(value: str, limit: int, what: str) -> str:
+def clean_poster_text(value: str, limit: int, what: str | Promise) -> str:
     """`value` if the poster has room for it whole, else a ValidationError that says so."""
     length = poster_length(value)
     if length > limit:
@@ -379,8 +394,12 @@ def clean_poster_text(value: str, limit: int, what: str) -> str:
     return value
 
 
+# A CharField's max_length is always set.
+_POSTER_LINE_LENGTH = cast(int, PlanStep._meta.get_field("poster_line").max_length)
+
+
 class PlanStepForm(ModelStaleSaveCheck, forms.ModelForm):
-    POSTER_LINE_LENGTH = PlanStep._meta.get_field("poster_line").max_length
+    POSTER_LINE_LENGTH = _POSTER_LINE_LENGTH
 
     class Meta:
         model = PlanStep
@@ -395,9 +414,7 @@ class PlanStepForm(ModelStaleSaveCheck, forms.ModelForm):
             "notes",
         ]
         widgets = {
-            "poster_line": forms.TextInput(
-                attrs=poster_limit_attrs(PlanStep._meta.get_field("poster_line").max_length)
-            ),
+            "poster_line": forms.TextInput(attrs=poster_limit_attrs(_POSTER_LINE_LENGTH)),
             "description": forms.Textarea(attrs={"rows": 3}),
             "measure": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -427,9 +444,9 @@ class NewPlanStepForm(PlanStepForm):
 
     def __init__(self, *args, dimension, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["library_step"].queryset = dimension.action_steps.order_by(
-            "from_level", "order"
-        )
+        cast(
+            forms.ModelChoiceField, self.fields["library_step"]
+        ).queryset = dimension.action_steps.order_by("from_level", "order")
         self.fields["title"].required = False
 
     def clean(self):
@@ -457,7 +474,7 @@ class StatementsForm(ModelStaleSaveCheck, forms.ModelForm):
     then asks to shorten it (the poster shows its first sentences meanwhile)."""
 
     class Meta:
-        model = Organization
+        model: type[Statements] = Organization  # a cohort's form too
         fields = ["commitment_statement", "vision", "theory_of_change"]
         widgets = {
             "commitment_statement": forms.Textarea(

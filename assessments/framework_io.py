@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import models, transaction
 
 from assessments import levels
 from assessments.models import Dimension, Framework, Indicator, LevelDescriptor
@@ -293,7 +293,8 @@ def framework_copy(framework: Framework) -> Framework:
     """A new, editable version with the same content and translations: how a locked
     framework changes."""
     data = framework_to_dict(framework)
-    latest = Framework.objects.filter(slug=framework.slug).order_by("-version").first()
+    # The newest version of the slug: this one at least.
+    latest = Framework.objects.filter(slug=framework.slug).order_by("-version")[0]
     data["version"] = latest.version + 1
     copy = framework_create(data)
     _copy_translations(framework, copy)
@@ -314,11 +315,11 @@ def _parts_by_place(framework: Framework) -> dict[tuple, Any]:
 
 def _copy_translations(source: Framework, target: Framework) -> None:
     targets = _parts_by_place(target)
-    changed: dict[type, list] = {}
+    changed: dict[type[models.Model], list] = {}
     for place, part in _parts_by_place(source).items():
         if part.translations:
             copy = targets[place]
             copy.translations = part.translations
             changed.setdefault(type(copy), []).append(copy)
     for model, rows in changed.items():
-        model.objects.bulk_update(rows, ["translations"])
+        model._default_manager.bulk_update(rows, ["translations"])

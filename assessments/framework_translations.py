@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.db import transaction
+from django.db import models, transaction
 
 from assessments import levels
 from assessments.framework_io import MAX_TEXT, Checker, FrameworkFileError, Problem, load_document
@@ -169,7 +169,7 @@ def framework_translation_from_data(data: dict, framework: Framework) -> Transla
 
 
 def _read_framework(check: Checker, data: dict, framework: Framework) -> Translation:
-    reader = _Reader(check, data.get("language"))
+    reader = _Reader(check, data.get("language", ""))  # header() reports a missing one
     reader.header(
         data,
         {"slug": framework.slug, "version": framework.version},
@@ -293,7 +293,7 @@ def framework_translation_store(framework: Framework, translation: Translation) 
 
 def _store(objects: list, translation: Translation) -> None:
     by_pk = {(type(o), o.pk): fields for o, fields in translation.texts.items()}
-    changed: dict[type, list] = {}
+    changed: dict[type[models.Model], list] = {}
     for obj in objects:
         translations = dict(obj.translations or {})
         fields = by_pk.get((type(obj), obj.pk))
@@ -306,7 +306,7 @@ def _store(objects: list, translation: Translation) -> None:
             obj.translations = translations
             changed.setdefault(type(obj), []).append(obj)
     for model, rows in changed.items():
-        model.objects.bulk_update(rows, ["translations"])
+        model._default_manager.bulk_update(rows, ["translations"])
 
 
 # --- The action-step library ---------------------------------------------------------------------
@@ -315,7 +315,7 @@ def _store(objects: list, translation: Translation) -> None:
 def parse_action_step_translation(text: str, framework: Framework) -> Translation:
     """Validate an action-step translation file against the framework's library."""
     check, data = load_document(text)
-    reader = _Reader(check, data.get("language"))
+    reader = _Reader(check, data.get("language", ""))  # header() reports a missing one
     reader.header(
         data,
         {"framework": framework.slug, "framework_version": framework.version},

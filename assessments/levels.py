@@ -3,6 +3,8 @@
 Plain constants, shared by the pure scoring module, the models and the templates.
 """
 
+from typing import Literal
+
 from django.utils.translation import gettext_lazy as _
 
 NOT_YET = 0
@@ -52,7 +54,7 @@ ANSWER_CHOICES = [
 DIMENSION_KEYS = ("governance", "insight", "services", "people")
 
 
-def level_name(level: int | str | None) -> str:
+def level_name(level: int | Literal[""] | None) -> str:
     """A level's name; None (or the empty string a template gives for a missing answer)
     is "Not answered"."""
     if level is None or level == "":

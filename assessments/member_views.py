@@ -20,6 +20,7 @@ from assessments.access import (
 from assessments.forms import InviteForm, OrganizationSecurityForm, RoleForm
 from valuecurve.confirm import confirm_page
 from valuecurve.forms import InvitedSignUpForm
+from valuecurve.http import AuthenticatedHttpRequest
 
 
 @login_required
@@ -70,7 +71,7 @@ def organization_invite(request: HttpRequest, organization_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def organization_security(request: HttpRequest, organization_id) -> HttpResponse:
+def organization_security(request: AuthenticatedHttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
     form = OrganizationSecurityForm(request.POST)
     if form.is_valid():

@@ -1,4 +1,5 @@
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -10,6 +11,9 @@ from simple_history.models import HistoricalRecords
 from assessments import levels
 from assessments.translated import translated
 from valuecurve.languages import default_language, language_choices
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class FrameworkLocked(Exception):
@@ -90,6 +94,7 @@ class Organization(Statements):
     )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +134,7 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role)
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = MembershipQuerySet.as_manager()
 
@@ -182,6 +188,7 @@ class Program(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = ProgramQuerySet.as_manager()
 
@@ -219,6 +226,7 @@ class Framework(Translated):
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["slug", "-version"]
@@ -278,6 +286,7 @@ class Dimension(Translated, FrameworkPart):
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["order"]
@@ -303,6 +312,7 @@ class Indicator(Translated, FrameworkPart):
     evidence_guidance = models.TextField(_("evidence guidance"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["dimension__order", "order"]
@@ -328,6 +338,7 @@ class LevelDescriptor(Translated, FrameworkPart):
     )
     text = models.TextField(_("what it looks like"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["level"]
@@ -382,6 +393,7 @@ class Cycle(models.Model):
     ends_on = models.DateField(_("ends on"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = CycleQuerySet.as_manager()
 
@@ -512,6 +524,7 @@ class Assessment(models.Model):
     # With several respondents: when the leader closed the round (no more answers).
     round_closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("round closed at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -585,6 +598,7 @@ class Answer(AnswerFields):
     # Copied from the previous cycle and not yet confirmed or changed by anyone.
     carried_over = models.BooleanField(_("carried over"), default=False)
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = AnswerQuerySet.as_manager()
 
@@ -670,7 +684,7 @@ class DimensionScore(models.Model):
 # --- Several respondents ---------------------------------------------------------------------
 
 
-class RespondentQuerySet(models.QuerySet):
+class RespondentQuerySet(models.QuerySet["Respondent"]):
     def not_submitted(self) -> "RespondentQuerySet":
         return self.filter(submitted_at__isnull=True)
 
@@ -719,6 +733,7 @@ class Respondent(models.Model):
     emailed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("emailed at"))
     reminded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("reminded at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = RespondentQuerySet.as_manager()
 
@@ -746,6 +761,7 @@ class RespondentAnswer(AnswerFields):
         default=1, verbose_name=_("changed in version")
     )
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         constraints = [
@@ -777,6 +793,7 @@ class PriorAnswer(AnswerFields):
     )
     answered_at = models.DateTimeField(verbose_name=_("answered at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         constraints = [
@@ -852,6 +869,7 @@ class Invitation(EmailInvitation):
     )
     revoked_at = models.DateTimeField(null=True, blank=True, verbose_name=_("revoked at"))
     history = HistoricalRecords(excluded_fields=["token_hash"])
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = InvitationQuerySet.as_manager()
 
@@ -988,6 +1006,7 @@ class PlanStep(models.Model):
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = PlanStepQuerySet.as_manager()
 

@@ -1,5 +1,7 @@
 """Organizations and programs made in the app: create, profile, programs, archive."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -161,7 +163,11 @@ def organization_cycles(request: HttpRequest, organization_id) -> HttpResponse:
     found = organization.cycles.annotate(assessment_count=Count("assessments")).order_by(
         "-starts_on", "-ends_on", "-name"
     )
-    context = {"organization": organization, "membership": membership, "cycles": found}
+    context: dict[str, Any] = {
+        "organization": organization,
+        "membership": membership,
+        "cycles": found,
+    }
     context["form"], context["today"] = form, timezone.localdate()
     status = 400 if form is not None and form.errors else 200
     return render(request, "assessments/cycles.html", context, status=status)

@@ -13,6 +13,7 @@ from assessments import plans
 from assessments.access import Need, assessment_for_user, organization_for_user, plan_step_for_user
 from assessments.forms import NewPlanStepForm, PlanStepForm, StatementsForm
 from valuecurve.confirm import confirm_page
+from valuecurve.http import AuthenticatedHttpRequest
 
 
 @login_required
@@ -120,7 +121,7 @@ def plan_step_remove(request: HttpRequest, step_id) -> HttpResponse:
 
 
 @login_required
-def organization_statements(request: HttpRequest, organization_id) -> HttpResponse:
+def organization_statements(request: AuthenticatedHttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
     form = StatementsForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():

@@ -20,12 +20,12 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.db.models import Min, Q
+from django.db.models import ForeignObjectRel, Min, Q
 
 from assessments import signals
 from assessments.framework_io import FrameworkFileError, framework_create, framework_to_dict
@@ -114,22 +114,27 @@ def exported_models() -> list[type[models.Model]]:
     return [part.model for part in OWNED.values()]
 
 
-def _target(f: models.Field) -> str:
-    return f.related_model._meta.label_lower
+def _related(f: models.Field | ForeignObjectRel) -> type[models.Model]:
+    """The model a relation names (a class, not a name, once the apps are loaded)."""
+    return cast(type[models.Model], f.related_model)
+
+
+def _target(f: models.Field | ForeignObjectRel) -> str:
+    return _related(f)._meta.label_lower
 
 
 def _is_int_pk(model: type[models.Model]) -> bool:
     return not isinstance(model._meta.pk, models.UUIDField)
 
 
-def _foreign_keys(model: type[models.Model]) -> list[models.ForeignKey]:
+def _foreign_keys(model: type[models.Model]) -> list[models.Field]:
     return [f for f in model._meta.concrete_fields if f.is_relation]
 
 
 def _ordered_parts() -> list[Owned]:
     """Live models before their history, and a row after the integer-keyed rows it names."""
     live = {label: part for label, part in OWNED.items() if part.history_of is None}
-    graph = graphlib.TopologicalSorter()
+    graph: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter()
     for label, part in live.items():
         targets = {_target(f) for f in _foreign_keys(part.model)}
         graph.add(label, *(t for t in targets if t in live and t != label))
@@ -321,7 +326,7 @@ class _Restorer:
             return None  # a new id; the map follows it
         if f.is_relation:
             return self._reference(part, f, value)
-        if self._names_an_integer_row(part, f):
+        if part.history_of is not None and self._names_an_integer_row(part, f):
             return self._owned_id(part.history_of.label, value)
         return f.to_python(value)
 
@@ -346,10 +351,10 @@ class _Restorer:
             if original.null:
                 self.not_restored[f"{part.label}.{f.name}: emptied, not in this database"] += 1
                 return None
-            raise _Skip(f"refers to a {f.related_model._meta.verbose_name} not in this database")
+            raise _Skip(f"refers to a {_related(f)._meta.verbose_name} not in this database")
         if label not in OWNED:
             raise OrganizationImportError(f"{part.label}.{f.name} refers to {label}.")
-        if _is_int_pk(f.related_model):
+        if _is_int_pk(_related(f)):
             return self._owned_id(label, value)
         return f.to_python(value)
 
@@ -425,11 +430,13 @@ def _keyed(model: type[models.Model], key: Callable[[Any], list], related: Itera
     """Keys and resolution of a framework part by its natural key (a list of JSON values)."""
 
     def keys(ids: set) -> dict[Any, Any]:
-        return {obj.pk: key(obj) for obj in _with(model.objects.filter(pk__in=ids), related)}
+        return {
+            obj.pk: key(obj) for obj in _with(model._default_manager.filter(pk__in=ids), related)
+        }
 
     def resolve(exported: dict[str, Any]) -> dict[str, Any]:
         slugs = {tuple(k[:2]) for k in exported.values()}
-        here = _with(model.objects.filter(_framework_q(model, slugs)), related)
+        here = _with(model._default_manager.filter(_framework_q(model, slugs)), related)
         found = {tuple(key(obj)): obj.pk for obj in here}
         return {old: found[tuple(k)] for old, k in exported.items() if tuple(k) in found}
 

@@ -1,5 +1,6 @@
 """Small read models for pages: the progress steps of a draft and the cycles of a program."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -8,7 +9,14 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from assessments import levels
-from assessments.models import Answer, Assessment, Dimension, DimensionScore, Program
+from assessments.models import (
+    Answer,
+    Assessment,
+    Dimension,
+    DimensionScore,
+    Program,
+    RespondentAnswer,
+)
 from assessments.translated import translated
 from valuecurve.charts import TrendLine, figure_json, trend_figure
 
@@ -27,7 +35,7 @@ class Step:
 
 
 def dimension_steps(
-    dimensions: list[Dimension], answers: dict[int, Answer], current: str
+    dimensions: list[Dimension], answers: Mapping[int, Answer | RespondentAnswer], current: str
 ) -> list[Step]:
     steps = []
     for d in dimensions:
@@ -68,7 +76,7 @@ def cycle_rows(assessments: list[Assessment]) -> list[CycleRow]:
     `assessments` must have `scores` (with `dimension`) prefetched.
     """
     rows = []
-    previous: dict[str, object] | None = None
+    previous: dict[str, DimensionScore] | None = None
     previous_assessment = None
     for assessment in assessments:
         scores = {s.dimension.key: s for s in assessment.scores.all()}

@@ -189,7 +189,7 @@ def respondents_remind(*, assessment: Assessment, request, by) -> Reminded:
 
 def _refusal(too_soon: list[Respondent], unreachable: list[Respondent]) -> str:
     if too_soon:
-        soonest = min(r.emailed_at for r in too_soon) + REMIND_INTERVAL
+        soonest = min(r.emailed_at for r in too_soon if r.emailed_at) + REMIND_INTERVAL
         when = formats.date_format(timezone.localtime(soonest), "DATETIME_FORMAT")
         return _(
             "Everyone who has not submitted was emailed less than a day ago. "

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -39,7 +40,7 @@ class StaleVersion(AssessmentError):
     def __init__(
         self,
         current_version: int,
-        changed: list[Answer],
+        changed: list[Answer | RespondentAnswer],
         yours: dict[int, "AnswerValues"] | None = None,
     ):
         super().__init__(
@@ -53,7 +54,7 @@ class StaleVersion(AssessmentError):
         self.yours = yours or {}
 
     @property
-    def pairs(self) -> list[tuple[Answer, "AnswerValues | None"]]:
+    def pairs(self) -> list[tuple[Answer | RespondentAnswer, "AnswerValues | None"]]:
         return [(answer, self.yours.get(answer.indicator_id)) for answer in self.changed]
 
 
@@ -87,7 +88,7 @@ def framework_dimensions(framework: Framework) -> list[Dimension]:
     return list(framework.dimensions.prefetch_related("indicators__descriptors").order_by("order"))
 
 
-def scoring_inputs(dimensions: list[Dimension], answers: dict[int, Answer]):
+def scoring_inputs(dimensions: list[Dimension], answers: Mapping[int, Answer | RespondentAnswer]):
     structure = {d.key: [i.key for i in d.indicators.all()] for d in dimensions}
     by_key = {
         indicator.key: scoring.AnswerInput(level=answer.level, evidence=answer.evidence)
@@ -103,7 +104,9 @@ def answers_by_indicator(assessment: Assessment) -> dict[int, Answer]:
 
 
 def assessment_profile(
-    assessment: Assessment, dimensions: list[Dimension], answers: dict[int, Answer]
+    assessment: Assessment,
+    dimensions: list[Dimension],
+    answers: Mapping[int, Answer | RespondentAnswer],
 ) -> scoring.Profile:
     structure, by_key = scoring_inputs(dimensions, answers)
     return scoring.score_profile(structure, by_key)
@@ -184,6 +187,9 @@ def answers_save(
     """
     current = Assessment.objects.select_for_update().get(pk=assessment.pk)
     _check_draft(current)
+    owner: Assessment | Respondent
+    model: type[Answer] | type[RespondentAnswer]
+    link: dict[str, Assessment | Respondent]
     if respondent is None:
         owner, model, link = current, Answer, {"assessment": current}
     else:
@@ -416,7 +422,7 @@ class AnswerScope:
 
     team: bool
     respondent: Respondent | None
-    answers: dict[int, Answer | RespondentAnswer]
+    answers: Mapping[int, Answer | RespondentAnswer]
     version: int
     writable: bool
 

@@ -21,6 +21,7 @@ from assessments.progress import (
     prior_answer_views,
     respondent_answers_by_indicator,
 )
+from valuecurve.http import AuthenticatedHttpRequest
 
 
 def team_context(assessment, membership, scope, dimensions) -> dict:
@@ -140,7 +141,7 @@ def respondents_remind(request: HttpRequest, assessment_id) -> HttpResponse:
 
 @login_required
 @require_POST
-def respondent_submit(request: HttpRequest, assessment_id) -> HttpResponse:
+def respondent_submit(request: AuthenticatedHttpRequest, assessment_id) -> HttpResponse:
     assessment, _membership = assessment_for_user(request.user, assessment_id, Need.ANSWER)
     respondent = assessment.respondents.filter(user=request.user).first()
     form = VersionForm(request.POST)

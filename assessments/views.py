@@ -159,7 +159,7 @@ def assessment_detail(request: HttpRequest, assessment_id) -> HttpResponse:
     assessment, _membership = assessment_for_user(request.user, assessment_id)
     if not assessment.is_draft:
         return redirect("reports:results", assessment.pk)
-    first = assessment.framework.dimensions.order_by("order").first()
+    first = assessment.framework.dimensions.order_by("order")[0]
     return redirect("assessments:dimension", assessment.pk, first.key)
 
 

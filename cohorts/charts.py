@@ -105,18 +105,18 @@ def _short(name: str) -> str:
 
 
 def distribution_figure(
-    distribution: dict[str, list[int]], dimensions: dict[str, str]
+    distribution: dict[str, list[int] | None], dimensions: dict[str, str]
 ) -> go.Figure:
     """How many organizations stand at each level, per dimension (stacked bars). Dimensions
     suppressed (None) are left out."""
-    shown = [key for key in dimensions if distribution.get(key) is not None]
+    shown = {key: counts for key in dimensions if (counts := distribution.get(key)) is not None}
     keys = list(reversed(shown))
     names = [dimensions[key] for key in keys]
     fig = go.Figure(
         [
             go.Bar(
                 name=str(levels.LEVEL_NAMES[level]),
-                x=[distribution[key][level] for key in keys],
+                x=[shown[key][level] for key in keys],
                 y=names,
                 orientation="h",
                 marker_color=LEVEL_COLORS[level],

@@ -57,7 +57,7 @@ class Dashboard:
     dimensions: dict[str, str]  # key -> name
     table: pd.DataFrame  # one row per organization
     rows: pd.DataFrame  # the comparable, filtered frame of the cycle
-    distribution: dict[str, list[int]] | None
+    distribution: dict[str, list[int] | None] | None
     spreads: dict[str, tables.Spread]
     change: pd.DataFrame
     reference: str = ""

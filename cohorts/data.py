@@ -230,8 +230,8 @@ def _disparity_trend(scope: Scope) -> dict[str, pd.DataFrame]:
         # no Cramér's V, and must not make a period look larger than it is.
         with_value = summary[summary[metric].notna()]
         trend = outcome_metrics.cohort_trend(summary, metric).set_index("period")
-        organizations = with_value.groupby("period")["organization"].nunique()
-        trend["organizations"] = organizations.reindex(trend.index, fill_value=0)
+        counted = with_value.groupby("period")["organization"].nunique()
+        trend["organizations"] = counted.reindex(trend.index, fill_value=0)
         small = trend["organizations"] < tables.MIN_ORGANIZATIONS
         trend.loc[small, ["q1", "median", "q3"]] = float("nan")
         trends[metric] = trend.reset_index()

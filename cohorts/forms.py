@@ -1,4 +1,5 @@
 from datetime import date
+from typing import cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -38,7 +39,7 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organizations"].queryset = choices
+        cast(forms.ModelMultipleChoiceField, self.fields["organizations"]).queryset = choices
 
 
 class NewcomerInviteForm(forms.Form):
@@ -132,8 +133,9 @@ class WorkgroupForm(ModelStaleSaveCheck, forms.ModelForm):
 
     def __init__(self, *args, cohort: Cohort, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = cohort.goals.all()
-        self.fields["organizations"].queryset = Organization.objects.filter(
+        cast(forms.ModelChoiceField, self.fields["goal"]).queryset = cohort.goals.all()
+        organizations = cast(forms.ModelMultipleChoiceField, self.fields["organizations"])
+        organizations.queryset = Organization.objects.filter(
             cohort_memberships__cohort=cohort,
             cohort_memberships__status__in=["invited", "active"],
         ).order_by("name")
@@ -153,7 +155,8 @@ class StepGoalsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.cohorts = [(m.cohort, list(m.cohort.goals.all())) for m in members]
         self.by_id = {str(g.pk): g for _cohort, goals in self.cohorts for g in goals}
-        self.fields["goals"].choices = [(pk, g.title) for pk, g in self.by_id.items()]
+        goals = cast(forms.MultipleChoiceField, self.fields["goals"])
+        goals.choices = [(pk, g.title) for pk, g in self.by_id.items()]
 
     @classmethod
     def for_step(cls, step: PlanStep, data=None) -> "StepGoalsForm":

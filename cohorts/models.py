@@ -1,6 +1,7 @@
 """Cohorts: networks of organizations that compare their progress, with each member's consent."""
 
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +22,9 @@ from assessments.models import (
     Statements,
 )
 from reports.models import PosterBatchBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 
 class CohortQuerySet(models.QuerySet):
@@ -80,6 +84,7 @@ class Cohort(Statements):
     )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords(excluded_fields=["data_version"])
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = CohortQuerySet.as_manager()
 
@@ -104,6 +109,7 @@ class Facilitator(models.Model):
     )
     added_at = models.DateTimeField(default=timezone.now, verbose_name=_("added at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         constraints = [
@@ -209,6 +215,7 @@ class CohortMember(models.Model):
     )
     responded_at = models.DateTimeField(null=True, blank=True, verbose_name=_("responded at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = CohortMemberQuerySet.as_manager()
 
@@ -300,6 +307,7 @@ class CohortRound(models.Model):
         Cycle, through="RoundCycle", related_name="cohort_rounds", verbose_name=_("cycles")
     )
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = CohortRoundQuerySet.as_manager()
 
@@ -440,6 +448,7 @@ class SharedGoal(models.Model):
     order = models.PositiveIntegerField(default=0, verbose_name=_("order"))
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["order", "created_at"]
@@ -473,6 +482,7 @@ class Workgroup(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, verbose_name=_("created at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["name"]
@@ -501,6 +511,7 @@ class GoalLink(models.Model):
     )
     linked_at = models.DateTimeField(default=timezone.now, verbose_name=_("linked at"))
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         constraints = [
@@ -566,6 +577,7 @@ class NewcomerInvitation(EmailInvitation):
     # A facilitator withdrew it before it was used: the emailed link says so.
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["token_hash"])
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     objects = NewcomerInvitationQuerySet.as_manager()
 

@@ -9,8 +9,10 @@ it is left out of a poster printed without it, and the poster says how many are)
   programs' assessments submitted in that cycle; dropped steps are left out.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -82,9 +84,10 @@ def top_steps(steps: pd.DataFrame, per_dimension: int = TOP_STEPS) -> dict[str, 
         ["members", "done", "title"], ascending=[False, False, True], kind="stable"
     )
     return {
-        dimension: [
+        str(dimension): [
             TopStep(row.title, int(row.members), int(row.done), bool(row.library))
-            for row in group.head(per_dimension).itertuples()
+            # pandas-stubs types a row's fields as any scalar; these are the frame's columns.
+            for row in cast(Iterable[Any], group.head(per_dimension).itertuples())
         ]
         for dimension, group in ranked.groupby("dimension", sort=False)
     }
@@ -190,7 +193,7 @@ class Levels:
 
     organizations: int
     dimensions: dict[str, str]  # key -> name, in the framework's order
-    distribution: dict[str, list[int]] | None
+    distribution: dict[str, list[int] | None] | None
 
 
 def cycle_levels(scope: Scope, cycle: str) -> Levels:
@@ -206,7 +209,7 @@ def cycle_levels(scope: Scope, cycle: str) -> Levels:
 
 def distribution_chart(levels: Levels) -> go.Figure:
     """The dashboard's chart, its legend on top: the poster has no room below."""
-    figure = cohort_charts.distribution_figure(levels.distribution, levels.dimensions)
+    figure = cohort_charts.distribution_figure(levels.distribution or {}, levels.dimensions)
     return figure.update_layout(
         legend={"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom", "traceorder": "normal"},
         margin={"l": 10, "r": 10, "t": 36, "b": 10},
@@ -217,7 +220,7 @@ def distribution_text(levels: Levels) -> str:
     """The chart in words: its alternative text, and what the poster says without it."""
     parts = []
     for key, name in levels.dimensions.items():
-        counts = levels.distribution[key]
+        counts = (levels.distribution or {}).get(key)
         if counts is None:
             parts.append(f"{name}: {_('suppressed (fewer than five organizations compared)')}")
             continue

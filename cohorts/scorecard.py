@@ -137,14 +137,14 @@ def build_scorecard(
     to). Rows with the same step id are merged, their goals joined: one row per goal link,
     as a join gives them, is fine.
     """
-    goals = [_as(Goal, g) for g in goals]
-    workgroups = [_as(Workgroup, w) for w in workgroups]
+    goal_list: list[Goal] = [_as(Goal, g) for g in goals]
+    workgroup_list: list[Workgroup] = [_as(Workgroup, w) for w in workgroups]
     steps = parse_steps(steps)
-    by_id = {g.id: g for g in goals}
+    by_id = {g.id: g for g in goal_list}
     return CohortScorecard(
         today=today,
-        goals=[_goal_card(goal, steps, today) for goal in goals],
-        workgroups=[_workgroup_card(w, by_id.get(w.goal_id), steps, today) for w in workgroups],
+        goals=[_goal_card(goal, steps, today) for goal in goal_list],
+        workgroups=[_workgroup_card(w, by_id.get(w.goal_id), steps, today) for w in workgroup_list],
         overdue=overdue_steps(steps, today),
         totals=count(steps, today),
         untied=sum(1 for s in steps if not s.goals & by_id.keys()),

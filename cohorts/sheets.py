@@ -10,6 +10,7 @@ Cycles are the cohort's rounds: their names with their dates, in the order of cy
 """
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -159,7 +160,7 @@ def program_rows(
     cycles = {name: cycle_values(rounds, name) for name in wide[("cycle", "")].unique()}
     rows = []
     for record in wide.itertuples(index=False):
-        values = dict(zip(wide.columns, record, strict=True))
+        values: dict[Any, Any] = dict(zip(wide.columns, record, strict=True))
         row = [values[(key, "")] for key in PROGRAM_KEYS[:-1]]
         row += cycles[values[("cycle", "")]]
         for key in dimensions:
@@ -339,7 +340,7 @@ def scorecard_rows(scorecard: CohortScorecard) -> tuple[list[Column], list[list]
     steps.update({s.step: s for s in scorecard.overdue})
     rows = []
     for step in sorted(steps.values(), key=lambda s: _row_order(s, order)):
-        goals = sorted((g for g in step.goals if g in order), key=order.get)
+        goals = sorted((g for g in step.goals if g in order), key=lambda g: order[g])
         rows.append(
             [
                 "; ".join(titles[g] for g in goals),

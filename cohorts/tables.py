@@ -151,7 +151,7 @@ def level_distribution(
     """Per dimension, how many organizations stand at each level 0-4. A dimension with fewer
     than the minimum of organizations (some may not be compared in it) is None; the whole
     distribution is None when no dimension reaches the minimum."""
-    distribution = {}
+    distribution: dict[str, list[int] | None] = {}
     for key in dimensions:
         column = table[f"{key}_level"].dropna().astype(int)
         if len(column) < MIN_ORGANIZATIONS:

@@ -1,11 +1,15 @@
 """The facilitator's side of a cohort: dashboard, drill-down, members, goals, exports."""
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 import pandas as pd
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -142,7 +146,8 @@ def _change_rows(change: pd.DataFrame) -> list[dict]:
             "after": numbers.decimal(row.after),
             "change": numbers.decimal(row.change, signed=True),
         }
-        for row in change.itertuples()
+        # pandas-stubs types a row's fields as any scalar; these are the frame's columns.
+        for row in cast(Iterable[Any], change.itertuples())
     ]
 
 
@@ -154,7 +159,7 @@ def _number(value) -> float | None:
     return None if pd.isna(value) else round(float(value), 2)
 
 
-def _dashboard_charts(board: dashboard.Dashboard, page) -> dict[str, str]:
+def _dashboard_charts(board: dashboard.Dashboard, page) -> dict[str, dict]:
     found = {}
     if page.object_list:
         rows = board.table.iloc[page.start_index() - 1 : page.end_index()]
@@ -194,7 +199,7 @@ def _spread_text(q1, median, q3, *, places: int) -> str:
     return f"{median} ({q1}–{q3})"
 
 
-def _disparity_charts(disparity: dict) -> dict[str, str]:
+def _disparity_charts(disparity: dict) -> dict[str, dict]:
     if "cramers_v" not in disparity or disparity["cramers_v"]["median"].isna().all():
         return {}
     figure = charts.disparity_trend_figure(disparity["cramers_v"], _("Cramér's V"))
@@ -241,8 +246,8 @@ def member_answers(request: HttpRequest, cohort_id, assessment_id) -> HttpRespon
         .select_related("program__organization", "framework", "cycle"),
         pk=assessment_id,
     )
-    member = cohort.members.sharing_answers().filter(organization=assessment.program.organization)
-    member = member.select_related("organization").first()
+    sharing = cohort.members.sharing_answers().filter(organization=assessment.program.organization)
+    member = sharing.select_related("organization").first()
     if member is None:
         raise Http404
     check_two_factor(scope, member)
@@ -325,6 +330,7 @@ def newcomer_invite(request: HttpRequest, cohort_id) -> HttpResponse:
             form.add_error("email", str(exc))
         else:
             invitation = services.newcomer_invitation_for_token(token)
+            assert invitation is not None  # made just now
             services.newcomer_invitation_send(
                 invitation=invitation, token=token, request=request, by=request.user
             )
@@ -612,7 +618,7 @@ def poster_batch(request: HttpRequest, cohort_id, batch_id) -> HttpResponse:
 
 
 @login_required
-def poster_batch_download(request: HttpRequest, cohort_id, batch_id) -> HttpResponse:
+def poster_batch_download(request: HttpRequest, cohort_id, batch_id) -> HttpResponseBase:
     scope, batch = _member_batch(request, cohort_id, batch_id)
     if not batches.batch_is_current(batch, scope):
         messages.error(

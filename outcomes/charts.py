@@ -9,6 +9,7 @@ escaping beyond json_script's.
 import json
 import math
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import plotly.graph_objects as go
 
@@ -36,7 +37,7 @@ class GroupPoint:
     unreliable: bool = False
 
 
-def _usable(value) -> bool:
+def _usable(value: float | None) -> TypeGuard[float]:
     return value is not None and not math.isnan(value)
 
 

@@ -1,4 +1,5 @@
 import re
+from typing import Any, cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -38,7 +39,8 @@ class MeasureForm(ModelStaleSaveCheck, forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
         self.program = program
-        self.fields["direction"].choices = self.fields["direction"].choices[1:]  # no blank
+        direction = cast(forms.ChoiceField, self.fields["direction"])
+        direction.choices = cast(list, direction.choices)[1:]  # no blank
         self.helper = FormHelper()
         self.helper.form_tag = False
 
@@ -111,7 +113,9 @@ class CountsEntryForm(StaleSaveCheck, forms.Form):
         else:
             period = self.initial.get("period")
         counts = {c.group: c for c in self.measure.counts.filter(period=period or "")}
-        values = {"standard": next(iter(counts.values())).standard if counts else None}
+        values: dict[str, Any] = {
+            "standard": next(iter(counts.values())).standard if counts else None
+        }
         for key in GROUP_KEYS:
             count = counts.get(key)
             values[f"population_{key}"] = count.population if count else None
@@ -191,7 +195,7 @@ class CountsImportForm(forms.Form):
         return data
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        cleaned = super().clean() or self.cleaned_data
         if self.errors:
             return cleaned
         parsed = imports.parse_counts(

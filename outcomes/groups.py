@@ -134,5 +134,5 @@ def group_from_text(text: str) -> str | None:
     plain = " ".join(_QUALIFIERS.sub(" ", normalized).split())
     if plain in _LOOKUP:
         return _LOOKUP[plain]
-    translated = {_normalized(label): key for key, label in GROUPS}
+    translated = {_normalized(str(label)): key for key, label in GROUPS}
     return translated.get(normalized)

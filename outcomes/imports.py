@@ -175,6 +175,8 @@ class _Parser:
                 self._first_time(period, group, line)  # a later line may repeat it
             return None
         standard = standard or self.default_standard
+        # Each of them missing was a problem above.
+        assert period and group and population is not None and events is not None
         return CountRow(line, period, group, population, events, standard)
 
     def _first_time(self, period: str, group: str, line: int) -> bool:

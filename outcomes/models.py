@@ -6,6 +6,7 @@ Counts are stored, never only rates: rates, ratios and intervals are computed fr
 
 import re
 import uuid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +17,9 @@ from simple_history.models import HistoricalRecords
 
 from assessments.models import Program
 from outcomes import groups
+
+if TYPE_CHECKING:
+    from django.contrib.auth.base_user import AbstractBaseUser
 
 # The same values as outcomes.metrics' (a test checks), kept here so loading the models does
 # not load pandas and scipy.
@@ -144,6 +148,7 @@ class OutcomeMeasure(models.Model):
         verbose_name=_("created by"),
     )
     history = HistoricalRecords()
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["name"]
@@ -182,6 +187,7 @@ class OutcomeCount(models.Model):
         null=True, blank=True, editable=False, verbose_name=_("kept hidden")
     )
     history = HistoricalRecords(excluded_fields=["kept_hidden"])
+    _history_user: "AbstractBaseUser | None"  # the author the next save records
 
     class Meta:
         ordering = ["period", "group"]

@@ -96,11 +96,16 @@ def suppression_remember(*, program_id) -> int:
     ]
     if changed:
         quote, meta = connection.ops.quote_name, OutcomeCount._meta
-        column = quote(meta.get_field("kept_hidden").column)
-        sql = f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {quote(meta.pk.column)} = %s"
+        column = _column(meta.get_field("kept_hidden"))
+        sql = f"UPDATE {quote(meta.db_table)} SET {column} = %s WHERE {_column(meta.pk)} = %s"
         with connection.cursor() as cursor:
             cursor.executemany(sql, changed)
     return len(changed)
+
+
+def _column(field) -> str:
+    """A concrete field's column, quoted for raw SQL."""
+    return connection.ops.quote_name(field.column)
 
 
 def _values(count: OutcomeCount) -> tuple[int, int, str]:
@@ -114,8 +119,8 @@ def _update_counts(counts: list[OutcomeCount], by) -> None:
     seconds for an import that changes tens of thousands of counts; one parameterised UPDATE
     run for every row takes a fraction of a second, on SQLite and PostgreSQL alike."""
     quote, meta = connection.ops.quote_name, OutcomeCount._meta
-    columns = ", ".join(f"{quote(meta.get_field(name).column)} = %s" for name in COUNT_FIELDS)
-    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {quote(meta.pk.column)} = %s"
+    columns = ", ".join(f"{_column(meta.get_field(name))} = %s" for name in COUNT_FIELDS)
+    sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {_column(meta.pk)} = %s"
     with connection.cursor() as cursor:
         cursor.executemany(sql, [(*_values(count), count.pk) for count in counts])
     OutcomeCount.history.bulk_history_create(counts, update=True, default_user=by, batch_size=BATCH)

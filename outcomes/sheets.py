@@ -5,6 +5,7 @@ The counts come from `summary.every_period_rows`, already suppressed: a hidden c
 there and stays an empty cell here. Nothing here decides what is hidden.
 """
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from outcomes import summary
@@ -29,7 +30,7 @@ def note_labels() -> dict[str, str]:
     }
 
 
-def group_labels(measure: OutcomeMeasure) -> dict[str, str]:
+def group_labels(measure: OutcomeMeasure) -> dict[str, str | Promise]:
     """Each group, then the compared groups together and everyone, as the measure's page
     names them."""
     return {
@@ -117,9 +118,9 @@ def counts_columns(measure: OutcomeMeasure) -> list[Column]:
 def counts_sheet(analysis: summary.MeasureAnalysis | None, measure: OutcomeMeasure) -> Sheet:
     """Every period of the measure, oldest first, each group then the total."""
     rows = []
-    periods = summary.every_period_rows(analysis) if analysis else {}
-    for period, period_rows in periods.items():
-        rows += _period_rows(analysis, period, period_rows)
+    if analysis is not None:
+        for period, period_rows in summary.every_period_rows(analysis).items():
+            rows += _period_rows(analysis, period, period_rows)
     return Sheet(_("Counts"), counts_columns(measure), rows)
 
 

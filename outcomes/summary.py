@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
+from typing import Any
 
 import pandas as pd
 from django.db.models import Prefetch
@@ -195,7 +196,9 @@ def every_period_rows(analysis: MeasureAnalysis) -> dict[str, list[GroupRow]]:
     rates = analysis.metrics.rates
     by_period = dict(tuple(rates.groupby("period", sort=False)))
     return {
-        period: _period_rows(analysis, period, counts, by_period.get(period, rates.iloc[0:0]))
+        str(period): _period_rows(
+            analysis, str(period), counts, by_period.get(period, rates.iloc[0:0])
+        )
         for period, counts in analysis.counts.groupby("period", sort=True)
     }
 
@@ -249,7 +252,7 @@ def _pooled_row(stats: dict) -> "GroupRow":
 
 
 def _group_row(key, label, cell, stats, *, is_reference=False, is_total=False) -> GroupRow:
-    values = {}
+    values: dict[str, Any] = {}
     if stats is not None:
         values = {name: number(stats[name]) for name in STATISTICS}
         values["unreliable"] = bool(stats["unreliable"])
@@ -350,10 +353,11 @@ class MeasureSummary:
 
 def program_disparity(program: Program) -> list[MeasureSummary]:
     """Each measure of the program, its latest period summarised; two queries in all."""
-    measures = program.outcome_measures.prefetch_related(
-        Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))
+    measures = list(
+        program.outcome_measures.prefetch_related(
+            Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))
+        )
     )
-    measures = list(measures)
     return [
         measure_summary(measure, measure.counts.all(), siblings=_siblings(measure, measures))
         for measure in measures
@@ -375,7 +379,7 @@ def measure_summary(
     measure: OutcomeMeasure, counts: Iterable[OutcomeCount], siblings: Iterable[OutcomeCount] = ()
 ) -> MeasureSummary:
     analysis = analyse(measure, counts, siblings=siblings)
-    base = {
+    base: dict[str, Any] = {
         "measure_id": measure.pk,
         "name": measure.name,
         "direction": measure.direction,
@@ -389,6 +393,7 @@ def measure_summary(
         return MeasureSummary(**base, period=period, standard_1997=period in analysis.standard_1997)
     period = str(compared.iloc[-1])
     row = analysis.period_summary(period)
+    assert row is not None  # the period was compared
     return MeasureSummary(
         **base,
         period=period,

@@ -2,6 +2,7 @@
 
 import copy
 from datetime import date
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -219,7 +220,7 @@ SUMMARY_FIELDS = (
 def _summary_rows(analysis: summary.MeasureAnalysis) -> list[dict]:
     rows = []
     for record in analysis.metrics.summary.to_dict("records"):
-        row = {name: summary.number(record[name]) for name in SUMMARY_FIELDS}
+        row: dict[str, Any] = {name: summary.number(record[name]) for name in SUMMARY_FIELDS}
         row["period"] = record["period"]
         row["total_percent"] = summary.number(100 * record["total_rate"])
         for side in ("worst_group", "best_group"):
@@ -267,7 +268,7 @@ def _trend_rows(analysis: summary.MeasureAnalysis) -> list[dict]:
                 "key": metric,
                 "label": TREND_LABELS[metric],
                 "p_value": summary.number(record["p_value"]),
-                "direction": DIRECTIONS.get(record["direction"], ""),
+                "direction": DIRECTIONS.get(str(record["direction"]), ""),
                 "widening": record["direction"] in ("widening", "worsening"),
                 "periods": (record["first_period"], record["last_period"]),
                 "decimals": decimals,
@@ -309,7 +310,7 @@ def counts_entry(request: HttpRequest, measure_id) -> HttpResponse:
     return render(request, "outcomes/counts_entry.html", context, status=status)
 
 
-PERIOD_EXAMPLE = {
+PERIOD_EXAMPLE: dict[str, str] = {
     Granularity.YEAR: "2026",
     Granularity.QUARTER: "2026-Q1",
     Granularity.MONTH: "2026-03",

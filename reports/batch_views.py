@@ -66,7 +66,7 @@ def poster_batch(request: HttpRequest, batch_id) -> HttpResponse:
 
 
 @login_required
-def poster_batch_download(request: HttpRequest, batch_id) -> HttpResponse:
+def poster_batch_download(request: HttpRequest, batch_id) -> FileResponse:
     batch = _batch_for_user(request.user, batch_id)
     return batch_file(batch)
 

@@ -73,7 +73,7 @@ def build_poster_batch(batch_id: str) -> None:
 def batch_run(batch: PosterBatchBase, entries: Callable[[], list[Entry]]) -> list[Entry]:
     """Build the batch's zip and record its progress on the batch; returns what went in.
     `entries` is called now, in the task: consent withdrawn since the request is respected."""
-    rows = type(batch).objects.filter(pk=batch.pk)
+    rows = type(batch)._default_manager.filter(pk=batch.pk)
     rows.update(status=PosterBatch.Status.RUNNING)
     try:
         with translation.override(batch.language):
@@ -101,7 +101,7 @@ def _zip_posters(batch: PosterBatchBase, entries: list[Entry]) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for entry, poster in zip(entries, posters, strict=True):
             archive.writestr(_entry_name(batch, entry, names), poster)
-            type(batch).objects.filter(pk=batch.pk).update(done=F("done") + 1)
+            type(batch)._default_manager.filter(pk=batch.pk).update(done=F("done") + 1)
     return buffer.getvalue()
 
 
@@ -120,7 +120,7 @@ def _entry_name(batch: PosterBatchBase, entry: Entry, taken: set[str]) -> str:
 
 
 def _finish(batch: PosterBatchBase, status: str, **fields) -> None:
-    type(batch).objects.filter(pk=batch.pk).update(
+    type(batch)._default_manager.filter(pk=batch.pk).update(
         status=status, finished_at=timezone.now(), **fields
     )
 

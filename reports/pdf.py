@@ -93,8 +93,8 @@ def _warm_kaleido() -> _Kaleido:
         if failed_at is not None and time.monotonic() - failed_at < RETRY_AFTER:
             raise ChartUnavailable("Chromium failed to start a moment ago")
         _quiet_loggers()
-        if "BROWSER_PATH" not in os.environ and shutil.which("chromium"):
-            os.environ["BROWSER_PATH"] = shutil.which("chromium")
+        if "BROWSER_PATH" not in os.environ and (chromium := shutil.which("chromium")):
+            os.environ["BROWSER_PATH"] = chromium
         try:
             _state["kaleido"] = _Kaleido()
         except Exception as exc:

@@ -46,5 +46,8 @@ def build_scorecard(steps: list[StepRow], dimensions: list[str], today: date) ->
     return Scorecard(
         rows=rows,
         totals={status: totals.get(status, 0) for status in STATUSES},
-        overdue=sorted((s for s in steps if s.is_overdue(today)), key=lambda s: s.due_date),
+        # An overdue step has a due date.
+        overdue=sorted(
+            (s for s in steps if s.is_overdue(today)), key=lambda s: s.due_date or today
+        ),
     )

@@ -2,6 +2,7 @@
 people served, the assessment's results page, the report and the poster. Only protected
 aggregates leave the surveys app (surveys.results); never open text."""
 
+import uuid
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -67,7 +68,7 @@ def survey_totals(survey) -> dict[str, tuple[int, int]]:
 
 def latest_surveys(program_ids) -> list[Survey]:
     """The latest survey (by opening day) with responses of each of these programs."""
-    latest = {}
+    latest: dict[uuid.UUID, Survey] = {}
     surveys = Survey.objects.filter(program_id__in=list(program_ids), responses__isnull=False)
     for survey in surveys.distinct().order_by("program_id", "-opens_on"):
         latest.setdefault(survey.program_id, survey)

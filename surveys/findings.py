@@ -4,6 +4,7 @@ A leader ties a step to one of the survey's questions (not an open one: open ans
 leave the results page). The results page lists the ties; the poster shows the newest."""
 
 from dataclasses import dataclass
+from typing import cast
 
 from django import forms
 from django.db.models import QuerySet
@@ -39,8 +40,8 @@ class FindingForm(forms.Form):
 
     def __init__(self, *args, survey: Survey, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["question"].choices = finding_questions(survey)
-        self.fields["step"].queryset = program_steps(survey)
+        cast(forms.ChoiceField, self.fields["question"]).choices = finding_questions(survey)
+        cast(forms.ModelChoiceField, self.fields["step"]).queryset = program_steps(survey)
 
 
 def finding_add(*, survey: Survey, question: str, step: PlanStep, by) -> Finding:

@@ -41,7 +41,7 @@ class SurveyForm(forms.ModelForm):
         return _no_markup(self.cleaned_data["title"].strip())
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         opens, closes = data.get("opens_on"), data.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", _("The closing date cannot be before the opening date."))
@@ -67,7 +67,7 @@ class ProgramQuestionForm(forms.Form):
         return _no_markup(self.cleaned_data["text"].strip())
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         lines = [line.strip() for line in data.get("options", "").splitlines() if line.strip()]
         if data.get("kind") != questions.CHOICE:
             if lines:
@@ -122,7 +122,7 @@ def _text_field(text) -> forms.Field:
         required=False,
         max_length=questions.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": questions.TEXT_MAX}),
-        validators=[_no_markup],
+        validators=[_no_markup],  # type: ignore[list-item]  # what it returns is ignored
         error_messages={
             "max_length": _(
                 "Please keep your answer under %(limit_value)d characters (it has %(show_value)d)."
@@ -144,7 +144,8 @@ def _core_field(question: questions.Question) -> forms.Field:
             required=False,
             widget=forms.RadioSelect,
         )
-        field.in_a_row = True  # eleven short numbers: side by side
+        # Eleven short numbers: side by side (the template reads it).
+        field.in_a_row = True  # type: ignore[attr-defined]
         return field
     return _text_field(question.text)
 
@@ -236,7 +237,7 @@ class ResponseForm(forms.Form):
         return race
 
     def clean(self) -> dict:
-        data = super().clean()
+        data = super().clean() or self.cleaned_data
         keys = [q.key for q in questions.CORE_QUESTIONS] + self.program_keys
         if not self.errors and all(data.get(key) in (None, "") for key in keys):
             raise ValidationError(_("Please answer at least one question before you send."))

@@ -43,7 +43,7 @@ def _language_names() -> list[tuple[str, str]]:
     names = []
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
-            names.append((code, translation.gettext(dict(settings.LANGUAGES)[code])))
+            names.append((code, translation.gettext(str(dict(settings.LANGUAGES)[code]))))
     return names
 
 
@@ -67,6 +67,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     refused = _closed_or_missing(request, survey, today)
     if refused is not None:
         return refused
+    assert survey is not None  # refused when missing
     form = ResponseForm(
         request.POST or None,
         survey=survey,

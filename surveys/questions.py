@@ -5,11 +5,15 @@ The texts are plain language, marked for translation; results are computed per k
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from outcomes.groups import GROUPS, UNKNOWN
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SCALE5, NPS, TEXT, YES_NO, CHOICE, MULTI = "scale5", "nps", "text", "yes_no", "choice", "multi"
 
@@ -40,8 +44,8 @@ YES_NO_CHOICES = ((YES, _("Yes")), (NO, _("No")))
 class Question:
     key: str
     kind: str
-    text: str
-    help_text: str = ""
+    text: "StrOrPromise"
+    help_text: "StrOrPromise" = ""
     choices: tuple = field(default_factory=tuple)
     required: bool = False
 

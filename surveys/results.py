@@ -21,6 +21,7 @@ of two shares of one multinomial sample: Var = (p + d - (p - d)^2) / n.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -182,7 +183,8 @@ def _cells(flagged: pd.DataFrame, measure: str, everyone: str) -> list[Cell]:
             events=None if row.events_hidden else int(row.events),
             hidden=bool(row.population_hidden if row.population_only else row.hidden),
         )
-        for row in rows.itertuples()
+        # pandas-stubs types a row's fields as any scalar; these are the frame's columns.
+        for row in cast(Iterable[Any], rows.itertuples())
     ]
     dark = bool(rows["total_hidden"].any())
     total = Cell(
@@ -216,7 +218,7 @@ class NetScore:
 
 
 def net_score(promoters: Cell, detractors: Cell) -> NetScore | None:
-    if None in (promoters.population, promoters.events, detractors.events):
+    if promoters.population is None or promoters.events is None or detractors.events is None:
         return None
     if not promoters.population:
         return None
@@ -321,7 +323,13 @@ class Gap:
 
     @property
     def points(self) -> float:
-        return round(self.better.percent) - round(self.worse.percent)
+        return round(_shown(self.better.percent)) - round(_shown(self.worse.percent))
+
+
+def _shown(value: float | None) -> float:
+    """The share or percent of a cell `_comparable` keeps: it is never hidden."""
+    assert value is not None
+    return value
 
 
 def _comparable(cells: list[Cell]) -> list[Cell]:
@@ -346,8 +354,8 @@ def largest_gap(answered: list[QuestionResult]) -> Gap | None:
         groups = _comparable(question.tables[0][2])
         if len(groups) < 2:
             continue
-        worse = min(groups, key=lambda c: c.share)
-        better = max(groups, key=lambda c: c.share)
+        worse = min(groups, key=lambda c: _shown(c.share))
+        better = max(groups, key=lambda c: _shown(c.share))
         gap = Gap(question.item, worse, better)
         if best is None or gap.points > best.points:
             best = gap
@@ -371,8 +379,8 @@ def gap_headline(answered: list[QuestionResult]) -> str:
         "reference": better.label,
         "points": int(gap.points),
         "statement": gap.item.text,
-        "rate": f"{round(worse.percent)}%",
-        "reference_rate": f"{round(better.percent)}%",
+        "rate": f"{round(_shown(worse.percent))}%",
+        "reference_rate": f"{round(_shown(better.percent))}%",
         "low": round(100 * float(low[0])),
         "high": round(100 * float(high[0])),
     }

@@ -67,7 +67,7 @@ def program_question_remove(*, question: ProgramQuestion) -> None:
 
 def codes_generate(*, survey: Survey, count: int) -> list[str]:
     """New one-time codes, returned once in clear and stored only hashed."""
-    codes = set()
+    codes: set[str] = set()
     while len(codes) < count:
         codes.add("".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)))
     rows = [OneTimeCode(survey=survey, code_hash=code_hash(survey.pk, c)) for c in codes]

@@ -183,7 +183,7 @@ def codes_create(request: HttpRequest, survey_id) -> HttpResponse:
         messages.error(request, _("Turn on one-time codes for this survey first."))
         return redirect("surveys:survey", survey.pk)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("count", [])))
+        messages.error(request, " ".join(map(str, form.errors.get("count", []))))
         return redirect("surveys:survey", survey.pk)
     codes = services.codes_generate(survey=survey, count=form.cleaned_data["count"])
     context = {"survey": survey, "program": survey.program, "codes": codes}

@@ -131,7 +131,7 @@ def _row_values(written: list[Field]):
 def _labeller(column: Column):
     """A coded column's label of a code: an unknown code stands for itself, a missing one
     stays empty. Each label is translated once per sheet, not once per row."""
-    labels = {code: str(label) for code, label in column.codes.items()}
+    labels = {code: str(label) for code, label in (column.codes or {}).items()}
 
     def label(code) -> str | None:
         if _is_empty(code):
@@ -297,7 +297,7 @@ def _write_cell(worksheet, row: int, col: int, value, formats: dict) -> int:
     return len(text)
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
+def _sheet_title(title: str | Promise, taken: set[str]) -> str:
     """A title Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
     base = " ".join(str(title).translate(SHEET_TITLE_FORBIDDEN).split()).strip("'")
     base = base[:SHEET_TITLE_CHARS] or "Sheet"

@@ -1,7 +1,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -24,7 +24,7 @@ class SignInForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = cast(forms.CharField, self.fields["username"])
         field.validators.append(MaxLengthValidator(field.max_length or 150))
 
     def clean(self):
@@ -57,12 +57,12 @@ class InvitedSignUpForm(UserCreationForm):
 
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
-        fields = ("username", "first_name", "last_name")
+        fields: ClassVar[tuple[str, ...]] = ("username", "first_name", "last_name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["first_name"].max_length = 150
-        self.fields["last_name"].max_length = 150
+        cast(forms.CharField, self.fields["first_name"]).max_length = 150
+        cast(forms.CharField, self.fields["last_name"]).max_length = 150
 
 
 class SignUpForm(InvitedSignUpForm):
@@ -109,7 +109,15 @@ def _shown(value: Any) -> str:
     return "–" if value in (None, "") else str(value)
 
 
-class StaleSaveCheck:
+# The checks are mixed into forms; the type checker reads them as the forms they are mixed into.
+if TYPE_CHECKING:
+    _Form = forms.BaseForm
+    _ModelForm = forms.BaseModelForm[Any]
+else:
+    _Form = _ModelForm = object
+
+
+class StaleSaveCheck(_Form):
     """Refuses to save over what someone else saved after the page was loaded.
 
     Mix it in first; the form gives `saved_values()`, the values in the database now by field
@@ -141,8 +149,8 @@ class StaleSaveCheck:
         if not self.is_bound:
             self.initial["loaded"] = fingerprint(self.saved_values())
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
         loaded = cleaned.get("loaded")
         if loaded and not self.errors:
             saved = self.saved_values()
@@ -153,7 +161,7 @@ class StaleSaveCheck:
     def _shown(self, name: str, value: Any) -> str:
         field = self.fields[name]
         if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
-            value = dict(field.choices).get(value, value)
+            value = dict(cast(list[tuple[Any, Any]], field.choices)).get(value, value)
         return _shown(value)
 
     def _refuse_stale(self, saved: dict[str, Any]) -> None:
@@ -165,12 +173,13 @@ class StaleSaveCheck:
         ]
         if not self.stale_changes:
             return  # what they saved is what this person sends: nothing is lost
-        self.data = self.data.copy()
-        self.data[self.add_prefix("loaded")] = fingerprint(saved)
+        data = cast(dict[str, Any], self.data).copy()  # a QueryDict's copy is a QueryDict
+        data[self.add_prefix("loaded")] = fingerprint(saved)
+        self.data = data
         raise forms.ValidationError(self.stale_message, code="stale")
 
 
-class ModelStaleSaveCheck(StaleSaveCheck):
+class ModelStaleSaveCheck(StaleSaveCheck, _ModelForm):
     """For a model form: the saved values are the instance's fields as stored now."""
 
     def saved_values(self) -> dict[str, Any]:
@@ -181,7 +190,7 @@ class ModelStaleSaveCheck(StaleSaveCheck):
         if stored is None:
             return {}
         values = {}
-        for name in self._meta.fields:
+        for name in self._meta.fields or ():
             f = stored._meta.get_field(name)
             values[name] = (
                 list(getattr(stored, name).all()) if f.many_to_many else getattr(stored, name)

@@ -8,17 +8,21 @@ person's in Django's language cookie. Emails and documents read `reader_language
 
 import contextlib
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, TypeGuard
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.utils import translation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The session's copy of the signed-in user's language: applied on each request without a query.
 SESSION_KEY = "language"
 
 
-def language_choices() -> list[tuple[str, str]]:
+def language_choices() -> list[tuple[str, "StrOrPromise"]]:
     """(code, name) of each language the app speaks, names lazily translated as settings gives
     them; a callable so a model's choices follow settings.LANGUAGES without a migration."""
     return list(settings.LANGUAGES)
@@ -28,7 +32,7 @@ def default_language() -> str:
     return settings.LANGUAGE_CODE
 
 
-def is_language(code: object) -> bool:
+def is_language(code: object) -> TypeGuard[str]:
     return isinstance(code, str) and code in dict(settings.LANGUAGES)
 
 

@@ -32,6 +32,12 @@ def two_factor_state(user) -> tuple[bool, bool]:
     return row or (False, False)
 
 
+def is_verified(user) -> bool:
+    """Whether this session's user gave their second factor (django-otp's middleware gives the
+    request's user `is_verified`)."""
+    return bool(user.is_verified())
+
+
 def totp_start(user) -> TOTPDevice:
     """A new, unconfirmed authenticator; earlier unconfirmed ones are dropped."""
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()

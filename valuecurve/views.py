@@ -45,7 +45,7 @@ class TokenForm(forms.Form):
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     """After the password: a code from the authenticator app, or a recovery code."""
     next_url = _safe_next(request)
-    if request.user.is_verified() or not two_factor_state(request.user)[0]:
+    if two_factor.is_verified(request.user) or not two_factor_state(request.user)[0]:
         return redirect(next_url)
     form = TokenForm(request.POST or None)
     if form.is_valid():
@@ -73,8 +73,8 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
                 request=request, device=device, token=form.cleaned_data["token"]
             )
             if codes is not None:
-                context = {"codes": codes, "next": _safe_next(request)}
-                return render(request, "two_factor/recovery_codes.html", context)
+                shown = {"codes": codes, "next": _safe_next(request)}
+                return render(request, "two_factor/recovery_codes.html", shown)
             form.add_error("token", _("That code did not match. Check the time on your phone."))
         status = 400
     else:
@@ -113,7 +113,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
 
 def _code_still_needed(request: HttpRequest) -> bool:
     """Signed in with the password, not yet with the authenticator's code."""
-    return two_factor_state(request.user)[0] and not request.user.is_verified()
+    return two_factor_state(request.user)[0] and not two_factor.is_verified(request.user)
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -54,7 +54,9 @@ class Command(BaseCommand):
         if not isinstance(header, dict):
             raise CommandError(f"{path} is not an action-step file.")
         framework = Framework.objects.filter(
-            slug=header.get("framework"), version=header.get("framework_version")
+            # A missing version matches no framework.
+            slug=header.get("framework"),
+            version=header.get("framework_version"),  # type: ignore[misc]
         ).first()
         if framework is None:
             raise CommandError(
