@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import translation
 
 from valuecurve.env import env_bool, env_int
 
@@ -75,6 +76,20 @@ def test_a_request_body_far_too_large_is_refused_before_it_is_read(client, leade
     )
     assert response.status_code == 413
     assert "at most 3 MB" in response.content.decode()
+
+
+def test_a_request_too_large_is_refused_in_the_language_it_asks_for(client):
+    with translation.override("es"):  # the language the thread last served
+        response = client.generic(
+            "POST", "/", data=b"x", CONTENT_LENGTH=str(50 * 1024 * 1024), HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert "at most 3 MB" in response.content.decode()
+    response = client.generic(
+        "POST", "/", data=b"x", CONTENT_LENGTH=str(50 * 1024 * 1024), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    assert response.status_code == 413
+    assert "3 MB" in response.content.decode()
+    assert "at most" not in response.content.decode()
 
 
 def test_the_icon_browsers_ask_for_by_default_is_the_sites_icon(client):

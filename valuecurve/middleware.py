@@ -69,12 +69,18 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.MAX_REQUEST_BODY_BYTES:
-            megabytes = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+            return self.too_large(request)
+        return self.get_response(request)
+
+    def too_large(self, request):
+        # This runs before LocaleMiddleware: choose the language from the request (its language
+        # cookie or Accept-Language) rather than whatever the thread served last.
+        megabytes = settings.MAX_REQUEST_BODY_BYTES // (1024 * 1024)
+        with translation.override(translation.get_language_from_request(request)):
             message = _("This request is too large: at most %(mb)d MB can be sent.") % {
                 "mb": megabytes
             }
-            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-        return self.get_response(request)
+        return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
 
 
 class UserLanguageMiddleware:
