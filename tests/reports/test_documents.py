@@ -1,6 +1,6 @@
 """The printable report and the poster: the PDF files themselves are read, not only statuses.
 
-Charts go through kaleido and the system Chromium (started once for the test process).
+Charts are drawn as SVG in Python (valuecurve.chart_svg), from the pages' plotly figures.
 """
 
 import io
@@ -211,11 +211,11 @@ def test_the_printable_page_draws_the_trend_once_there_is_a_second_cycle(
     assert "Each dimension's index in every submitted cycle." in page
 
 
-def test_the_report_is_made_without_charts_when_chromium_fails(
+def test_the_report_is_made_without_charts_when_a_chart_cannot_be_drawn(
     client, viewer, submitted, monkeypatch, tmp_path
 ):
     def broken(*args, **kwargs):
-        raise pdf.ChartUnavailable("no Chromium")
+        raise pdf.ChartUnavailable("a figure the kit cannot draw")
 
     monkeypatch.setattr(pdf, "figure_svg", broken)
     response = get(client, viewer, "report_pdf", submitted)
