@@ -849,3 +849,29 @@ def test_insight_and_evidence_results_link_the_equity_outcomes(client, viewer, s
     assert "Stable housing at 12 months, 2026" in callout
     assert housing_headline(submitted.program) in callout and link in callout
     assert "Cramér" not in callout
+
+
+def test_the_garbage_collector_pauses_while_a_document_is_laid_out_and_runs_again(monkeypatch):
+    import gc
+
+    from valuecurve import pdf as project_pdf
+
+    seen = []
+    render = project_pdf.HTML.render
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(project_pdf.HTML, "render", watched)
+    assert gc.isenabled()
+    assert pdf.html_to_pdf("<p>Before</p>").startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, *args, **kwargs):
+        raise ValueError("a broken document")
+
+    monkeypatch.setattr(project_pdf.HTML, "render", failing)
+    with pytest.raises(ValueError):
+        pdf.html_to_pdf("<p>Before</p>")
+    assert gc.isenabled()
