@@ -391,7 +391,7 @@ def disparity_line(measure) -> str:
 
 def poster_disparity(assessment: Assessment) -> list:
     """The outcome measures the poster has room for: those with data, at most two."""
-    measures = outcome_summary.program_disparity(assessment.program)
+    measures = outcome_summary.program_disparity(assessment.program, reading=False)
     return [m for m in measures if m.period is not None][:POSTER_MEASURES]
 
 
