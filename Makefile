@@ -88,7 +88,7 @@ $(STAMP)/node: package.json package-lock.json
 $(PLOTLY_BUNDLE): $(STAMP)/node assets/plotly.js
 	npm run --silent build
 
-# Debian packages: Chromium (the browser test, and kaleido drawing charts for PDFs), fonts
+# Debian packages: Chromium (the browser tests and Lighthouse), fonts
 # for Latin, Vietnamese, Chinese and Arabic text in PDFs, poppler-utils (the PDF tests), Java
 # (the W3C Nu HTML Checker the browser tests run), gettext (the catalogs, and the pseudo-locale
 # test that extracts and compiles one).

@@ -127,7 +127,7 @@ def main() -> None:
 
     print(f"\nValue Curve documents benchmark  ({run._safe(database)})")
     print(f"Data: {run.data_counts()}\n")
-    line("first poster (starts Chromium, loads fonts)", first_call_seconds(poster))
+    line("first poster (loads fonts)", first_call_seconds(poster))
     report_timings("poster, 11 x 17 in", timed(poster, args.runs), args.runs, POSTER_TARGET)
     report_timings("poster, A3", timed(poster_a3, args.runs), args.runs, POSTER_TARGET)
     report_timings(

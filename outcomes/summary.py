@@ -351,15 +351,19 @@ class MeasureSummary:
     standard_1997: bool = False
 
 
-def program_disparity(program: Program) -> list[MeasureSummary]:
-    """Each measure of the program, its latest period summarised; two queries in all."""
+def program_disparity(program: Program, *, reading: bool = True) -> list[MeasureSummary]:
+    """Each measure of the program, its latest period summarised; two queries in all.
+    `reading`: whether to write each summary's reading too (a poster prints only the
+    headline, and the reading costs as much as the headline)."""
     measures = list(
         program.outcome_measures.prefetch_related(
             Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))
         )
     )
     return [
-        measure_summary(measure, measure.counts.all(), siblings=_siblings(measure, measures))
+        measure_summary(
+            measure, measure.counts.all(), siblings=_siblings(measure, measures), reading=reading
+        )
         for measure in measures
     ]
 
@@ -376,7 +380,11 @@ def _siblings(measure: OutcomeMeasure, measures: list[OutcomeMeasure]) -> list[O
 
 
 def measure_summary(
-    measure: OutcomeMeasure, counts: Iterable[OutcomeCount], siblings: Iterable[OutcomeCount] = ()
+    measure: OutcomeMeasure,
+    counts: Iterable[OutcomeCount],
+    siblings: Iterable[OutcomeCount] = (),
+    *,
+    reading: bool = True,
 ) -> MeasureSummary:
     analysis = analyse(measure, counts, siblings=siblings)
     base: dict[str, Any] = {
@@ -401,7 +409,7 @@ def measure_summary(
         index_of_disparity=number(row["index_of_disparity"]),
         maximal_rate_ratio=number(row["maximal_rate_ratio"]),
         cramers_v=number(row["cramers_v"]),
-        reading=analysis.reading(period),
+        reading=analysis.reading(period) if reading else [],
         standard_1997=period in analysis.standard_1997,
     )
 

@@ -5,7 +5,6 @@ under templates/reports/print/ lay it out, reports/pdf.py turns it into PDF.
 """
 
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -25,7 +24,6 @@ from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
 from surveys import evidence as survey_evidence
 from valuecurve import languages, text
-from valuecurve.charts import localized
 
 POSTER_STEPS = plans.POSTER_STEPS
 POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
@@ -393,7 +391,7 @@ def disparity_line(measure) -> str:
 
 def poster_disparity(assessment: Assessment) -> list:
     """The outcome measures the poster has room for: those with data, at most two."""
-    measures = outcome_summary.program_disparity(assessment.program)
+    measures = outcome_summary.program_disparity(assessment.program, reading=False)
     return [m for m in measures if m.period is not None][:POSTER_MEASURES]
 
 
@@ -428,15 +426,8 @@ def poster_batch(
     assessments: list[Assessment], *, size: PosterSize, today: date, disparity: list[bool]
 ) -> Iterator[bytes]:
     """The posters in order, `disparity` saying for each whether it carries the disparity
-    panel. Chromium draws the next posters' charts (on the other core) while WeasyPrint lays
-    out this one, and all share one image cache."""
-    figures = [localized(poster_curve(scored(a))) for a in assessments]
+    panel. All share one image cache, and posters with the same levels one drawing of the
+    curve."""
     cache: dict = {}
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="poster-charts")
-    try:
-        drawn = [pool.submit(pdf.figure_data_uri, f, *POSTER_CHART_SIZE) for f in figures]
-        for assessment, chart, panel in zip(assessments, drawn, disparity, strict=True):
-            chart.result()  # now in the SVG cache
-            yield poster_pdf(assessment, size=size, today=today, disparity=panel, cache=cache)
-    finally:
-        pool.shutdown(cancel_futures=True)
+    for assessment, panel in zip(assessments, disparity, strict=True):
+        yield poster_pdf(assessment, size=size, today=today, disparity=panel, cache=cache)

@@ -115,6 +115,25 @@ def test_chart_pages_load_the_partial_bundle_holding_every_trace_type_they_draw(
     assert len(drawn) >= 9, sorted(drawn)
 
 
+@pytest.mark.django_db
+def test_chart_pages_are_whole_without_javascript_each_chart_drawn_on_the_server(client, demo):
+    """Each chart's box holds its drawing at every width (static SVG from the same figure
+    data), so plotly.js loads only when someone points at a chart."""
+    from django.contrib.auth import get_user_model
+
+    from valuecurve.templatetags.static_charts import WIDTHS
+
+    for name, (username, url) in _chart_pages().items():
+        client.force_login(get_user_model().objects.get(username=username))
+        page = client.get(url).content.decode()
+        boxes = re.findall(r'<div class="chart" data-chart="([\w-]+)"[^>]*>(.*?)</div>', page, re.S)
+        assert boxes, name
+        for key, inside in boxes:
+            widths = re.findall(r'<svg [^>]*class="chart-static w(\d+)" aria-hidden="true"', inside)
+            assert widths == [str(w) for w in WIDTHS], f"{name}: {key}"
+            assert f'id="{key}"' in page  # the figure data plotly.js redraws it from
+
+
 def test_production_keeps_static_files_compressed_and_hashed_and_serves_them_itself():
     script = (
         "import django; django.setup(); from django.conf import settings; "

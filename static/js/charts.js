@@ -1,70 +1,53 @@
-// Draws every chart on the page from figure data embedded with json_script, when the chart
-// comes near the viewport (inside a <details>, once it opens): plotly.js (the bundle named by
-// this script's data-plotly) loads only then, a chart nobody scrolls to costs nothing, and each
-// chart is drawn in a task of its own so the page stays responsive while they draw.
+// Every chart's first paint is drawn on the server (static SVG), so the page is whole without
+// this script. When a pointer first comes onto a chart (a mouse over it, a finger on it),
+// plotly.js (the bundle named by this script's data-plotly) loads and redraws that chart from
+// the figure data embedded with json_script, with its hover values: a page nobody points at
+// never loads plotly.js.
 (function () {
   "use strict";
-  const charts = Array.from(document.querySelectorAll("[data-chart]"));
   const script = document.currentScript;
   const bundle = script && script.dataset.plotly;
-  const queue = [];
-  let loading = false;
-  let scheduled = false;
+  let loading = null;
+
+  function loadPlotly() {
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        const tag = document.createElement("script");
+        tag.src = bundle;
+        tag.addEventListener("load", resolve);
+        tag.addEventListener("error", reject);
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
+  }
 
   function draw(element) {
     const source = document.getElementById(element.dataset.chart);
-    if (!source) return;
+    if (!source || !window.Plotly) return;
     const figure = JSON.parse(source.textContent);
+    element.replaceChildren();
     window.Plotly.newPlot(element, figure.data, figure.layout, {
       displayModeBar: false,
       responsive: true,
     });
   }
 
-  function drawNext() {
-    scheduled = false;
-    const element = queue.shift();
-    if (element) draw(element);
-    if (queue.length) schedule();
+  function makeInteractive(element) {
+    if (!bundle || element.dataset.interactive) return;
+    element.dataset.interactive = "true";
+    loadPlotly().then(function () {
+      draw(element);
+    }, function () {
+      delete element.dataset.interactive; // the static chart stays; try again next time
+      loading = null;
+    });
   }
 
-  function schedule() {
-    if (scheduled) return;
-    if (!window.Plotly) {
-      if (loading || !bundle) return;
-      loading = true;
-      const tag = document.createElement("script");
-      tag.src = bundle;
-      tag.addEventListener("load", schedule);
-      document.head.appendChild(tag);
-      return;
-    }
-    scheduled = true;
-    setTimeout(drawNext, 0);
-  }
-
-  function request(element) {
-    queue.push(element);
-    schedule();
-  }
-
-  if (!charts.length) return;
-  if (!("IntersectionObserver" in window)) {
-    charts.forEach(request);
-    return;
-  }
-  const observer = new IntersectionObserver(
-    function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        observer.unobserve(entry.target);
-        request(entry.target);
-      });
-    },
-    { rootMargin: "200px 0px" },
-  );
-  charts.forEach(function (element) {
-    observer.observe(element);
+  document.querySelectorAll("[data-chart]").forEach(function (element) {
+    element.addEventListener("pointerenter", function () {
+      makeInteractive(element);
+    });
   });
   // A chart drawn, then hidden in a closed <details>, fits its width again when it opens.
   document.querySelectorAll("details").forEach(function (details) {

@@ -1,6 +1,7 @@
 """Outcome measures and counts: the database's rules, CSV import, the demo data."""
 
 import re
+from dataclasses import replace
 
 import pytest
 from django.contrib.messages import get_messages
@@ -375,6 +376,14 @@ def test_a_post_without_a_file_is_refused(client, contributor, measure):
 
 
 # --- Summaries for reports and dashboards -------------------------------------------------------
+
+
+def test_the_program_disparity_without_readings_keeps_every_other_figure(program):
+    """A poster prints the headline only, so it leaves out the readings."""
+    seed_outcomes([program])
+    full, short = program_disparity(program), program_disparity(program, reading=False)
+    assert [s.reading for s in short] == [[], []] and all(s.reading for s in full)
+    assert [replace(s, reading=[]) for s in full] == short
 
 
 def test_the_program_disparity_takes_two_queries_whatever_the_measures(

@@ -28,12 +28,13 @@ def test_a_leader_reads_the_equity_outcomes_of_a_program(live_server, page, lead
     page.get_by_role("link", name="Equity outcomes").click()
     assert_accessible(page)
     page.get_by_role("link", name="Re-referral within 6 months").click()
-    page.wait_for_selector("[data-chart='rates-chart'] .main-svg")
+    page.wait_for_selector("[data-chart='rates-chart'] svg.chart-static:visible")  # server-drawn
     assert "points" in page.locator("#headline").inner_text()
     # The indices wait behind a disclosure that opens without any script of ours.
     assert not page.locator("[data-chart='cramers-chart']").is_visible()
     assert_accessible(page)
     page.get_by_text("Technical details").click()
+    page.locator("[data-chart='cramers-chart']").hover()  # plotly.js redraws it
     page.wait_for_selector("[data-chart='cramers-chart'] .main-svg")
     assert page.locator(".chart .main-svg").count() >= 3
     width = page.locator("[data-chart='cramers-chart'] .main-svg").first.bounding_box()["width"]
@@ -44,7 +45,6 @@ def test_a_leader_reads_the_equity_outcomes_of_a_program(live_server, page, lead
         page.screenshot(path=f"{SCREENSHOTS}/measure.png", full_page=True)
         page.set_viewport_size({"width": 390, "height": 844})
         page.reload()
-        page.wait_for_selector("[data-chart='rates-chart'] .main-svg")
         page.screenshot(path=f"{SCREENSHOTS}/measure-390.png", full_page=True)
         page.set_viewport_size({"width": 1280, "height": 720})
     page.get_by_label("Compare each group with").select_option("white")

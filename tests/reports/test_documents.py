@@ -1,6 +1,6 @@
 """The printable report and the poster: the PDF files themselves are read, not only statuses.
 
-Charts go through kaleido and the system Chromium (started once for the test process).
+Charts are drawn as SVG in Python (valuecurve.chart_svg), from the pages' plotly figures.
 """
 
 import io
@@ -211,11 +211,11 @@ def test_the_printable_page_draws_the_trend_once_there_is_a_second_cycle(
     assert "Each dimension's index in every submitted cycle." in page
 
 
-def test_the_report_is_made_without_charts_when_chromium_fails(
+def test_the_report_is_made_without_charts_when_a_chart_cannot_be_drawn(
     client, viewer, submitted, monkeypatch, tmp_path
 ):
     def broken(*args, **kwargs):
-        raise pdf.ChartUnavailable("no Chromium")
+        raise pdf.ChartUnavailable("a figure the kit cannot draw")
 
     monkeypatch.setattr(pdf, "figure_svg", broken)
     response = get(client, viewer, "report_pdf", submitted)
@@ -849,3 +849,29 @@ def test_insight_and_evidence_results_link_the_equity_outcomes(client, viewer, s
     assert "Stable housing at 12 months, 2026" in callout
     assert housing_headline(submitted.program) in callout and link in callout
     assert "Cramér" not in callout
+
+
+def test_the_garbage_collector_pauses_while_a_document_is_laid_out_and_runs_again(monkeypatch):
+    import gc
+
+    from valuecurve import pdf as project_pdf
+
+    seen = []
+    render = project_pdf.HTML.render
+
+    def watched(self, *args, **kwargs):
+        seen.append(gc.isenabled())
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(project_pdf.HTML, "render", watched)
+    assert gc.isenabled()
+    assert pdf.html_to_pdf("<p>Before</p>").startswith(b"%PDF")
+    assert seen == [False] and gc.isenabled()
+
+    def failing(self, *args, **kwargs):
+        raise ValueError("a broken document")
+
+    monkeypatch.setattr(project_pdf.HTML, "render", failing)
+    with pytest.raises(ValueError):
+        pdf.html_to_pdf("<p>Before</p>")
+    assert gc.isenabled()
