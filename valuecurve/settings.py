@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "valuecurve.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "valuecurve.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -137,9 +138,11 @@ SURVEY_BURST = env_int("SURVEY_BURST", 20)
 SURVEY_PER_MINUTE = env_int("SURVEY_PER_MINUTE", 20)
 AXES_VERBOSE = False
 
-# Sessions end after this much time without a request.
+# Sessions end after this much time without a request. A session is written at most once
+# every SESSION_REFRESH_SECONDS to push its end back, not on each request (valuecurve/sessions.py):
+# at most 5 minutes, and a quarter of the idle time when that is shorter.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 4)
 
 OTP_TOTP_ISSUER = "Value Curve"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)
