@@ -18,9 +18,8 @@ import threading
 import time
 from functools import lru_cache
 
-import plotly.graph_objects as go
-
 from valuecurve.charts import localized
+from valuecurve.figures import Figure
 
 # HTML to PDF is the project's (valuecurve.pdf); reports and posters reach it through here.
 from valuecurve.pdf import document_pdf, html_to_pdf, render_document  # noqa: F401
@@ -114,7 +113,7 @@ def _svg_for(figure_json: str, width: int, height: int) -> bytes:
     return _warm_kaleido().svg(json.loads(figure_json), width, height)
 
 
-def figure_svg(fig: go.Figure, width: int, height: int) -> bytes:
+def figure_svg(fig: Figure, width: int, height: int) -> bytes:
     """The figure as static SVG, drawn by plotly.js itself in the warm Chromium."""
     try:
         # The figure's JSON (its language's words and separators) keys the cache.
@@ -129,7 +128,7 @@ def figure_svg(fig: go.Figure, width: int, height: int) -> bytes:
         raise ChartUnavailable(str(exc)) from exc
 
 
-def figure_data_uri(fig: go.Figure, width: int, height: int) -> str | None:
+def figure_data_uri(fig: Figure, width: int, height: int) -> str | None:
     """An <img> source for the figure, or None (logged) when charts cannot be drawn."""
     try:
         svg = figure_svg(fig, width, height)
