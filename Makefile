@@ -57,7 +57,7 @@ bench-survey: setup
 # Each main page's throughput as a ratio to a floor Django page, served as in production
 # (gunicorn, DEBUG off) and driven by wrk at 1, 4 and 16 connections; DATABASE_URL for PostgreSQL.
 bench-http: setup $(STAMP)/system $(STAMP)/bench-system
-	$(BIN)/python -m bench.http $(BENCH_HTTP_ARGS)
+	$(BIN)/python bench/throughput.py $(BENCH_HTTP_ARGS)
 
 # 50 signed-in leaders for 5 minutes against two app servers and two task workers on the local
 # PostgreSQL and Redis (loopback only); LOAD_TIME=60s for a quick run. Not part of `make test`.

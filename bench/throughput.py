@@ -1,8 +1,7 @@
-# ruff: noqa: E402 (the standard library must not be shadowed before it is imported)
 """`make bench-http`: each main page's throughput against the floor of a Django page, served as
 in production, at 1, 4 and 16 connections.
 
-Run from the repository root: `.venv/bin/python bench/http.py`. It seeds a scratch SQLite file
+Run from the repository root: `.venv/bin/python bench/throughput.py`. It seeds a scratch SQLite file
 under /tmp (`seed_demo --orgs 14`; with DATABASE_URL set, that database instead: an empty one,
 or one that already holds the demo), collects the static files as a deployment does, serves the
 app with gunicorn and DEBUG off under bench/settings.py (the app's settings plus the floor page,
@@ -12,13 +11,6 @@ p50 and p95 at each number of connections, and the SQL queries the page makes (c
 in-process). "cold" rows send X-Bench-Cold, which empties the cache before the request.
 """
 
-import sys
-from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path, and this file would shadow the
-# standard library's `http`: take the folder off (the repository root goes on instead).
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
 import argparse
 import json
 import os
@@ -27,15 +19,17 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.lighthouse import free_port
+from bench.lighthouse import free_port  # noqa: E402
 
 SCRATCH = f"/tmp/valuecurve-http-{ROOT.name}"
 SCRATCH_DB = Path(f"{SCRATCH}.sqlite3")
