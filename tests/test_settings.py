@@ -154,3 +154,10 @@ def test_a_sqlite_file_opened_by_the_app_is_in_wal_mode(tmp_path):
         timeout=120,
     )
     assert run.stdout.strip().splitlines()[-1] == "wal", run.stderr
+
+
+def test_the_benchmarks_floor_page_and_cold_header_are_not_in_the_app(client, settings):
+    # Only bench/settings.py (make bench-http) serves them.
+    assert settings.ROOT_URLCONF == "valuecurve.urls"
+    assert not any(m.startswith("bench.") for m in settings.MIDDLEWARE)
+    assert client.get("/bench/floor/").status_code == 404
