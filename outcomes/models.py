@@ -207,9 +207,13 @@ class OutcomesVersion(models.Model):
     opened before the change, cannot bring an old token back."""
 
     program = models.OneToOneField(
-        Program, on_delete=models.CASCADE, primary_key=True, related_name="+"
+        Program,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("program"),
     )
-    token = models.UUIDField(default=uuid.uuid4)
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
 
     class Meta:
         verbose_name = _("outcome data version")
