@@ -187,6 +187,7 @@ def count_queries(page: Page, client) -> int:
 def serve(port: int, env: dict[str, str], workers: int, threads: int) -> subprocess.Popen:
     command = [str(ROOT / ".venv/bin/gunicorn"), "valuecurve.wsgi", f"--bind=127.0.0.1:{port}"]
     command += [f"--workers={workers}", f"--threads={threads}", "--preload", "--timeout=120"]
+    command += ["--graceful-timeout=5"]
     server = subprocess.Popen(command, cwd=ROOT, env=os.environ | env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -293,7 +294,10 @@ def main() -> int:
             rows.append((page, queries[page.name], figures))
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
         Path(script.name).unlink(missing_ok=True)
     print_table(rows)
     print(
