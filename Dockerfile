@@ -23,4 +23,4 @@ RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput \
 USER valuecurve
 ENV DEBUG=false MEDIA_ROOT=/app/media PYTHONUNBUFFERED=1
 EXPOSE 8000
-CMD ["gunicorn", "valuecurve.wsgi", "--bind=0.0.0.0:8000", "--workers=2", "--threads=4"]
+CMD ["gunicorn", "valuecurve.wsgi", "--bind=0.0.0.0:8000", "--workers=2", "--threads=4", "--keep-alive=75"]

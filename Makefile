@@ -10,7 +10,7 @@ CATALOGS := $(wildcard locale/*/LC_MESSAGES/*.po)
 # The plotly.js the pages draw charts with, built from npm's plotly.js (assets/plotly.js).
 PLOTLY_BUNDLE := assets/dist/plotly-valuecurve.min.js
 
-.PHONY: run test setup db demo lint bench bench-load bench-documents bench-cohorts bench-outcomes bench-survey lighthouse clean
+.PHONY: run test setup db demo lint bench bench-load bench-documents bench-cohorts bench-outcomes bench-survey bench-http lighthouse clean
 
 run: demo $(STAMP)/system
 	@$(MANAGE) demo_logins
@@ -55,6 +55,11 @@ bench-outcomes: setup
 bench-survey: setup
 	$(BIN)/python bench/survey.py
 
+# Each main page's throughput as a ratio to a floor Django page, served as in production
+# (gunicorn, DEBUG off) and driven by wrk at 1, 4 and 16 connections; DATABASE_URL for PostgreSQL.
+bench-http: setup $(STAMP)/system $(STAMP)/bench-system
+	$(BIN)/python bench/throughput.py $(BENCH_HTTP_ARGS)
+
 # 50 signed-in leaders for 5 minutes against two app servers and two task workers on the local
 # PostgreSQL and Redis (loopback only); LOAD_TIME=60s for a quick run. Not part of `make test`.
 LOAD_USERS ?= 50
@@ -96,6 +101,13 @@ SYSTEM_PACKAGES := chromium fonts-dejavu-core fonts-noto-core fonts-noto-cjk pop
 $(STAMP)/system:
 	@mkdir -p $(STAMP)
 	dpkg -s $(SYSTEM_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES))
+	@touch $@
+
+# Only for the benchmarks: wrk, the HTTP load generator of `make bench-http`.
+BENCH_PACKAGES := wrk
+$(STAMP)/bench-system:
+	@mkdir -p $(STAMP)
+	dpkg -s $(BENCH_PACKAGES) >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BENCH_PACKAGES))
 	@touch $@
 
 clean:

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-import plotly.graph_objects as go
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from assessments.models import (
 )
 from assessments.translated import translated
 from valuecurve.charts import TrendLine, figure_json, trend_figure
+from valuecurve.figures import Figure
 
 
 @dataclass(frozen=True)
@@ -127,7 +127,7 @@ def dimension_trend(assessments: list[Assessment]) -> tuple[list[str], list[Tren
     return [a.cycle.name for a in assessments], lines
 
 
-def cycles_trend(assessments: list[Assessment]) -> go.Figure | None:
+def cycles_trend(assessments: list[Assessment]) -> Figure | None:
     """The one trend figure of the program page, the results page and the report: None
     before a second submitted cycle, when there is no trend to draw."""
     cycles, lines = dimension_trend(assessments)

@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT))
 from bench.run import configure_environment, prepare_database  # noqa: E402
 
 SCRATCH_DB = Path("/tmp/valuecurve-bench-cohorts.sqlite3")
-TARGET_DASHBOARD_MS = 300
-TARGET_XLSX_S = 5
+TARGET_CACHED_MS = 50
+TARGET_COLD_MS = 300
+TARGET_XLSX_S = 1
 
 
 def parse_args() -> argparse.Namespace:
@@ -113,15 +114,18 @@ def main() -> None:
     print("Server time per request (in-process, whole middleware stack):")
     report("dashboard, first request (empty cache)", first)
     warm_ms = report("dashboard, cached", warm)
-    report("dashboard, cold (cache cleared each time)", cold)
+    cold_ms = report("dashboard, cold (cache cleared each time)", cold)
     report("dashboard filtered by region, cold", filtered)
     report("dashboard, a region not asked before", new_filter)
     report("dashboard page 2, cached", page_two)
     xlsx_s = report("XLSX export of the levels (4 sheets and the data dictionary)", xlsx, unit="s")
     report("CSV export of the levels", csv, unit="s")
     report("scorecard", scorecard)
-    verdict = "met" if warm_ms <= TARGET_DASHBOARD_MS and xlsx_s <= TARGET_XLSX_S else "MISSED"
-    print(f"Targets (dashboard <= {TARGET_DASHBOARD_MS} ms, XLSX <= {TARGET_XLSX_S} s): {verdict}")
+    met = warm_ms <= TARGET_CACHED_MS and cold_ms <= TARGET_COLD_MS and xlsx_s <= TARGET_XLSX_S
+    print(
+        f"Targets (dashboard cached <= {TARGET_CACHED_MS} ms, cold <= {TARGET_COLD_MS} ms, "
+        f"XLSX <= {TARGET_XLSX_S} s): {'met' if met else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

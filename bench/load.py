@@ -54,6 +54,9 @@ def main() -> None:
         if name != "Aggregated":
             count, p50, p95 = row["Request Count"], row["50%"], row["95%"]
             print(f"  {name:32} n={count:>6} p50={p50:>6} p95={p95:>6}")
+    with open(out / "load_failures.csv") as failures:
+        for row in csv.DictReader(failures):
+            print(f"  error x{row['Occurrences']}: {row['Method']} {row['Name']}: {row['Error']}")
 
 
 if __name__ == "__main__":

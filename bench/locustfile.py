@@ -75,7 +75,10 @@ class Leader(HttpUser):
     def save_answers(self):
         key = random.choice(self.dimensions)
         url = f"/assessments/{self.draft}/answer/{key}/"
-        form = parse(self.client.get(f"{self.host}{url}", name="answering page").text)
+        page = self.client.get(f"{self.host}{url}", name="answering page")
+        if not page.ok:  # counted as a failure already; posting an empty form would add one
+            return
+        form = parse(page.text)
         chosen = {name: random.choice(values) for name, values in form.radios.items()}
         data = form.hidden | chosen | {"csrfmiddlewaretoken": self.client.cookies["csrftoken"]}
         TALLY["saved"] += 1
@@ -90,7 +93,10 @@ class Leader(HttpUser):
                 response.failure(f"save not acknowledged: {response.status_code}")
                 return
         TALLY["acknowledged"] += 1
-        seen = parse(self.client.get(f"{OTHER}{url}", name="answering page (other server)").text)
+        other = self.client.get(f"{OTHER}{url}", name="answering page (other server)")
+        if not other.ok:  # a failure, counted as such; nothing was read to compare
+            return
+        seen = parse(other.text)
         if any(seen.checked.get(name) != value for name, value in chosen.items()):
             TALLY["lost"] += 1
 

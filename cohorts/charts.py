@@ -3,12 +3,12 @@
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.utils.translation import gettext
 
 from assessments import levels
 from reports.charts import LEVEL_COLORS
 from valuecurve.charts import wrap_label
+from valuecurve.figures import Bar, Figure, Heatmap, Scatter
 
 FONT = {"family": "system-ui, sans-serif", "size": 13, "color": "#212529"}
 LEVEL_TICKS = {
@@ -17,7 +17,7 @@ LEVEL_TICKS = {
 }
 
 
-def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
+def _layout(fig: Figure, height: int, **extra) -> Figure:
     defaults = {
         "margin": {"l": 10, "r": 10, "t": 30, "b": 40},
         "plot_bgcolor": "#ffffff",
@@ -45,15 +45,15 @@ DASHES = {"up": "solid", "down": "dot", "same": "dash"}  # and told apart withou
 NAME_CHARS = 16  # a longer organization name is shortened on the chart (the table has it all)
 
 
-def heatmap_figure(table: pd.DataFrame, dimensions: dict[str, str]) -> go.Figure:
+def heatmap_figure(table: pd.DataFrame, dimensions: dict[str, str]) -> Figure:
     """Members x dimensions, coloured by level and labelled with it; a dimension that was not
     compared is a grey cell that says so."""
     rows = table.iloc[::-1]  # plotly draws the first row at the bottom
     z = [[_level(row[f"{key}_level"]) for key in dimensions] for _, row in rows.iterrows()]
     text = [[_level_text(value) for value in line] for line in z]
     scale = _steps([NOT_COMPARED_COLOR, *(HEATMAP_COLORS[level] for level in range(5))])
-    fig = go.Figure(
-        go.Heatmap(
+    fig = Figure(
+        Heatmap(
             z=[[NOT_COMPARED if value is None else value for value in line] for line in z],
             x=[wrap_label(name) for name in dimensions.values()],
             y=list(range(len(rows))),  # positions: two names may shorten alike
@@ -106,20 +106,20 @@ def _short(name: str) -> str:
 
 def distribution_figure(
     distribution: dict[str, list[int] | None], dimensions: dict[str, str]
-) -> go.Figure:
+) -> Figure:
     """How many organizations stand at each level, per dimension (stacked bars). Dimensions
     suppressed (None) are left out."""
     shown = {key: counts for key in dimensions if (counts := distribution.get(key)) is not None}
     keys = list(reversed(shown))
     names = [dimensions[key] for key in keys]
-    fig = go.Figure(
+    fig = Figure(
         [
-            go.Bar(
+            Bar(
                 name=str(levels.LEVEL_NAMES[level]),
                 x=[shown[key][level] for key in keys],
                 y=names,
                 orientation="h",
-                marker_color=LEVEL_COLORS[level],
+                marker={"color": LEVEL_COLORS[level]},
                 hovertemplate="%{y}: %{x} organizations<extra>%{fullData.name}</extra>",
             )
             for level in range(5)
@@ -135,14 +135,14 @@ def distribution_figure(
     )
 
 
-def slope_figure(change: pd.DataFrame, before: str, after: str) -> go.Figure:
+def slope_figure(change: pd.DataFrame, before: str, after: str) -> Figure:
     """Each organization's overall index in two cycles, one line each, most improved first,
     each line labelled with the organization at its end (labels spread so none overlaps)."""
-    fig = go.Figure()
+    fig = Figure()
     for _i, row in change.iterrows():
         direction = "up" if row["change"] > 0 else ("down" if row["change"] < 0 else "same")
         fig.add_trace(
-            go.Scatter(
+            Scatter(
                 x=[before, after],
                 y=[row["before"], row["after"]],
                 mode="lines+markers",
@@ -196,14 +196,14 @@ def _line_labels(change: pd.DataFrame, height: int) -> list[dict]:
     return labels
 
 
-def disparity_trend_figure(trend: pd.DataFrame, title: str) -> go.Figure:
+def disparity_trend_figure(trend: pd.DataFrame, title: str) -> Figure:
     """The cohort's median of a disparity measure per period, with the quartiles as a band.
     Suppressed periods (fewer than five organizations) are gaps."""
     periods = list(trend["period"])
     band_color = "rgba(29, 78, 137, 0.18)"
-    fig = go.Figure(
+    fig = Figure(
         [
-            go.Scatter(
+            Scatter(
                 x=periods,
                 y=list(trend["q3"]),
                 mode="lines",
@@ -211,7 +211,7 @@ def disparity_trend_figure(trend: pd.DataFrame, title: str) -> go.Figure:
                 hoverinfo="skip",
                 showlegend=False,
             ),
-            go.Scatter(
+            Scatter(
                 x=periods,
                 y=list(trend["q1"]),
                 mode="lines",
@@ -221,7 +221,7 @@ def disparity_trend_figure(trend: pd.DataFrame, title: str) -> go.Figure:
                 name="Middle half of measures",
                 hoverinfo="skip",
             ),
-            go.Scatter(
+            Scatter(
                 x=periods,
                 y=list(trend["median"]),
                 mode="lines+markers",

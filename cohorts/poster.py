@@ -15,7 +15,6 @@ from datetime import date
 from typing import Any, cast
 
 import pandas as pd
-import plotly.graph_objects as go
 from django.db.models import Count, F, Q
 from django.template.loader import render_to_string
 from django.utils.text import slugify
@@ -31,6 +30,7 @@ from cohorts.sharing import Scope
 from reports import charts, pdf, poster_layout
 from reports.documents import POSTER_TITLE_LENGTH, PosterSize, poster_statement
 from valuecurve import text
+from valuecurve.figures import Figure
 
 TOP_STEPS = 5
 POSTER_GOALS = 6
@@ -207,7 +207,7 @@ def cycle_levels(scope: Scope, cycle: str) -> Levels:
     return Levels(len(table), dimensions, tables.level_distribution(table, list(dimensions)))
 
 
-def distribution_chart(levels: Levels) -> go.Figure:
+def distribution_chart(levels: Levels) -> Figure:
     """The dashboard's chart, its legend on top: the poster has no room below."""
     figure = cohort_charts.distribution_figure(levels.distribution or {}, levels.dimensions)
     return figure.update_layout(

@@ -6,14 +6,12 @@ goes in either (group labels and periods are the app's own), so the figure data 
 escaping beyond json_script's.
 """
 
-import json
 import math
 from dataclasses import dataclass
 from typing import TypeGuard
 
-import plotly.graph_objects as go
-
 from valuecurve.charts import wrap_label
+from valuecurve.figures import Figure, Scatter
 
 RELIABLE_COLOR = "#1d4e89"
 UNRELIABLE_COLOR = "#6c757d"
@@ -52,10 +50,10 @@ def _error_bars(points: list[GroupPoint], scale: float) -> dict:
     }
 
 
-def _group_trace(points: list[GroupPoint], scale: float, unit: str) -> go.Scatter:
+def _group_trace(points: list[GroupPoint], scale: float, unit: str) -> Scatter:
     """Groups top to bottom as given; an unreliable rate is drawn hollow and grey."""
     points = list(reversed(points))
-    return go.Scatter(
+    return Scatter(
         x=[p.value * scale for p in points],
         # A long group name on two or three lines ("American Indian or<br>Alaska Native"),
         # so that a phone's narrow chart keeps room for the dots.
@@ -111,9 +109,9 @@ def _height(rows: int) -> int:
 
 def rates_figure(
     points: list[GroupPoint], total: float | None, total_text: str, axis_title: str
-) -> go.Figure:
+) -> Figure:
     """Each group's rate (percent) with its 95% interval; the total as a dashed line."""
-    fig = go.Figure(_group_trace(points, 100, "%"))
+    fig = Figure(_group_trace(points, 100, "%"))
     fig.update_layout(
         **LAYOUT,
         xaxis={
@@ -131,12 +129,12 @@ def rates_figure(
     return fig
 
 
-def ratios_figure(points: list[GroupPoint], reference_text: str, axis_title: str) -> go.Figure:
+def ratios_figure(points: list[GroupPoint], reference_text: str, axis_title: str) -> Figure:
     """Rate ratios on a log scale, so that 0.5 and 2 are as far from 1, with a line at 1.
 
     A ratio of 0 (no events) has no place on a log scale: the table shows it."""
     points = [p for p in points if _usable(p.value) and p.value > 0]
-    fig = go.Figure(_group_trace(points, 1, "×"))
+    fig = Figure(_group_trace(points, 1, "×"))
     fig.update_layout(
         **LAYOUT,
         xaxis={
@@ -152,11 +150,11 @@ def ratios_figure(points: list[GroupPoint], reference_text: str, axis_title: str
     return fig
 
 
-def over_time_figure(periods: list[str], values: list[float | None], title: str) -> go.Figure:
+def over_time_figure(periods: list[str], values: list[float | None], title: str) -> Figure:
     """One summary value per period, as a line (gaps where it is not defined)."""
     ys = [v if _usable(v) else None for v in values]
-    fig = go.Figure(
-        go.Scatter(
+    fig = Figure(
+        Scatter(
             x=periods,
             y=ys,
             mode="lines+markers",
@@ -177,6 +175,6 @@ def over_time_figure(periods: list[str], values: list[float | None], title: str)
     return fig
 
 
-def figure_json(fig: go.Figure) -> dict:
+def figure_json(fig: Figure) -> dict:
     """Plain JSON-ready data for json_script (numpy values and NaN made plain)."""
-    return json.loads(fig.to_json())
+    return fig.to_plotly_json()

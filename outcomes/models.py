@@ -204,3 +204,26 @@ class OutcomeCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} – {self.period} – {self.group}"
+
+
+class OutcomesVersion(models.Model):
+    """A token drawn afresh whenever a program's measures or counts change (outcomes.versions).
+    It keys the program's cached disparity summaries, so a change is seen at once by every
+    process and server; it lives in a table of its own so that saving a program, from a page
+    opened before the change, cannot bring an old token back."""
+
+    program = models.OneToOneField(
+        Program,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("program"),
+    )
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("outcome data version")
+        verbose_name_plural = _("outcome data versions")
+
+    def __str__(self) -> str:
+        return str(self.token)

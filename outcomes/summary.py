@@ -15,7 +15,9 @@ from functools import cached_property
 from typing import Any
 
 import pandas as pd
+from django.core.cache import cache
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -24,7 +26,10 @@ from outcomes import metrics
 from outcomes.groups import GROUP_KEYS, UNKNOWN, group_label
 from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
 from outcomes.privacy import hidden_pairs, suppress
+from outcomes.versions import outcomes_version
 
+# Cached summaries are keyed by the data's version: a day only bounds what the cache holds.
+CACHE_SECONDS = 24 * 60 * 60
 COUNT_COLUMNS = ["period", "group", "population", "events"]
 # What suppression reads: the counts and what of them was kept hidden (outcomes.privacy).
 SUPPRESSION_COLUMNS = [*COUNT_COLUMNS, "kept_hidden"]
@@ -352,9 +357,21 @@ class MeasureSummary:
 
 
 def program_disparity(program: Program, *, reading: bool = True) -> list[MeasureSummary]:
-    """Each measure of the program, its latest period summarised; two queries in all.
-    `reading`: whether to write each summary's reading too (a poster prints only the
-    headline, and the reading costs as much as the headline)."""
+    """Each measure of the program, its latest period summarised. Cached by the program's
+    outcome data version (outcomes.versions) and the language its sentences are in: one
+    query when cached, three when not. `reading`: whether to write each summary's reading
+    too (a poster prints only the headline, and the reading costs as much as the headline)."""
+    version = outcomes_version(program.pk)
+    language = translation.get_language()
+    key = f"outcomes:disparity:{program.pk}:{version}:{language}:{int(reading)}"
+    found = cache.get(key)
+    if found is None:
+        found = _program_disparity(program, reading=reading)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _program_disparity(program: Program, *, reading: bool) -> list[MeasureSummary]:
     measures = list(
         program.outcome_measures.prefetch_related(
             Prefetch("counts", queryset=OutcomeCount.objects.order_by("period", "group"))

@@ -5,13 +5,13 @@ Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draw
 
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from assessments import levels
 from valuecurve.charts import DIMENSION_COLORS as DIMENSION_COLORS
 from valuecurve.charts import dimension_color, wrap_label
 from valuecurve.charts import figure_json as figure_json
+from valuecurve.figures import Bar, Figure, Scatter
 from valuecurve.numbers import decimal
 
 LEVEL_COLORS = {
@@ -30,7 +30,7 @@ class DimensionBar:
     index: float
 
 
-def profile_figure(bars: list[DimensionBar]) -> go.Figure:
+def profile_figure(bars: list[DimensionBar]) -> Figure:
     """Each dimension's index (0-4) as a bar, coloured by the level it reached. The level and
     index are written beside the dimension's name, where they fit on a phone too."""
     shown = list(reversed(bars))
@@ -39,12 +39,12 @@ def profile_figure(bars: list[DimensionBar]) -> go.Figure:
         f"{decimal(bar.index)}</b>"
         for bar in shown
     ]
-    fig = go.Figure(
-        go.Bar(
+    fig = Figure(
+        Bar(
             x=[bar.index for bar in shown],
             y=list(range(len(shown))),  # positions: the labels are the axis's tick texts
             orientation="h",
-            marker_color=[LEVEL_COLORS[bar.level] for bar in shown],
+            marker={"color": [LEVEL_COLORS[bar.level] for bar in shown]},
             hovertext=[label.replace("<br>", " ") for label in labels],
             hoverinfo="text",
         )
@@ -87,12 +87,12 @@ def curve_height(index: float) -> float:
     return 0.25 + 3.5 * (max(index, 0.0) / 4) ** 2
 
 
-def curve_figure(markers: list[CurveMarker], height: int = 380, legend: bool = True) -> go.Figure:
+def curve_figure(markers: list[CurveMarker], height: int = 380, legend: bool = True) -> Figure:
     """The rising curve through the four levels, each dimension placed at its index (0-4).
 
     Dimensions at the same index are stacked above one another so none hides another.
     """
-    fig = go.Figure(_curve_trace())
+    fig = Figure(_curve_trace())
     fig.add_trace(_level_points_trace())
     seen: dict[float, int] = {}
     for position, marker in enumerate(markers):
@@ -114,9 +114,9 @@ def curve_figure(markers: list[CurveMarker], height: int = 380, legend: bool = T
     return fig
 
 
-def _curve_trace() -> go.Scatter:
+def _curve_trace() -> Scatter:
     xs = [step / 20 for step in range(0, 87)]
-    return go.Scatter(
+    return Scatter(
         x=xs,
         y=[curve_height(x) for x in xs],
         mode="lines",
@@ -128,8 +128,8 @@ def _curve_trace() -> go.Scatter:
     )
 
 
-def _level_points_trace() -> go.Scatter:
-    return go.Scatter(
+def _level_points_trace() -> Scatter:
+    return Scatter(
         x=list(levels.LEVELS),
         y=[curve_height(level) for level in levels.LEVELS],
         mode="markers+text",
@@ -143,10 +143,10 @@ def _level_points_trace() -> go.Scatter:
     )
 
 
-def _marker_trace(marker: CurveMarker, position: int, stacked: int) -> go.Scatter:
+def _marker_trace(marker: CurveMarker, position: int, stacked: int) -> Scatter:
     label = f"{marker.name}: {levels.level_name(marker.level)} · {decimal(marker.index)}"
     number = str(position + 1)
-    return go.Scatter(
+    return Scatter(
         x=[marker.index],
         y=[curve_height(marker.index) + 0.42 * stacked],
         mode="markers+text",

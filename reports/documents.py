@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-import plotly.graph_objects as go
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.text import slugify
@@ -24,6 +23,7 @@ from reports import charts, pdf, poster_layout
 from reports.scorecard import STATUSES, Scorecard, StepRow, build_scorecard
 from surveys import evidence as survey_evidence
 from valuecurve import languages, text
+from valuecurve.figures import Figure
 
 POSTER_STEPS = plans.POSTER_STEPS
 POSTER_MEASURES = 2  # outcome measures in the poster's disparity panel
@@ -306,7 +306,7 @@ def poster_columns(data: Scored, steps: list[PlanStep], today: date) -> list[Pos
     return columns
 
 
-def poster_curve(data: Scored) -> go.Figure:
+def poster_curve(data: Scored) -> Figure:
     return _poster_curve_figure(tuple(curve_markers(data)))
 
 
@@ -316,7 +316,7 @@ def poster_curve_image(data: Scored) -> str | None:
     return _poster_curve_image(tuple(curve_markers(data)), languages.active_language())
 
 
-def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> go.Figure:
+def _poster_curve_figure(markers: tuple[charts.CurveMarker, ...]) -> Figure:
     # The columns' numbered bands are the poster's legend.
     return charts.curve_figure(list(markers), height=POSTER_CHART_SIZE[1], legend=False)
 

@@ -11,10 +11,9 @@ import json
 import logging
 from functools import lru_cache
 
-import plotly.graph_objects as go
-
 from valuecurve import chart_svg
 from valuecurve.charts import localized
+from valuecurve.figures import Figure
 
 # HTML to PDF is the project's (valuecurve.pdf); reports and posters reach it through here.
 from valuecurve.pdf import document_pdf, html_to_pdf, render_document  # noqa: F401
@@ -33,7 +32,7 @@ def _svg_for(figure_json: str, width: int, height: int) -> bytes:
     return chart_svg.figure_svg(figure, width).encode()
 
 
-def figure_svg(fig: go.Figure, width: int, height: int) -> bytes:
+def figure_svg(fig: Figure, width: int, height: int) -> bytes:
     """The figure as static SVG, `width` by `height` pixels."""
     try:
         # The figure's JSON (its language's words and separators) keys the cache.
@@ -42,7 +41,7 @@ def figure_svg(fig: go.Figure, width: int, height: int) -> bytes:
         raise ChartUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def figure_data_uri(fig: go.Figure, width: int, height: int) -> str | None:
+def figure_data_uri(fig: Figure, width: int, height: int) -> str | None:
     """An <img> source for the figure, or None (logged) when charts cannot be drawn."""
     try:
         svg = figure_svg(fig, width, height)

@@ -14,6 +14,8 @@ from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -23,7 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from assessments.models import Invitation, Role
 from tests.conftest import PASSWORD
-from valuecurve import two_factor
+from valuecurve import sessions, two_factor
 
 NEW_PASSWORD = "another-long-password-77"
 LOCKED_OUT = "Too many failed sign-ins"
@@ -158,24 +160,68 @@ def test_signing_in_to_another_account_does_not_reset_a_victims_failures(client,
 # --- Idle sessions -------------------------------------------------------------------------
 
 
-def test_a_session_lasts_the_idle_minutes_and_is_saved_on_every_request(monkeypatch):
+def test_a_session_lasts_the_idle_minutes_and_is_written_at_most_every_five_minutes(
+    monkeypatch,
+):
     idle_minutes = int(os.environ.get("SESSION_IDLE_MINUTES") or 60)
     assert idle_minutes * 60 == settings.SESSION_COOKIE_AGE
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    assert settings.SESSION_SAVE_EVERY_REQUEST is False
+    assert min(5 * 60, settings.SESSION_COOKIE_AGE // 4) == settings.SESSION_REFRESH_SECONDS
     monkeypatch.setenv("SESSION_IDLE_MINUTES", "20")
     assert runpy.run_path(str(SETTINGS_FILE))["SESSION_COOKIE_AGE"] == 20 * 60
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "8")
+    assert runpy.run_path(str(SETTINGS_FILE))["SESSION_REFRESH_SECONDS"] == 2 * 60
 
 
-def test_each_request_pushes_the_session_expiry_back(client, leader):
+def _session_writes(queries) -> list[str]:
+    return [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_a_request_soon_after_the_last_write_leaves_the_session_alone(client, leader):
+    client.force_login(leader)  # signing in writes the session
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("assessments:home"))
+    assert response.status_code == 200
+    assert _session_writes(queries) == []
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def _written_ago(client, seconds: int) -> str:
+    session = client.session
+    session[sessions.REFRESHED_AT] -= seconds
+    session.save()
+    Session.objects.filter(pk=session.session_key).update(
+        expire_date=timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE - seconds)
+    )
+    return session.session_key
+
+
+def test_a_request_once_the_refresh_time_has_passed_pushes_the_session_expiry_back(client, leader):
     client.force_login(leader)
-    key = client.session.session_key
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=1))
+    key = _written_ago(client, settings.SESSION_REFRESH_SECONDS)
     response = client.get(reverse("assessments:home"))
     assert response.status_code == 200
     assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == settings.SESSION_COOKIE_AGE
     expiry = Session.objects.get(pk=key).expire_date
     full_age = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert full_age - timedelta(minutes=1) < expiry <= full_age
+    # Written now: the next request leaves it alone again.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("assessments:home"))
+    assert _session_writes(queries) == []
+
+
+def test_a_request_just_before_the_refresh_time_does_not_write(client, leader):
+    client.force_login(leader)
+    key = _written_ago(client, settings.SESSION_REFRESH_SECONDS - 30)
+    before = Session.objects.get(pk=key).expire_date
+    response = client.get(reverse("assessments:home"))
+    assert response.status_code == 200
+    assert Session.objects.get(pk=key).expire_date == before
 
 
 def test_an_idle_session_has_ended(client, leader):

@@ -129,3 +129,50 @@ def test_without_redis_each_process_keeps_its_own_cache_and_files_stay_on_disk()
         "django.contrib.sessions.backends.db",
         "django.core.files.storage.FileSystemStorage",
     ]
+
+
+def _databases(monkeypatch, url: str) -> dict:
+    import runpy
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    return runpy.run_path(str(ROOT / "valuecurve/settings.py"))["DATABASES"]["default"]
+
+
+def test_the_embedded_sqlite_runs_in_wal_mode_and_waits_for_a_writer(monkeypatch, tmp_path):
+    options = _databases(monkeypatch, f"sqlite:///{tmp_path / 'db.sqlite3'}")["OPTIONS"]
+    assert "PRAGMA journal_mode=WAL" in options["init_command"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert options["timeout"] == 20
+
+
+def test_postgresql_gets_no_sqlite_options(monkeypatch):
+    database = _databases(monkeypatch, "postgres://u@127.0.0.1:5432/x")
+    assert "init_command" not in database.get("OPTIONS", {})
+
+
+def test_a_sqlite_file_opened_by_the_app_is_in_wal_mode(tmp_path):
+    # The pragma as Django's connection runs it, on a real file (tests use an in-memory one).
+    run = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.db import connection; c = connection.cursor(); "
+            "print(c.execute('PRAGMA journal_mode').fetchone()[0])",
+        ],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+        | {"DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.stdout.strip().splitlines()[-1] == "wal", run.stderr
+
+
+def test_the_benchmarks_floor_page_and_cold_header_are_not_in_the_app(client, settings):
+    # Only bench/settings.py (make bench-http) serves them.
+    assert settings.ROOT_URLCONF == "valuecurve.urls"
+    assert not any(m.startswith("bench.") for m in settings.MIDDLEWARE)
+    assert client.get("/bench/floor/").status_code == 404

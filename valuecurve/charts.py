@@ -4,13 +4,11 @@ Web pages embed `figure_json(fig)` with json_script and static/js/charts.js draw
 inline script, as the content security policy requires).
 """
 
-import json
 import textwrap
 from dataclasses import dataclass
 
-import plotly.graph_objects as go
-
 from valuecurve import numbers
+from valuecurve.figures import Figure, Scatter
 
 # The plotly.js pages load (a static path): a bundle of only the trace types below, built at
 # set-up from npm's plotly.js, of the version the installed Python plotly writes figures for
@@ -42,7 +40,7 @@ def wrap_label(label: str, width: int = 10) -> str:
     return "<br>".join(textwrap.wrap(label, width, break_long_words=False)) or label
 
 
-def localized(fig: go.Figure) -> go.Figure:
+def localized(fig: Figure) -> Figure:
     """The figure writes numbers with the active language's separators. A figure already
     localized keeps its own: a batch localizes its figures before another thread (which has
     no language of its own) draws them."""
@@ -51,10 +49,10 @@ def localized(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def figure_json(fig: go.Figure) -> dict:
+def figure_json(fig: Figure) -> dict:
     """Plain JSON-ready data for json_script (numpy arrays and the like made plain), numbers
     written as the page's language writes them."""
-    return json.loads(localized(fig).to_json())
+    return localized(fig).to_plotly_json()
 
 
 @dataclass(frozen=True)
@@ -64,11 +62,11 @@ class TrendLine:
     indices: list[float | None]  # one per cycle; None where the cycle has no such dimension
 
 
-def trend_figure(cycles: list[str], lines: list[TrendLine], level_names: list[str]) -> go.Figure:
+def trend_figure(cycles: list[str], lines: list[TrendLine], level_names: list[str]) -> Figure:
     """Each dimension's index (0-4) over the cycles, one line per dimension, oldest first."""
-    fig = go.Figure(
+    fig = Figure(
         [
-            go.Scatter(
+            Scatter(
                 x=cycles,
                 y=line.indices,
                 name=line.name,

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "valuecurve.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "valuecurve.sessions.SessionRefreshMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,6 +108,15 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default, served by several processes: readers never wait for a writer
+    # (WAL), a write waits its turn rather than failing with "database is locked" (a busy
+    # timeout, and transactions that take the write lock when they begin).
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
+    } | DATABASES["default"].get("OPTIONS", {})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -138,9 +148,11 @@ SURVEY_BURST = env_int("SURVEY_BURST", 20)
 SURVEY_PER_MINUTE = env_int("SURVEY_PER_MINUTE", 20)
 AXES_VERBOSE = False
 
-# Sessions end after this much time without a request.
+# Sessions end after this much time without a request. A session is written at most once
+# every SESSION_REFRESH_SECONDS to push its end back, not on each request (valuecurve/sessions.py):
+# at most 5 minutes, and a quarter of the idle time when that is shorter.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(5 * 60, SESSION_COOKIE_AGE // 4)
 
 OTP_TOTP_ISSUER = "Value Curve"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14)

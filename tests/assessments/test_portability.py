@@ -54,6 +54,7 @@ NOT_OWNED = {
     "auth.user_user_permissions": "site-wide permissions",
     "contenttypes.contenttype": "Django's model registry",
     "sessions.session": "sign-ins of this server",
+    "outcomes.outcomesversion": "this database's key to cached summaries, drawn afresh on import",
     "otp_totp.totpdevice": "a person's authenticator, not the organization's; set up again",
     "otp_static.staticdevice": "a person's recovery codes, not the organization's",
     "otp_static.statictoken": "a person's recovery codes, not the organization's",

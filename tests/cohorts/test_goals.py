@@ -388,7 +388,7 @@ def test_the_plan_page_lists_each_steps_cohort_goals_and_links_leaders_to_the_st
 
 
 # The plan page's queries as measured, the steps' cohort goals (one query) among them.
-PLAN_MAX = 17
+PLAN_MAX = 14
 
 
 def test_the_plan_page_reads_the_cohort_goals_once_whatever_the_steps_and_ties(

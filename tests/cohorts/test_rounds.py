@@ -157,7 +157,7 @@ def test_member_leaders_see_the_round_deadline_and_who_submitted(
 ):
     leader = org_leader(open_round[1], "agency-one-leader")
     client.force_login(leader)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(27):
         page = client.get(reverse("assessments:home")).content.decode()
     deadline = cohort.rounds.get(name="2027").ends_on
     assert "County consortium: 2027 round" in page

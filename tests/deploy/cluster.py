@@ -129,14 +129,14 @@ def cluster(users: int = 1, drafts: bool = False, app_workers: int = 2, threads:
     processes: list[subprocess.Popen] = []
     try:
         manage = [str(BIN / "python"), "manage.py"]
-        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
+        subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=900)
         script = SETUP.format(users=users, password=PASSWORD, drafts=drafts, framework=FRAMEWORK)
         made = subprocess.run(
             [*manage, "shell", "-c", script],
             cwd=ROOT,
             env=env,
             check=True,
-            timeout=120,
+            timeout=600,
             capture_output=True,
             text=True,
         )
@@ -151,16 +151,22 @@ def cluster(users: int = 1, drafts: bool = False, app_workers: int = 2, threads:
                 f"--workers={app_workers}",
                 f"--threads={threads}",
                 "--timeout=60",
+                # Longer than a client (or a proxy in front) keeps an idle connection: with
+                # gunicorn's 2 s default, a connection reused after a pause is reset.
+                "--keep-alive=75",
                 "--graceful-timeout=3",
                 "--preload",
             ]
             processes.append(subprocess.Popen(command, cwd=ROOT, env=env))
             servers.append(f"http://127.0.0.1:{port}")
         for n in (1, 2):
-            worker = [*manage, "db_worker", "--interval=0.2", f"--worker-id=worker-{n}"]
+            # --no-reload: with DEBUG on, each worker would otherwise poll every loaded module
+            # for changes, a core's share of work on a machine this size.
+            worker = [*manage, "db_worker", "--interval=0.2", "--no-reload"]
+            worker.append(f"--worker-id=worker-{n}")
             processes.append(subprocess.Popen(worker, cwd=ROOT, env=env))
         for server in servers:
-            wait_for(f"{server}/health/ready")
+            wait_for(f"{server}/health/ready", seconds=300)
         running = Cluster(servers, organization_id, env, database)
         running.drafts = drafts_made
         yield running

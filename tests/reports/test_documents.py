@@ -669,7 +669,7 @@ def test_the_poster_web_page_shows_what_the_pdf_prints_and_links_it(
     add_housing_measure(submitted.program)
     client.force_login(viewer)
     url = reverse("reports:poster", args=[submitted.pk])
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(37):
         page = client.get(url).content.decode()
     context = poster_of(submitted)
     for column in context["columns"]:
