@@ -183,6 +183,8 @@ class CohortBenchmark(KnownQuery, APIView):
     dashboard's quartiles and how many stand at each level) and across programs (what each
     member's programs are benchmarked on). Null under five organizations."""
 
+    filters = ("cycle",)
+
     def get(self, request, pk):
         scope = _scope(request, pk)
         board = _board(request, scope)
