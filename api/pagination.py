@@ -38,3 +38,53 @@ class Pages(PageNumberPagination):
         for parameter in parameters:
             parameter["schema"] |= bounds.get(parameter["name"], {})
         return parameters
+
+
+NULLABLE_STRING = {"type": "string", "nullable": True}
+ROUND_SCHEMA = {
+    "type": "object",
+    "nullable": True,
+    "description": "The cohort round the table is of; null when the cohort has none.",
+    "required": ["id", "name", "starts_on", "ends_on", "submitted"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid"},
+        "name": {"type": "string"},
+        "starts_on": {"type": "string", "format": "date"},
+        "ends_on": {"type": "string", "format": "date"},
+        "submitted": {"type": "integer"},
+    },
+}
+LEFT_OUT_SCHEMA = {
+    "left_out": {
+        "type": "integer",
+        "description": "Sharing members this token does not see: they require two-factor "
+        "sign-in and the token was not made in a two-factor verified session.",
+    },
+    "left_out_reason": {**NULLABLE_STRING, "description": "Why, when any is left out."},
+}
+
+
+class CohortPages(Pages):
+    """A cohort table's pages, headed by what the view says about them (`view.about`): how
+    many members the token's scope leaves out and why, and for a round's table the round."""
+
+    about = LEFT_OUT_SCHEMA
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.view_about = view.about
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data = {**self.view_about, **response.data}
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {**self.about, **paginated["properties"]}
+        paginated["required"] = [*self.about, *paginated["required"]]
+        return paginated
+
+
+class RoundPages(CohortPages):
+    about = {"round": ROUND_SCHEMA, **LEFT_OUT_SCHEMA}

@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api import account_views, views
+from api import account_views, cohort_views, views
 
 app_name = "api"
 
@@ -29,6 +29,34 @@ urlpatterns = [
         "api/v1/outcome-measures/<uuid:pk>/counts/",
         views.OutcomeCountsImport.as_view(),
         name="measure_counts",
+    ),
+    path("api/v1/surveys/", views.SurveyList.as_view(), name="surveys"),
+    path("api/v1/surveys/<uuid:pk>/results/", views.SurveyResults.as_view(), name="survey_results"),
+    path("api/v1/cohorts/", cohort_views.CohortList.as_view(), name="cohorts"),
+    path(
+        "api/v1/cohorts/<uuid:pk>/organizations/",
+        cohort_views.CohortOrganizations.as_view(),
+        name="cohort_organizations",
+    ),
+    path(
+        "api/v1/cohorts/<uuid:pk>/programs/",
+        cohort_views.CohortPrograms.as_view(),
+        name="cohort_programs",
+    ),
+    path(
+        "api/v1/cohorts/<uuid:pk>/benchmark/",
+        cohort_views.CohortBenchmark.as_view(),
+        name="cohort_benchmark",
+    ),
+    path(
+        "api/v1/cohorts/<uuid:pk>/scorecard/",
+        cohort_views.CohortScorecard.as_view(),
+        name="cohort_scorecard",
+    ),
+    path(
+        "api/v1/cohorts/<uuid:pk>/survey-aggregates/",
+        cohort_views.CohortSurveys.as_view(),
+        name="cohort_surveys",
     ),
     path("accounts/tokens/", account_views.token_list, name="tokens"),
     path(

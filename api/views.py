@@ -41,6 +41,9 @@ from outcomes import imports, summary
 from outcomes import services as outcome_services
 from outcomes.access import outcome_measure_for_user
 from outcomes.models import OutcomeMeasure
+from surveys import results, results_tables
+from surveys.access import survey_for_user
+from surveys.models import Survey
 
 ERRORS = dict.fromkeys((400, 401, 403, 404, 429), ErrorSerializer)
 
@@ -291,13 +294,20 @@ class OutcomeMeasureList(KnownQuery, generics.ListAPIView):
     serializer_class = s.OutcomeMeasureSerializer
 
     def get_queryset(self):
-        programs = Program.objects.visible_to(self.request.user).filter(
-            organization_id=_token(self.request).organization_id
-        )
-        measures = OutcomeMeasure.objects.filter(program__in=programs)
-        if program := _uuid_filter(self.request, "program"):
-            measures = measures.filter(program_id=program)
+        measures = _of_token_programs(self.request, OutcomeMeasure.objects.all())
         return measures.order_by("program_id", "name", "pk")
+
+
+def _of_token_programs(request, queryset):
+    """What belongs to the programs the token's user sees in its organization, only the
+    `program` filter's when it is given."""
+    programs = Program.objects.visible_to(request.user).filter(
+        organization_id=_token(request).organization_id
+    )
+    queryset = queryset.filter(program__in=programs)
+    if program := _uuid_filter(request, "program"):
+        queryset = queryset.filter(program_id=program)
+    return queryset
 
 
 def _measure(request, pk, need: Need = Need.READ) -> OutcomeMeasure:
@@ -359,3 +369,45 @@ class OutcomeCountsImport(KnownQuery, APIView):
             return error_response(400, "invalid", message, {"problems": problems})
         saved = outcome_services.counts_import(measure=measure, rows=parsed.rows, by=request.user)
         return Response(s.CountsSavedSerializer(saved).data)
+
+
+# --- Surveys ----------------------------------------------------------------------------------
+
+
+@extend_schema(
+    parameters=[_filter("program", "Only this program's surveys.")],
+    responses=_responses(s.SurveySerializer(many=True)),
+)
+class SurveyList(KnownQuery, generics.ListAPIView):
+    filters = ("program",)
+    serializer_class = s.SurveySerializer
+
+    def get_queryset(self):
+        surveys = _of_token_programs(self.request, Survey.objects.all())
+        return surveys.order_by("-opens_on", "title", "pk")
+
+
+@extend_schema(responses=_responses(s.SurveyResultsSerializer))
+class SurveyResults(KnownQuery, APIView):
+    """A survey's results, protected exactly as on its results page (surveys.results): per
+    question and race and ethnicity group, counts of 1 to 10 and the groups that would reveal
+    them hidden (null). The rows are those of the results download. Open-text answers are never
+    given through the API: they are for the organization's leaders, on the results page."""
+
+    def get(self, request, pk):
+        survey, _membership = survey_for_user(request.user, pk)
+        _in_scope(request, survey.program.organization_id)
+        outcome = results.survey_results(survey)
+        names = [column.name for column in results_tables.RESULT_COLUMNS]
+        body = {
+            "survey": survey.pk,
+            "dark": outcome.dark,
+            # The page's lead: no headline without a figure to show.
+            "headline": outcome.headline if outcome.total_respondents else "",
+            "hidden_groups": outcome.hidden_groups,
+            "respondents": outcome.respondents,
+            "results": [
+                dict(zip(names, row, strict=True)) for row in results_tables.result_rows(outcome)
+            ],
+        }
+        return Response(s.SurveyResultsSerializer(body).data)

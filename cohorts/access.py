@@ -21,10 +21,12 @@ def cohort_for_facilitator(user, cohort_id: uuid.UUID) -> Cohort:
     return cohort
 
 
-def scope_for_facilitator(user, cohort_id: uuid.UUID) -> Scope:
+def scope_for_facilitator(user, cohort_id: uuid.UUID, *, verified: bool | None = None) -> Scope:
     """The cohort, as this facilitator's session may see it (see cohorts.sharing); the
-    members it leaves out are counted in the same query."""
-    verified = bool(user.is_verified())
+    members it leaves out are counted in the same query. `verified`: the two-factor state
+    of the session, by default the user's own (an API token passes the one it was made in)."""
+    if verified is None:
+        verified = bool(user.is_verified())
     cohort = (
         Cohort.objects.facilitated_by(user)
         .with_hidden_members(verified=verified)

@@ -138,7 +138,8 @@ class Benchmark:
 
 def benchmark(scope: Scope, organization_id, query, today: date) -> Benchmark | None:
     """Each of the member's programs against the cohort's programs, in the round chosen
-    (`?cycle=`) or the one `default_round` picks, as on the facilitator's dashboard."""
+    (`?cycle=`) or the one `default_round` picks, as on the facilitator's dashboard. With no
+    organization (None), only the cohort's side: the programs' spreads, no member's own."""
     rounds = [r for r in data.rounds(scope) if r.submitted]
     names = [r.name for r in rounds]
     chosen = query.get("cycle") if query.get("cycle") in names else None
@@ -152,7 +153,7 @@ def benchmark(scope: Scope, organization_id, query, today: date) -> Benchmark | 
     if reference is None:
         return None
     dimensions = shapes[reference].names
-    own = frame[frame["organization"] == str(organization_id)]
+    own = frame[frame["organization"] == str(organization_id)] if organization_id else frame[:0]
     programs = [
         {"name": name, **dict(zip(rows["dimension"], rows["index"], strict=True))}
         for (_program, name), rows in own.groupby(["program", "program_name"])

@@ -293,12 +293,11 @@ def results(items: list[Item], flagged: pd.DataFrame) -> Results:
     respondents = _cells(flagged, RESPONSES, everyone)
     answered = [_question_result(item, flagged, everyone) for item in items]
     answered = [q for q in answered if q.tables]
-    hidden = [c.label for c in respondents if c.hidden and not c.is_total and c.key != UNKNOWN]
-    hidden += [
-        c.label
-        for c in answered_cells(answered)
-        if c.hidden and not c.is_total and c.key != UNKNOWN and c.label not in hidden
-    ]
+    cells = [*respondents, *answered_cells(answered)]
+    # Each group once, in the order first hidden.
+    hidden = list(
+        dict.fromkeys(c.label for c in cells if c.hidden and not c.is_total and c.key != UNKNOWN)
+    )
     return Results(
         respondents=respondents,
         questions=answered,

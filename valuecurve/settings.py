@@ -322,9 +322,15 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Value Curve API",
     "VERSION": "1",
-    "DESCRIPTION": "Read an organization's programs, cycles, assessments, plans and outcome "
-    "figures; update plan-step statuses and add outcome counts. Authenticate with a personal "
-    "access token from your account page: `Authorization: Bearer <token>`.",
+    "DESCRIPTION": "Read an organization's programs, cycles, assessments, plans, outcome "
+    "figures and survey results; update plan-step statuses and add outcome counts. With a "
+    "facilitator's token for a cohort, read the cohort's tables (levels by organization and "
+    "program, benchmark, scorecard, survey aggregates) with each member's consent and the "
+    "pages' small-group protection; members that require two-factor sign-in are left out of "
+    "a token made without it, and each response says how many. Survey results never include "
+    "open-text answers: those are for the organization's leaders, on the results page. "
+    "Authenticate with a personal access token from your account page: "
+    "`Authorization: Bearer <token>`.",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/v1",

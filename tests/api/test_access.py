@@ -1,18 +1,25 @@
 """Every API endpoint, every role and kind of token.
 
-Roles: no token, a stranger's token (a leader of another organization), the viewer's, the
-contributor's and the leader's tokens for the organization, read only and read-write, and the
-leader's token for another organization they also belong to (out of scope). A new API URL
-without a row makes `test_every_api_url_has_an_access_rule` fail.
+Tokens: none; a stranger's (a leader of another organization); the viewer's, the contributor's
+and the leader's for the organization, read only and read-write; the leader's for another
+organization they also belong to (out of scope); the cohort's facilitator's for the cohort,
+read only and read-write; the facilitator's for another cohort they facilitate; and an
+expired and a revoked token of the endpoint's natural owner (the leader's, or the
+facilitator's for a cohort endpoint). An organization's endpoints answer only organization
+tokens of its members, a cohort's only its facilitator's cohort token; anything else is the
+404 a stranger gets (or an empty list). A new API URL without a row makes
+`test_every_api_url_has_an_access_rule` fail.
 """
 
 from dataclasses import dataclass
 
 import pytest
 from django.urls import URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from api.models import AccessToken
 from assessments.models import Membership, PlanStep, Role
+from cohorts.models import Cohort, Facilitator
 from outcomes.models import OutcomeCount
 from tests.api.conftest import bearer, make_token
 
@@ -20,14 +27,19 @@ ALLOWED = {
     "read": {"viewer", "contributor", "leader"},
     "answer": {"contributor", "leader"},
     "lead": {"leader"},
+    "facilitate": {"facilitator"},
 }
 MEMBERS = ["viewer", "contributor", "leader"]
-# (role, write): whose token, and whether it is read-write. None: no token at all.
+REFUSED = {"anonymous", "expired", "revoked"}  # no usable token: 401
+# (role, write): whose token, and whether it is read-write.
 TOKENS = [
     ("anonymous", False),
+    ("expired", True),
+    ("revoked", True),
     ("stranger", True),
     ("out_of_scope", True),
-    *((role, write) for role in MEMBERS for write in (False, True)),
+    ("other_cohort", True),
+    *((role, write) for role in [*MEMBERS, "facilitator"] for write in (False, True)),
 ]
 COUNTS_CSV = b"period,group,population,events\n2027,white,120,30\n2027,black,90,40\n"
 
@@ -37,12 +49,17 @@ class Case:
     name: str
     method: str
     target: str  # "none" or the world's attribute the URL is called on
-    need: str  # "read", "answer" or "lead"
+    need: str  # "read", "answer", "lead" or "facilitate"
     listing: str | None = None  # a list: the world's object it must show when allowed
+    shows: str | None = None  # text the body must hold when allowed (the world's attribute)
 
     @property
     def id(self) -> str:
         return f"{self.name}-{self.method}"
+
+    @property
+    def cohort(self) -> bool:
+        return self.need == "facilitate"
 
 
 CASES = [
@@ -59,22 +76,53 @@ CASES = [
     Case("api:measures", "GET", "none", "read", listing="measure"),
     Case("api:measure_figures", "GET", "measure", "read"),
     Case("api:measure_counts", "POST", "measure", "answer"),
+    Case("api:surveys", "GET", "none", "read", listing="survey"),
+    Case("api:survey_results", "GET", "survey", "read", shows="survey"),
+    Case("api:cohorts", "GET", "none", "facilitate", listing="cohort"),
+    Case("api:cohort_organizations", "GET", "cohort", "facilitate", shows="org"),
+    Case("api:cohort_programs", "GET", "cohort", "facilitate", shows="program"),
+    Case("api:cohort_benchmark", "GET", "cohort", "facilitate", shows="cohort_round"),
+    Case("api:cohort_scorecard", "GET", "cohort", "facilitate", shows="step"),
+    Case("api:cohort_surveys", "GET", "cohort", "facilitate", shows="cohort"),
 ]
 # Pages, not endpoints: the schema and its documentation are public, the token pages are the
 # signed-in user's own (tested below).
 NOT_ENDPOINTS = {"api:schema", "api:docs", "api:tokens", "api:token_revoke"}
+# What each allowed body must hold of the world (`Case.shows`).
+SHOWN = {
+    "survey": lambda world: str(world.survey.pk),
+    "org": lambda world: world.org.name,
+    "program": lambda world: world.program.name,
+    "cohort_round": lambda world: str(world.cohort_round.pk),
+    "step": lambda world: world.step.title,
+    "cohort": lambda world: "Staff treated me with respect",
+}
 
 
-def token_for(world, role: str, write: bool) -> str | None:
+def token_for(world, case: Case, role: str, write: bool) -> str | None:
+    users = world.users
     if role == "anonymous":
         return None
+    if role in ("expired", "revoked"):
+        owner = "facilitator" if case.cohort else "leader"
+        scope = {"cohort": world.cohort} if case.cohort else {"organization": world.org}
+        secret = make_token(users[owner], write=write, **scope)
+        field = "expires_at" if role == "expired" else "revoked_at"
+        AccessToken.objects.update(**{field: timezone.now()})
+        return secret
     if role == "stranger":
-        return make_token(world.users["stranger"], organization=world.other_org, write=write)
+        return make_token(users["stranger"], organization=world.other_org, write=write)
     if role == "out_of_scope":
-        leader = world.users["leader"]
+        leader = users["leader"]
         Membership.objects.create(user=leader, organization=world.other_org, role=Role.LEADER)
         return make_token(leader, organization=world.other_org, write=write)
-    return make_token(world.users[role], organization=world.org, write=write)
+    if role == "other_cohort":
+        other = Cohort.objects.create(name="Another network")
+        Facilitator.objects.create(cohort=other, user=users["facilitator"])
+        return make_token(users["facilitator"], cohort=other, write=write)
+    if role == "facilitator":
+        return make_token(users["facilitator"], cohort=world.cohort, write=write)
+    return make_token(users[role], organization=world.org, write=write)
 
 
 def url_for(case: Case, world) -> str:
@@ -93,12 +141,13 @@ def send(client, case: Case, world, secret):
 
 
 def expected_status(case: Case, role: str, write: bool) -> int:
-    if role == "anonymous":
+    if role in REFUSED:
         return 401
-    if role in ("stranger", "out_of_scope"):
-        return 200 if case.listing else 404
     if case.method != "GET" and not write:
-        return 403  # a read-only token
+        return 403  # a read-only token, whatever it reaches
+    members = MEMBERS if not case.cohort else ["facilitator"]
+    if role not in members:
+        return 200 if case.listing else 404  # out of the token's scope: as for a stranger
     return 200 if role in ALLOWED[case.need] else 403
 
 
@@ -113,6 +162,10 @@ def listed(response, world, case: Case) -> bool:
     return wanted in {item["id"] for item in response.json()["results"]}
 
 
+def in_scope(case: Case, role: str) -> bool:
+    return role in (["facilitator"] if case.cohort else MEMBERS)
+
+
 @pytest.mark.parametrize(
     ("role", "write"), TOKENS, ids=[f"{r}-{'rw' if w else 'r'}" for r, w in TOKENS]
 )
@@ -120,7 +173,7 @@ def listed(response, world, case: Case) -> bool:
 def test_each_token_gets_exactly_the_access_its_user_and_scope_allow(
     client, api_world, case, role, write
 ):
-    secret = token_for(api_world, role, write)
+    secret = token_for(api_world, case, role, write)
     response = send(client, case, api_world, secret)
     expected = expected_status(case, role, write)
     assert response.status_code == expected, response.content
@@ -128,8 +181,9 @@ def test_each_token_gets_exactly_the_access_its_user_and_scope_allow(
         error = response.json()["error"]
         assert error["status"] == expected and error["message"]
     elif case.listing:
-        in_scope = role not in ("stranger", "out_of_scope")
-        assert listed(response, api_world, case) is in_scope
+        assert listed(response, api_world, case) is in_scope(case, role)
+    if expected == 200 and case.shows:
+        assert SHOWN[case.shows](api_world) in response.content.decode()
     if case.method != "GET":
         assert took_effect(case, api_world) is (expected == 200)
 
