@@ -50,7 +50,7 @@ def _language_names() -> list[tuple[str, str]]:
 def _closed_or_missing(request, survey: Survey | None, today) -> HttpResponse | None:
     if survey is None:
         return _page(request, "surveys/public/missing.html", {}, status=404)
-    if today > survey.closes_on:
+    if today > survey.closes_on or survey.program.is_archived:
         return _page(request, "surveys/public/closed.html", {"survey": survey}, status=410)
     if today < survey.opens_on:
         status = 400 if request.method == "POST" else 200

@@ -28,12 +28,23 @@ class ResponseValues:
     language: str
 
 
+def refuse_if_archived(program) -> None:
+    """The one rule for writes on an archived program's surveys: none (making a survey,
+    editing it, its questions and codes, answers on the web or on paper, ties to the plan).
+    Restoring the program allows them again."""
+    if program.is_archived:
+        raise SurveyRefused(
+            _("This program is archived: its surveys cannot change. Restore the program first.")
+        )
+
+
 def survey_is_locked(survey: Survey) -> bool:
     """A survey's questions are fixed once anyone answered it: answers refer to them."""
     return survey.responses.exists()
 
 
 def survey_save(*, survey: Survey, by) -> Survey:
+    refuse_if_archived(survey.program)
     if survey._state.adding:
         survey.created_by = by
     survey.full_clean(exclude=["program", "created_by", "token"])
@@ -43,7 +54,8 @@ def survey_save(*, survey: Survey, by) -> Survey:
 
 @transaction.atomic
 def program_question_add(*, survey: Survey, kind: str, text: str, choices: list) -> ProgramQuestion:
-    survey = Survey.objects.select_for_update().get(pk=survey.pk)
+    survey = Survey.objects.select_for_update().select_related("program").get(pk=survey.pk)
+    refuse_if_archived(survey.program)
     if survey_is_locked(survey):
         raise SurveyRefused(_("This survey has answers already: its questions cannot change."))
     if survey.program_questions.count() >= questions.MAX_PROGRAM_QUESTIONS:
@@ -59,7 +71,8 @@ def program_question_add(*, survey: Survey, kind: str, text: str, choices: list)
 
 @transaction.atomic
 def program_question_remove(*, question: ProgramQuestion) -> None:
-    survey = Survey.objects.select_for_update().get(pk=question.survey_id)
+    survey = Survey.objects.select_for_update().select_related("program").get(pk=question.survey_id)
+    refuse_if_archived(survey.program)
     if survey_is_locked(survey):
         raise SurveyRefused(_("This survey has answers already: its questions cannot change."))
     question.delete()
@@ -67,6 +80,7 @@ def program_question_remove(*, question: ProgramQuestion) -> None:
 
 def codes_generate(*, survey: Survey, count: int) -> list[str]:
     """New one-time codes, returned once in clear and stored only hashed."""
+    refuse_if_archived(survey.program)
     codes = set()
     while len(codes) < count:
         codes.add("".join(secrets.choice(CODE_ALPHABET) for _i in range(CODE_LENGTH)))
@@ -89,6 +103,7 @@ def response_submit(
     *, survey: Survey, values: ResponseValues, today, source: str = Response.Source.WEB, code=None
 ) -> Response:
     """Store one response whole, or nothing: the code is used in the same transaction."""
+    refuse_if_archived(survey.program)
     if source == Response.Source.WEB and not survey.is_open(today):
         raise SurveyRefused(_("This survey is not open for answers today."))
     if survey.codes_required and source == Response.Source.WEB:
