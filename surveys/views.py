@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.access import Need, program_for_user
-from surveys import questions, services
+from surveys import questions, results, services
 from surveys.access import survey_for_user
 from surveys.forms import CodesForm, ProgramQuestionForm, ResponseForm, SurveyForm
 from surveys.models import Response, Survey
@@ -73,7 +73,6 @@ def survey_detail(request: HttpRequest, survey_id) -> HttpResponse:
 
 def _render_detail(request, survey, membership, question_form, status=200) -> HttpResponse:
     locked = services.survey_is_locked(survey)
-    counts = {s: survey.responses.filter(source=s).count() for s in Response.Source.values}
     context = {
         "survey": survey,
         "program": survey.program,
@@ -85,11 +84,23 @@ def _render_detail(request, survey, membership, question_form, status=200) -> Ht
         "question_form": question_form if membership.can_lead and not locked else None,
         "codes_form": CodesForm() if membership.can_lead and survey.codes_required else None,
         "codes_left": survey.codes.filter(used=False).count(),
-        "web_count": counts[Response.Source.WEB],
-        "paper_count": counts[Response.Source.PAPER],
         "max_questions": questions.MAX_PROGRAM_QUESTIONS,
+        **_answer_counts(survey, membership),
     }
     return render(request, "surveys/survey_detail.html", context, status=status)
+
+
+def _answer_counts(survey: Survey, membership) -> dict:
+    """How many answered: by source for leaders (who read the raw responses anyway); for
+    others, the protected total that the results show (None while it is hidden), since a raw
+    count beside a hidden total would give that total away."""
+    if membership.can_lead:
+        counts = {s: survey.responses.filter(source=s).count() for s in Response.Source.values}
+        return {
+            "web_count": counts[Response.Source.WEB],
+            "paper_count": counts[Response.Source.PAPER],
+        }
+    return {"respondents": results.survey_results(survey).total_respondents}
 
 
 @login_required
