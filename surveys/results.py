@@ -13,6 +13,13 @@ table of people only (`population_only`). The survey's tables are linked (one `l
 a group hidden in one is hidden in all of them, and nothing shown in one reveals what another
 hides. Statistics are computed on shown cells only; hidden groups say why.
 
+As answers come in: nothing is shown until PUBLISH_FROM people have answered and a total can be
+shown (before that, not even which groups answered); from the first published state on, what a
+state hid stays hidden (Survey.kept_hidden, the KEPT_* levels of outcome counts, stored by
+surveys.services at every answer added or removed), so two downloads, before and after one more
+response, cannot be subtracted to reveal a hidden group. The cost: a group hidden when the
+results were first published stays hidden for the survey's life, however many answer later.
+
 Intervals: shares have the 95% Wilson interval (outcomes.metrics); the gap in the headline has
 the Newcombe interval of a difference of shares; the net recommendation score (promoters minus
 detractors, in points) has the normal-approximation interval from the variance of a difference
