@@ -251,17 +251,17 @@ class SurveyAggregate:
 def survey_aggregates(scope: Scope) -> list[SurveyAggregate]:
     """Per core statement, the share of all respondents agreeing, and the net recommendation
     score, per organization (its active programs' latest surveys pooled), then across the
-    organizations that share their survey results. Never a group's figures, never open text;
-    not cached (responses do not change the cohort's data version)."""
-    organizations = scope.survey_members().values("organization")
-    programs = dict(
-        Program.objects.active()
-        .filter(organization__in=organizations)
-        .values_list("pk", "organization_id")
-    )
+    organizations that share their survey results. Never a group's figures, never open text.
+    Cached under `Scope.survey_cache_key`; built in a fixed handful of queries."""
+    return _cached(scope.survey_cache_key(), lambda: _survey_aggregates(scope))
+
+
+def _survey_aggregates(scope: Scope) -> list[SurveyAggregate]:
+    programs = dict(scope.survey_programs().values_list("pk", "organization_id"))
+    surveys = survey_evidence.latest_surveys(programs)
     pooled: dict[tuple, list[int]] = {}
-    for survey in survey_evidence.latest_surveys(programs):
-        for measure, (people, events) in survey_evidence.survey_totals(survey).items():
+    for survey, totals in zip(surveys, survey_evidence.surveys_totals(surveys), strict=True):
+        for measure, (people, events) in totals.items():
             cell = pooled.setdefault((programs[survey.program_id], measure), [0, 0])
             cell[0] += people
             cell[1] += events

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from assessments.models import Assessment, AssessmentQuerySet, PlanStep
+from assessments.models import Assessment, AssessmentQuerySet, PlanStep, Program
 from cohorts.models import Cohort, CohortMemberQuerySet, RoundCycle
+from surveys.models import Survey
 from valuecurve import languages
 
 
@@ -42,6 +43,20 @@ class Scope:
 
     def survey_members(self) -> CohortMemberQuerySet:
         return self.members().sharing_survey_aggregates()
+
+    def survey_programs(self) -> QuerySet[Program]:
+        """The active programs of the members sharing their survey results with this session:
+        the only programs whose surveys a cohort figure reads."""
+        organizations = self.survey_members().values("organization")
+        return Program.objects.active().filter(organization__in=organizations)
+
+    def survey_cache_key(self, *parts: object) -> str:
+        """A cache key for figures of the members' surveys: `cache_key` (consent, two-factor,
+        language) and each survey's results version, which goes up with every answer, so
+        cached aggregates are never stale. One query."""
+        surveys = Survey.objects.filter(program__in=self.survey_programs()).order_by("pk")
+        versions = list(surveys.values_list("pk", "results_version"))
+        return self.cache_key("surveys", versions, *parts)
 
     def survey_member_count(self) -> int:
         """How many members share their survey results with this session: counted when the

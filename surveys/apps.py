@@ -7,7 +7,10 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete
+
         from assessments import portability
+        from surveys import services
         from surveys.models import Answer, Finding, OneTimeCode, ProgramQuestion, Response, Survey
 
         # A program's surveys and their anonymous responses travel in its organization's export.
@@ -17,3 +20,6 @@ class SurveysConfig(AppConfig):
         portability.register_owned(Answer, "response__survey__program__organization")
         portability.register_owned(OneTimeCode, "survey__program__organization")
         portability.register_owned(Finding, "survey__program__organization")
+        post_delete.connect(
+            services.response_deleted, sender=Response, dispatch_uid="surveys-response-deleted"
+        )

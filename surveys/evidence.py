@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from surveys import findings, questions, results
 from surveys.models import Survey
-from surveys.results import NetScore, survey_counts, survey_results
+from surveys.results import NetScore, survey_results
 
 # The indicators of fixtures/frameworks/value-curve-equity-v1.yaml that a survey of the
 # people served is evidence for: feedback gathered and analysed by race (Insight & Evidence),
@@ -53,10 +53,15 @@ COHORT_MEASURES = tuple(
 ) + (f"recommend:{results.PROMOTERS}", f"recommend:{results.DETRACTORS}")
 
 
-def survey_totals(survey) -> dict[str, tuple[int, int]]:
-    """Per cohort measure, (respondents answering, events) of all respondents; empty when the
-    survey is too small to show any figure (its totals are hidden)."""
-    _items, flagged = survey_counts(survey)
+def surveys_totals(surveys) -> list[dict[str, tuple[int, int]]]:
+    """Per survey, per cohort measure, (respondents answering, events) of all respondents;
+    empty when the survey shows no total (too few answered, or not published yet). Three
+    queries for all of them."""
+    counted = results.surveys_counts(surveys)
+    return [_totals(counted[survey.pk][1]) for survey in surveys]
+
+
+def _totals(flagged) -> dict[str, tuple[int, int]]:
     totals = {}
     for measure in COHORT_MEASURES:
         rows = flagged[flagged["measure"] == measure]

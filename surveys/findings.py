@@ -14,6 +14,7 @@ from assessments.models import PlanStep
 from surveys import questions
 from surveys.models import Finding, Survey
 from surveys.results import survey_items
+from surveys.services import refuse_if_archived
 
 TIED_KINDS = (questions.SCALE5, questions.YES_NO, questions.NPS, questions.CHOICE)
 
@@ -45,6 +46,7 @@ class FindingForm(forms.Form):
 
 
 def finding_add(*, survey: Survey, question: str, step: PlanStep, by) -> Finding:
+    refuse_if_archived(survey.program)
     finding, _created = Finding.objects.get_or_create(
         survey=survey, question=question, step=step, defaults={"created_by": by}
     )

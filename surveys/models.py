@@ -63,6 +63,14 @@ class Survey(models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # What of each count stays hidden because a published state hid it (outcomes.privacy
+    # KEPT_* levels, keyed by surveys.results.kept_key); None until the results are first
+    # published. Kept by surveys.services at every change of the answers, so that results
+    # before and after one more response cannot be compared to reveal a hidden count.
+    kept_hidden = models.JSONField(_("kept hidden"), null=True, blank=True, editable=False)
+    # Goes up with every change of the answers or the dates: cached aggregates (a cohort's)
+    # carry it in their keys.
+    results_version = models.PositiveIntegerField(_("results version"), default=0, editable=False)
 
     objects = SurveyQuerySet.as_manager()
 

@@ -24,11 +24,18 @@ def _language(request: HttpRequest) -> str | None:
     return asked if asked in {code for code, _name in settings.LANGUAGES} else None
 
 
-def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+def _use_asked_language(request: HttpRequest) -> str | None:
+    """Switch to the language asked for, before anything is said: messages of a refused
+    answer are written while the view runs, not when the page is rendered."""
     asked = _language(request)
     if asked:
         translation.activate(asked)
         request.LANGUAGE_CODE = asked
+    return asked
+
+
+def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
+    asked = _use_asked_language(request)
     path = request.path
     context["languages"] = [(code, name, f"{path}?lang={code}") for code, name in _language_names()]
     response = render(request, template, context, status=status)
@@ -50,7 +57,7 @@ def _language_names() -> list[tuple[str, str]]:
 def _closed_or_missing(request, survey: Survey | None, today) -> HttpResponse | None:
     if survey is None:
         return _page(request, "surveys/public/missing.html", {}, status=404)
-    if today > survey.closes_on:
+    if today > survey.closes_on or survey.program.is_archived:
         return _page(request, "surveys/public/closed.html", {"survey": survey}, status=410)
     if today < survey.opens_on:
         status = 400 if request.method == "POST" else 200
@@ -63,6 +70,7 @@ def _closed_or_missing(request, survey: Survey | None, today) -> HttpResponse | 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
+    _use_asked_language(request)
     survey, today = survey_by_token(token), timezone.localdate()
     refused = _closed_or_missing(request, survey, today)
     if refused is not None:

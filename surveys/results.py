@@ -13,6 +13,13 @@ table of people only (`population_only`). The survey's tables are linked (one `l
 a group hidden in one is hidden in all of them, and nothing shown in one reveals what another
 hides. Statistics are computed on shown cells only; hidden groups say why.
 
+As answers come in: nothing is shown until PUBLISH_FROM people have answered and a total can be
+shown (before that, not even which groups answered); from the first published state on, what a
+state hid stays hidden (Survey.kept_hidden, the KEPT_* levels of outcome counts, stored by
+surveys.services at every answer added or removed), so two downloads, before and after one more
+response, cannot be subtracted to reveal a hidden group. The cost: a group hidden when the
+results were first published stays hidden for the survey's life, however many answer later.
+
 Intervals: shares have the 95% Wilson interval (outcomes.metrics); the gap in the headline has
 the Newcombe interval of a difference of shares; the net recommendation score (promoters minus
 detractors, in points) has the normal-approximation interval from the variance of a difference
@@ -33,13 +40,16 @@ from outcomes.groups import COMPARED_GROUPS, GROUP_KEYS, UNKNOWN, group_label
 from outcomes.models import OutcomeCount
 from outcomes.privacy import suppress
 from surveys import questions
-from surveys.models import Answer, Response
+from surveys.models import Answer, ProgramQuestion, Response
 
 RESPONSES = "responses"
 AGREE, YES, PROMOTERS, DETRACTORS = "agree", "yes", "promoters", "detractors"
 PROMOTER_FROM, DETRACTOR_TO = 9, 6
 TOTAL = "total"
 COLUMNS = ["measure", "period", "group", "population", "events", "population_only"]
+# A survey is first published (its results shown anywhere) once this many have answered; from
+# then on, what a published state hid stays hidden (see `protected`).
+PUBLISH_FROM = 30
 
 
 def race_group(race: Sequence[str] | None) -> str:
@@ -131,9 +141,48 @@ def counts(
 
 def protected(frame: pd.DataFrame, survey_key: str) -> pd.DataFrame:
     """The survey's counts with the privacy flags of `outcomes.privacy.suppress`, its tables
-    linked (see the module docstring)."""
-    flagged = suppress(frame.assign(survey=survey_key), link="survey")
-    return flagged.drop(columns="survey")
+    linked (see the module docstring); everything hidden until the survey is first published.
+
+    An input column kept_hidden (what the last published state kept hidden, NaN for counts it
+    did not have) hides at least as much again; without it, or all NaN, the survey was never
+    published, and is published once it has PUBLISH_FROM respondents and can show a total
+    (it is not dark). Until then, its rows are all hidden and keep nothing (kept_hidden NaN):
+    nothing was published for a later state to be compared with."""
+    flagged = suppress(frame.assign(survey=survey_key), link="survey").drop(columns="survey")
+    published_before = "kept_hidden" in frame and frame["kept_hidden"].notna().any()
+    if flagged.empty or published_before or publishable(flagged):
+        return flagged
+    for column in ("population_hidden", "events_hidden", "hidden", "total_hidden"):
+        flagged[column] = True
+    flagged["kept_hidden"] = np.nan
+    return flagged
+
+
+def publishable(flagged: pd.DataFrame) -> bool:
+    """Whether a survey never published before can be: enough respondents, a total shown."""
+    respondents = flagged.loc[flagged["measure"] == RESPONSES, "population"].sum()
+    return respondents >= PUBLISH_FROM and not flagged["total_hidden"].any()
+
+
+def kept_key(measure: str, group: str) -> str:
+    """How a survey stores what one of its counts keeps hidden (Survey.kept_hidden)."""
+    return f"{measure}|{group}"
+
+
+def with_kept(frame: pd.DataFrame, kept: dict | None) -> pd.DataFrame:
+    """The counts with the kept_hidden column that `protected` reads, from Survey.kept_hidden
+    (None: never published)."""
+    kept = kept or {}
+    keys = [kept_key(m, g) for m, g in zip(frame["measure"], frame["group"], strict=True)]
+    return frame.assign(kept_hidden=[kept.get(key, np.nan) for key in keys])
+
+
+def kept_of(flagged: pd.DataFrame) -> dict | None:
+    """What to store in Survey.kept_hidden after this state: None while never published."""
+    if flagged.empty or flagged["kept_hidden"].isna().all():
+        return None
+    pairs = zip(flagged["measure"], flagged["group"], flagged["kept_hidden"], strict=True)
+    return {kept_key(m, g): int(level) for m, g, level in pairs}
 
 
 # --- What pages and exports show --------------------------------------------------------------
@@ -187,6 +236,8 @@ def _cells(flagged: pd.DataFrame, measure: str, everyone: str) -> list[Cell]:
         for row in cast(Iterable[Any], rows.itertuples())
     ]
     dark = bool(rows["total_hidden"].any())
+    if dark:
+        cells = []  # not even which groups answered
     total = Cell(
         key=TOTAL,
         label=everyone,
@@ -430,19 +481,43 @@ def survey_period(survey) -> str:
 
 
 def survey_counts(survey) -> tuple[list[Item], pd.DataFrame]:
-    """The survey's items and protected counts; two queries."""
-    items = survey_items(survey.program_questions.order_by("position"))
-    people = list(Response.objects.filter(survey=survey).values_list("id", "race"))
-    respondents = pd.DataFrame(
-        [(pk, race_group(race)) for pk, race in people], columns=["response", "group"]
-    )
-    rows = Answer.objects.filter(response__survey=survey).values_list(
-        "response_id", "question", "number", "text"
-    )
-    answers = pd.DataFrame(list(rows), columns=["response", "question", "number", "text"])
+    """The survey's items and protected counts; three queries. Every figure of a survey
+    shown anywhere (its pages, downloads, report, poster, cohort aggregates) comes from here
+    or from `surveys_counts`, which is the same for many surveys at once."""
+    return surveys_counts([survey])[survey.pk]
+
+
+def surveys_counts(surveys: Sequence) -> dict:
+    """Per survey id, its items and protected counts, in three queries for all of them."""
+    ids = [survey.pk for survey in surveys]
+    program_questions: dict = {pk: [] for pk in ids}
+    for question in ProgramQuestion.objects.filter(survey__in=ids).order_by("position"):
+        program_questions[question.survey_id].append(question)
+    people: dict = {pk: [] for pk in ids}
+    for survey_id, pk, race in Response.objects.filter(survey__in=ids).values_list(
+        "survey_id", "id", "race"
+    ):
+        people[survey_id].append((pk, race_group(race)))
+    given: dict = {pk: [] for pk in ids}
+    for survey_id, *answer in Answer.objects.filter(response__survey__in=ids).values_list(
+        "response__survey_id", "response_id", "question", "number", "text"
+    ):
+        given[survey_id].append(answer)
+    return {
+        survey.pk: _protected_counts(
+            survey, program_questions[survey.pk], people[survey.pk], given[survey.pk]
+        )
+        for survey in surveys
+    }
+
+
+def _protected_counts(survey, program_questions, people, given) -> tuple[list[Item], pd.DataFrame]:
+    items = survey_items(program_questions)
+    respondents = pd.DataFrame(people, columns=["response", "group"])
+    answers = pd.DataFrame(given, columns=["response", "question", "number", "text"])
     answers["number"] = answers["number"].astype("Int64")
     frame = counts(items, respondents, answers, survey_period(survey))
-    return items, protected(frame, str(survey.pk))
+    return items, protected(with_kept(frame, survey.kept_hidden), str(survey.pk))
 
 
 def survey_results(survey) -> Results:

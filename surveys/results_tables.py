@@ -115,6 +115,8 @@ def response_rows(outcome: Results, served: Served | None) -> list[ResponseRow]:
     for cell in outcome.respondents:
         count = total if cell.is_total else populations.get(cell.key)
         rows.append(ResponseRow(cell, count, cell.is_total or cell.key in populations))
+    if outcome.dark:
+        return rows  # no group is named, not even one nobody answered for
     listed = {cell.key for cell in outcome.respondents}
     # Groups the program serves that no one answered for: nobody from them answered.
     for key in GROUP_KEYS:

@@ -17,6 +17,7 @@ from assessments.access import Need
 from surveys import findings, results, results_tables
 from surveys.access import survey_for_user
 from surveys.models import Survey
+from surveys.services import SurveyRefused, refuse_if_archived
 from valuecurve import exports
 
 
@@ -52,12 +53,16 @@ def finding_add(request: HttpRequest, survey_id) -> HttpResponse:
     form = findings.FindingForm(request.POST, survey=survey)
     if not form.is_valid():
         return _render_results(request, survey, membership, form, status=400)
-    findings.finding_add(
-        survey=survey,
-        question=form.cleaned_data["question"],
-        step=form.cleaned_data["step"],
-        by=request.user,
-    )
+    try:
+        findings.finding_add(
+            survey=survey,
+            question=form.cleaned_data["question"],
+            step=form.cleaned_data["step"],
+            by=request.user,
+        )
+    except SurveyRefused as refused:
+        form.add_error(None, str(refused))
+        return _render_results(request, survey, membership, form, status=400)
     messages.success(request, _("The step is tied to what the survey found."))
     return redirect("survey_results:results", survey.pk)
 
@@ -66,6 +71,11 @@ def finding_add(request: HttpRequest, survey_id) -> HttpResponse:
 @require_POST
 def finding_remove(request: HttpRequest, survey_id, finding_id) -> HttpResponse:
     survey, _membership = survey_for_user(request.user, survey_id, Need.LEAD)
+    try:
+        refuse_if_archived(survey.program)
+    except SurveyRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("survey_results:results", survey.pk)
     deleted, _rows = survey.findings.filter(pk=finding_id).delete()
     if deleted:
         messages.success(request, _("The tie is removed; the step stays in the plan."))

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments.access import Need, program_for_user
-from surveys import questions, services
+from surveys import questions, results, services
 from surveys.access import survey_for_user
 from surveys.forms import CodesForm, ProgramQuestionForm, ResponseForm, SurveyForm
 from surveys.models import Response, Survey
@@ -31,12 +31,21 @@ def survey_create(request: HttpRequest, program_id) -> HttpResponse:
     program, _membership = program_for_user(request.user, program_id, Need.LEAD)
     survey = Survey(program=program)
     form = SurveyForm(request.POST or None, instance=survey)
-    if request.method == "POST" and form.is_valid():
-        services.survey_save(survey=form.save(commit=False), by=request.user)
+    if request.method == "POST" and form.is_valid() and _saved(form, request.user):
         messages.success(request, _("Survey made. Add up to five questions of your own."))
         return redirect("surveys:survey", survey.pk)
     context = {"program": program, "form": form, "heading": _("New survey")}
     return render(request, "surveys/survey_form.html", context, status=400 if form.errors else 200)
+
+
+def _saved(form: SurveyForm, by) -> bool:
+    """Save the survey, or put the refusal on the form (an archived program)."""
+    try:
+        services.survey_save(survey=form.save(commit=False), by=by)
+    except services.SurveyRefused as refused:
+        form.add_error(None, str(refused))
+        return False
+    return True
 
 
 @login_required
@@ -47,8 +56,7 @@ def survey_edit(request: HttpRequest, survey_id) -> HttpResponse:
     form = SurveyForm(request.POST or None, instance=Survey.objects.get(pk=survey.pk))
     if locked:
         form.fields["codes_required"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        services.survey_save(survey=form.save(commit=False), by=request.user)
+    if request.method == "POST" and form.is_valid() and _saved(form, request.user):
         messages.success(request, _("Survey saved."))
         return redirect("surveys:survey", survey.pk)
     context = {"program": survey.program, "survey": survey, "form": form, "locked": locked}
@@ -65,7 +73,6 @@ def survey_detail(request: HttpRequest, survey_id) -> HttpResponse:
 
 def _render_detail(request, survey, membership, question_form, status=200) -> HttpResponse:
     locked = services.survey_is_locked(survey)
-    counts = {s: survey.responses.filter(source=s).count() for s in Response.Source.values}
     context = {
         "survey": survey,
         "program": survey.program,
@@ -77,11 +84,23 @@ def _render_detail(request, survey, membership, question_form, status=200) -> Ht
         "question_form": question_form if membership.can_lead and not locked else None,
         "codes_form": CodesForm() if membership.can_lead and survey.codes_required else None,
         "codes_left": survey.codes.filter(used=False).count(),
-        "web_count": counts[Response.Source.WEB],
-        "paper_count": counts[Response.Source.PAPER],
         "max_questions": questions.MAX_PROGRAM_QUESTIONS,
+        **_answer_counts(survey, membership),
     }
     return render(request, "surveys/survey_detail.html", context, status=status)
+
+
+def _answer_counts(survey: Survey, membership) -> dict:
+    """How many answered: by source for leaders (who read the raw responses anyway); for
+    others, the protected total that the results show (None while it is hidden), since a raw
+    count beside a hidden total would give that total away."""
+    if membership.can_lead:
+        counts = {s: survey.responses.filter(source=s).count() for s in Response.Source.values}
+        return {
+            "web_count": counts[Response.Source.WEB],
+            "paper_count": counts[Response.Source.PAPER],
+        }
+    return {"respondents": results.survey_results(survey).total_respondents}
 
 
 @login_required
@@ -165,11 +184,18 @@ def paper_entry(request: HttpRequest, survey_id) -> HttpResponse:
         values = services.ResponseValues(
             answers=form.answers(), language=translation.get_language(), **form.about()
         )
-        services.response_submit(
-            survey=survey, values=values, today=timezone.localdate(), source=Response.Source.PAPER
-        )
-        messages.success(request, _("Paper answers saved. Enter the next form below."))
-        return redirect("surveys:paper", survey.pk)
+        try:
+            services.response_submit(
+                survey=survey,
+                values=values,
+                today=timezone.localdate(),
+                source=Response.Source.PAPER,
+            )
+        except services.SurveyRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("Paper answers saved. Enter the next form below."))
+            return redirect("surveys:paper", survey.pk)
     context = {"survey": survey, "program": survey.program, "form": form}
     return render(request, "surveys/paper.html", context, status=400 if form.errors else 200)
 
@@ -185,7 +211,11 @@ def codes_create(request: HttpRequest, survey_id) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(map(str, form.errors.get("count", []))))
         return redirect("surveys:survey", survey.pk)
-    codes = services.codes_generate(survey=survey, count=form.cleaned_data["count"])
+    try:
+        codes = services.codes_generate(survey=survey, count=form.cleaned_data["count"])
+    except services.SurveyRefused as refused:
+        messages.error(request, str(refused))
+        return redirect("surveys:survey", survey.pk)
     context = {"survey": survey, "program": survey.program, "codes": codes}
     context["link"] = public_link(request, survey)
     response = render(request, "surveys/codes.html", context)

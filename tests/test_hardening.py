@@ -54,6 +54,10 @@ from assessments.services import assessment_start, assessment_submit
 from outcomes.groups import COMPARED_GROUPS
 from outcomes.imports import MAX_BYTES
 from outcomes.models import OutcomeCount, OutcomeMeasure
+from surveys import questions as survey_questions
+from surveys.models import Answer as SurveyAnswer
+from surveys.models import OneTimeCode, ProgramQuestion, Survey
+from surveys.models import Response as SurveyResponse
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
 from tests.payloads import PAYLOADS, fit, live_markup
@@ -554,6 +558,9 @@ class Endpoint:
     build: Callable  # (world) -> the valid Request, after setting up what it needs
     fields: tuple[Field, ...] = ()
     variants: tuple = ()  # (mutation, expectation, (request, world) -> request)
+    # The valid form posted twice is taken twice, by design (two people can give the same
+    # answers; a second survey or batch of codes is the leader's choice).
+    repeatable: bool = False
 
 
 @dataclass(frozen=True)
@@ -872,6 +879,78 @@ def build_password_reset(w) -> Request:
     return Request(reverse("password_reset"), {"email": "leader@example.org"})
 
 
+SURVEY_DATA = {"title": "Spring check-in", "opens_on": "2026-04-01", "closes_on": "2026-04-30"}
+SURVEY_ANSWERS = {
+    "respect": "5",
+    "recommend": "9",
+    "works_well": "Kind staff",
+    "p1": "1",
+    "race": "black",
+    "language": "es",
+    "age_band": "25_34",
+    "website": "",
+}
+
+
+def build_survey_create(w) -> Request:
+    return Request(url("surveys:survey_create", "program")(w), dict(SURVEY_DATA), w.leader)
+
+
+def build_survey_edit(w) -> Request:
+    data = SURVEY_DATA | {"title": "Renamed survey"}
+    return Request(url("surveys:survey_edit", "survey")(w), data, w.leader)
+
+
+def build_question_add(w) -> Request:
+    data = {"kind": "yes_no", "text": "Was it your first visit?", "options": ""}
+    return Request(url("surveys:question_add", "survey")(w), data, w.leader)
+
+
+def build_question_remove(w) -> Request:
+    path = reverse("surveys:question_remove", args=[w.survey.pk, 1])
+    return Request(path, {}, w.leader)
+
+
+def build_paper_entry(w) -> Request:
+    return Request(url("surveys:paper", "survey")(w), dict(SURVEY_ANSWERS), w.contributor)
+
+
+def build_survey_answer(w) -> Request:
+    path = reverse("surveys:answer", args=[w.survey.token]) + "?lang=es"
+    return Request(path, dict(SURVEY_ANSWERS))
+
+
+def build_codes_create(w) -> Request:
+    Survey.objects.filter(pk=w.survey.pk).update(codes_required=True)
+    return Request(url("surveys:codes", "survey")(w), {"count": "5"}, w.leader)
+
+
+def with_answers(request: Request, world) -> Request:
+    """The survey answered once: its questions are fixed."""
+    client = Client()
+    client.post(reverse("surveys:answer", args=[world.survey.token]), SURVEY_ANSWERS)
+    return request
+
+
+def survey_archived(request: Request, world) -> Request:
+    organizations.program_archive(program=world.program, by=world.leader)
+    return request
+
+
+def survey_closed(request: Request, world) -> Request:
+    Survey.objects.filter(pk=world.survey.pk).update(opens_on=date_of(-30), closes_on=date_of(-1))
+    return request
+
+
+def with_code(request: Request, world) -> Request:
+    Survey.objects.filter(pk=world.survey.pk).update(codes_required=True)
+    return with_data(code="ABCD-EFGH")(request, world)
+
+
+def date_of(days: int):
+    return timezone.localdate() + timedelta(days=days)
+
+
 OUTCOME_MEASURE = {
     "name": "Exits to housing",
     "description": "",
@@ -985,6 +1064,31 @@ PROGRAM_FIELDS = (
     Field("name", text(200)),
     Field("service_area", text(100)),
     Field("population_served", text(300, required=False)),
+)
+SURVEY_FIELDS = (
+    Field("title", text(120)),
+    Field("opens_on", never),
+    Field("closes_on", never),
+    Field("codes_required", always),
+)
+QUESTION_KINDS = [kind for kind, _label in survey_questions.PROGRAM_KINDS]
+
+
+def code_count(value) -> bool:
+    """How many one-time codes: a whole number from 1 to 500."""
+    return value is not MISSING and value.strip().isdigit() and 1 <= int(value) <= 500
+
+
+# The answer form: every question optional, so a missing or empty answer is fine; only the
+# answers shown are taken.
+ANSWER_FORM_FIELDS = (
+    Field("respect", choice("1", "2", "3", "4", "5")),
+    Field("recommend", choice(*[str(n) for n in range(11)])),
+    Field("works_well", text(survey_questions.TEXT_MAX, required=False)),
+    Field("p1", choice("0", "1")),
+    Field("race", choice(*[k for k, _label in survey_questions.RACE_CHOICES])),
+    Field("language", choice(*[k for k, _label in survey_questions.LANGUAGE_CHOICES])),
+    Field("age_band", choice(*[k for k, _label in survey_questions.AGE_BAND_CHOICES])),
 )
 ENDPOINTS = [
     Endpoint(
@@ -1377,6 +1481,109 @@ ENDPOINTS = [
         + (("not-archived", REFUSE, restored),),
     ),
     Endpoint(
+        "survey_create",
+        build_survey_create,
+        SURVEY_FIELDS,
+        guarded(
+            "lead",
+            url("surveys:survey_create", "other_program"),
+            url("surveys:survey_create", "random"),
+        )
+        + (
+            ("archived-program", REFUSE, survey_archived),
+            ("closes-before-opening", REFUSE, with_data(closes_on="2026-03-01")),
+            ("markup-title", REFUSE, with_data(title="<b>Spring</b>")),
+        ),
+        repeatable=True,
+    ),
+    Endpoint(
+        "survey_edit",
+        build_survey_edit,
+        SURVEY_FIELDS,
+        guarded(
+            "lead", url("surveys:survey_edit", "other_survey"), url("surveys:survey_edit", "random")
+        )
+        + (("archived-program", REFUSE, survey_archived),),
+    ),
+    Endpoint(
+        "question_add",
+        build_question_add,
+        (
+            Field("kind", choice(*QUESTION_KINDS, required=True)),
+            Field("text", text(survey_questions.PROGRAM_TEXT_MAX)),
+            Field("options", lambda v: v is MISSING or not v.strip()),
+        ),
+        guarded(
+            "lead",
+            url("surveys:question_add", "other_survey"),
+            url("surveys:question_add", "random"),
+        )
+        + (
+            ("answered-survey", REFUSE, with_answers),
+            ("archived-program", REFUSE, survey_archived),
+            ("one-option", REFUSE, with_data(kind="choice", options="Only one")),
+            ("same-options", REFUSE, with_data(kind="choice", options="North\nNorth")),
+            ("markup-option", REFUSE, with_data(kind="choice", options="<i>a</i>\nb")),
+        ),
+        repeatable=True,
+    ),
+    Endpoint(
+        "question_remove",
+        build_question_remove,
+        (),
+        guarded("lead", None, None)
+        + (
+            ("answered-survey", REFUSE, with_answers),
+            ("archived-program", REFUSE, survey_archived),
+            (
+                "unknown-position",
+                REFUSE,
+                at(lambda w: reverse("surveys:question_remove", args=[w.survey.pk, 99])),
+            ),
+        ),
+    ),
+    Endpoint(
+        "paper_entry",
+        build_paper_entry,
+        ANSWER_FORM_FIELDS,
+        guarded("answer", url("surveys:paper", "other_survey"), url("surveys:paper", "random"))
+        + (
+            ("archived-program", REFUSE, survey_archived),
+            ("nothing-answered", REFUSE, lambda r, w: replace(r, data={"website": ""})),
+            ("prefer-not-and-a-group", REFUSE, with_data(race=["prefer_not", "black"])),
+        ),
+        repeatable=True,
+    ),
+    Endpoint(
+        "survey_answer",
+        build_survey_answer,
+        ANSWER_FORM_FIELDS,
+        (
+            # A robot that fills the hidden field is thanked and nothing is stored.
+            ("honeypot-filled", UNCHANGED, with_data(website="http://spam.example")),
+            ("archived-program", REFUSE, survey_archived),
+            ("closed-survey", REFUSE, survey_closed),
+            ("unknown-code", REFUSE, with_code),
+            ("nothing-answered", REFUSE, lambda r, w: replace(r, data={"website": ""})),
+            ("prefer-not-and-a-group", REFUSE, with_data(race=["prefer_not", "black"])),
+            (
+                "unknown-token",
+                REFUSE,
+                at(lambda w: reverse("surveys:answer", args=["no-such-token"])),
+            ),
+            ("huge-token", REFUSE, at(lambda w: reverse("surveys:answer", args=[HUGE[:5000]]))),
+        ),
+        repeatable=True,
+    ),
+    Endpoint(
+        "codes_create",
+        build_codes_create,
+        (Field("count", code_count),),
+        guarded("lead", url("surveys:codes", "other_survey"), url("surveys:codes", "random"))
+        + (("archived-program", REFUSE, survey_archived),),
+        repeatable=True,
+    ),
+    Endpoint(
         "signup",
         build_signup,
         (
@@ -1416,7 +1623,8 @@ def mutations(endpoint: Endpoint) -> list[Mutation]:
             found.append(Mutation(endpoint.name, f"{f.name}={name}", expect, apply))
     for name, expect, apply in endpoint.variants:
         found.append(Mutation(endpoint.name, name, expect, apply))
-    found.append(Mutation(endpoint.name, "replay", "replay", lambda r, w: r))
+    replay = "repeat" if endpoint.repeatable else "replay"
+    found.append(Mutation(endpoint.name, "replay", replay, lambda r, w: r))
     return found
 
 
@@ -1470,6 +1678,19 @@ def snapshot() -> dict[str, list]:
         "outcome_counts": OutcomeCount.objects.values_list(
             "measure_id", "period", "group", "population", "events", "standard"
         ),
+        "surveys": Survey.objects.values_list(
+            "id", "program_id", "title", "opens_on", "closes_on", "codes_required", "kept_hidden"
+        ),
+        "program_questions": ProgramQuestion.objects.values_list(
+            "survey_id", "position", "kind", "text", "choices"
+        ),
+        "survey_responses": SurveyResponse.objects.values_list(
+            "survey_id", "source", "race", "age_band", "preferred_language", "language"
+        ),
+        "survey_answers": SurveyAnswer.objects.values_list(
+            "response__survey_id", "question", "number", "text"
+        ),
+        "survey_codes": OneTimeCode.objects.values_list("survey_id", "code_hash", "used"),
     }
     return {name: sorted(map(str, rows)) for name, rows in tables.items()}
 
@@ -1516,7 +1737,7 @@ def check(mutation: Mutation, world) -> str | None:
     """Run one case and say what is wrong with it, if anything."""
     endpoint = ENDPOINT_BY_NAME[mutation.endpoint]
     valid = endpoint.build(world)
-    if mutation.expect == "replay":
+    if mutation.expect in ("replay", "repeat"):
         first = send(valid)
         if first.status_code == 500 or refused(first, valid):
             return f"the valid form was refused ({first.status_code})"
@@ -1530,7 +1751,7 @@ def check(mutation: Mutation, world) -> str | None:
     after, is_refused = snapshot(), refused(response, request)
     if mutation.expect == REFUSE and not is_refused:
         return f"accepted ({response.status_code}), changed {changed(before, after)}"
-    if mutation.expect == ACCEPT and is_refused:
+    if mutation.expect in (ACCEPT, "repeat") and is_refused:
         return f"refused ({response.status_code}): {error_messages(response)}"
     must_not_change = is_refused or mutation.expect in (REFUSE, UNCHANGED, "replay")
     if must_not_change and before != after:
@@ -1552,6 +1773,7 @@ def world(
     framework, org, other_org, leader, contributor, viewer, stranger, program, draft, settings
 ):
     settings.SIGNUP_RATE_PER_HOUR = 10_000  # the limit has its own test
+    settings.SURVEY_BURST = settings.SURVEY_PER_MINUTE = 100_000  # so has the survey's
     other_program = Program.objects.create(
         organization=other_org, name="Elsewhere", service_area="Health"
     )
@@ -1590,7 +1812,17 @@ def world(
         other_measure=OutcomeMeasure.objects.create(
             program=other_program, name="Theirs", direction="adverse", denominator="people"
         ),
+        survey=_open_survey(program),
+        other_survey=_open_survey(other_program),
     )
+
+
+def _open_survey(program) -> Survey:
+    survey = Survey.objects.create(
+        program=program, title="How did we do?", opens_on=date_of(-1), closes_on=date_of(30)
+    )
+    ProgramQuestion.objects.create(survey=survey, position=1, kind="yes_no", text="First visit?")
+    return survey
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS, ids=[e.name for e in ENDPOINTS])
@@ -1609,7 +1841,7 @@ FUZZ = st.one_of(
 FUZZ_EXAMPLES = 15
 
 
-@pytest.mark.parametrize("endpoint", ["dimension", "consensus"])
+@pytest.mark.parametrize("endpoint", ["dimension", "consensus", "survey_answer", "paper_entry"])
 @hypothesis_settings(
     max_examples=FUZZ_EXAMPLES,
     deadline=None,
@@ -1632,7 +1864,7 @@ def xss_check_count() -> int:
 
 
 def test_the_hardening_plan_is_as_large_as_reported(capsys):
-    fuzzed = 2 * FUZZ_EXAMPLES
+    fuzzed = 4 * FUZZ_EXAMPLES
     with capsys.disabled():
         print(
             f"\nhardening: {xss_check_count()} XSS (page x field) checks over "

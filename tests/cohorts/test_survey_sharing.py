@@ -2,11 +2,14 @@
 all respondents only (no group, no open text), and only when five organizations share them."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from cohorts import data, services
 from cohorts.models import Cohort, CohortMember
 from cohorts.sharing import Scope
+from surveys import services as survey_services
+from surveys.models import Survey
 from tests.cohorts.conftest import add_member_org
 from tests.surveys.factories import stored_survey
 
@@ -100,3 +103,52 @@ def test_a_member_leader_consents_to_share_survey_results(client, leader, org):
     client.post(url, {"sharing": "levels"})
     member.refresh_from_db()
     assert not member.shares_surveys
+
+
+def _queries_to_build(scope, django_assert_num_queries, count: int) -> None:
+    cache.clear()
+    with django_assert_num_queries(count):
+        data.survey_aggregates(scope)
+
+
+def test_the_aggregates_take_as_many_queries_for_ten_members_as_for_five(
+    cohort, framework, django_assert_num_queries
+):
+    # the key (survey versions), then the programs, their latest surveys and the three
+    # queries of the surveys' counts
+    orgs = _members(cohort, framework, 5, surveys=True)
+    _queries_to_build(Scope(cohort, verified=True), django_assert_num_queries, 6)
+    for n in range(5, 10):
+        org = add_member_org(cohort, framework, f"Member {n}", 2)
+        _with_survey(org, agree=20 + n)
+        orgs.append(org)
+    CohortMember.objects.filter(cohort=cohort).update(shares_surveys=True)
+    _queries_to_build(Scope(cohort, verified=True), django_assert_num_queries, 6)
+    assert _respect(Scope(cohort, verified=True)).spread.organizations == 10
+
+
+def test_the_aggregates_are_cached_until_an_answer_comes_in(
+    cohort, framework, django_assert_num_queries
+):
+    orgs = _members(cohort, framework, 5, surveys=True)
+    scope = Scope(cohort, verified=True)
+    before = _respect(scope)
+    with django_assert_num_queries(1):  # the key only
+        assert _respect(scope) == before
+    survey = Survey.objects.get(program__organization=orgs[2])  # the middle one
+    values = survey_services.ResponseValues({"respect": 5}, ["white"], "", "", "en")
+    survey_services.response_submit(
+        survey=survey, values=values, today=survey.opens_on, source="paper"
+    )
+    after = _respect(scope)
+    assert after.spread.median > before.spread.median  # one more agreeing respondent
+
+
+def test_the_cache_is_keyed_by_the_sessions_two_factor_state(cohort, framework):
+    orgs = _members(cohort, framework, 5, surveys=True)
+    verified, unverified = Scope(cohort, verified=True), Scope(cohort, verified=False)
+    assert verified.survey_cache_key() != unverified.survey_cache_key()
+    orgs[0].require_two_factor = True
+    orgs[0].save(update_fields=["require_two_factor"])
+    assert _respect(unverified).spread.organizations == 4
+    assert _respect(verified).spread.organizations == 5

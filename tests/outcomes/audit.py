@@ -14,7 +14,11 @@ unknown bound by every linear relation it can know:
   are each person's one answer (`exclusive`: events add up to at most the people; `exhaustive`:
   exactly), and a table of people only publishes no events (`people_only`);
 - a count not corrected between two downloads has one value in both (the attacker is told
-  which counts were corrected: the worst case).
+  which counts were corrected: the worst case);
+- with `known_changes`, the attacker also knows by how much each count changed between two
+  downloads (it sent the one more survey response itself, or watched a paper form entered);
+- with `present`, the tables of these measures list only groups with someone in them, so each
+  of their populations is at least 1.
 
 Integer programming (scipy's `milp`) then gives each hidden count's least and greatest value.
 Inside that range, a value is possible only if some full table with that value reproduces
@@ -58,6 +62,8 @@ class ProgramData:
     exclusive: tuple[tuple[str, ...], ...] = ()
     exhaustive: tuple[tuple[str, ...], ...] = ()
     people_only: tuple[str, ...] = ()
+    known_changes: bool = False
+    present: tuple[str, ...] = ()
     rule: Callable[[pd.DataFrame], pd.DataFrame] = published_rule
 
 
@@ -75,6 +81,9 @@ class Target:
     # Corrected since a download that showed it: the two totals give the change, so the new
     # value is known to whoever knows which count was corrected (no pattern can prevent it).
     revealed_by_correction: bool = False
+    # With known changes, a count the attacker knows whole: its group first appeared after the
+    # first download, so every response in it is one whose change the attacker knows (its own).
+    known_whole: bool = False
     # For events and non-events: whether the group can have anyone in it. A group known to
     # be empty (population 0, shown or worked out) has no rate to pin: its 0 events say
     # nothing about a person.
@@ -97,7 +106,7 @@ class Audit:
     @property
     def protected(self) -> list[Target]:
         """The hidden counts suppression has to protect (see `revealed_by_correction`)."""
-        return [t for t in self.targets if not t.revealed_by_correction]
+        return [t for t in self.targets if not (t.revealed_by_correction or t.known_whole)]
 
     @property
     def exact_recoveries(self) -> list[Target]:
@@ -156,6 +165,9 @@ class _Model:
             self.expressions.append(self._cells(index, frame, flags[0]))
         for index in range(len(data.releases)):
             self._relations(index)
+        if data.known_changes:
+            for index in range(1, len(data.releases)):
+                self._changes(index)
 
     def _cells(self, release: int, frame: pd.DataFrame, flags: pd.DataFrame) -> dict:
         cells = {}
@@ -224,8 +236,25 @@ class _Model:
                     terms = [(cells[(m, period, group)][kind], 1)]
                     self._add(terms + [(cells[q][kind], -1) for q in quarters], 0, 0)
 
+    def _changes(self, release: int) -> None:
+        """Each count of this download is the one before plus its known change."""
+        before, now = self.expressions[release - 1], self.expressions[release]
+        old = self.data.releases[release - 1].set_index(KEY)[["population", "events"]]
+        new = self.data.releases[release].set_index(KEY)[["population", "events"]]
+        for cell in now:
+            for kind, column in enumerate(("population", "events")):
+                if cell not in before:  # a new group: all of it is change
+                    value = float(new.loc[cell, column])
+                    self._add([(now[cell][kind], 1)], value, value)
+                    continue
+                change = float(new.loc[cell, column] - old.loc[cell, column])
+                self._add([(now[cell][kind], 1), (before[cell][kind], -1)], change, change)
+
     def _survey_relations(self, cells: dict) -> None:
         data = self.data
+        for m, _period, _group in cells:
+            if m in data.present:
+                self._add([(cells[(m, _period, _group)][0], 1)], 1, np.inf)
         for measure, bound in data.bounded:
             for m, period, group in cells:
                 other = (bound, period, group)
@@ -443,6 +472,8 @@ def audit(data: ProgramData, seed: int = 0) -> Audit:
                     target = replace(target, can_have_people=_can_be_positive(model, population))
                 if _shown_before_correction(model, release, cell, kind):
                     target = replace(target, revealed_by_correction=True)
+                if data.known_changes and cell not in model.expressions[0]:
+                    target = replace(target, known_whole=True)
                 result.targets.append(target)
     return result
 
