@@ -17,6 +17,7 @@ verified only when the provider is trusted for it (SSO_<NAME>_TRUST_MFA) and its
 import secrets
 from dataclasses import dataclass
 
+import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -148,9 +149,16 @@ class NonceProvider(OpenIDConnectProvider):
         nonce = secrets.token_urlsafe(32)
         auth_params = kwargs.pop("auth_params", None) or self.get_auth_params()
         auth_params = {**auth_params, "nonce": nonce}
-        return super().redirect(
-            request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
-        )
+        try:
+            return super().redirect(
+                request, process, next_url, data, auth_params=auth_params, nonce=nonce, **kwargs
+            )
+        except requests.RequestException:  # its discovery document did not come
+            message = _(
+                "%(name)s cannot be reached just now. Try again in a few minutes, or sign in "
+                "with your password."
+            ) % {"name": self.app.name}
+            return refused(request, message, status=503)
 
 
 @dataclass(frozen=True)
@@ -215,6 +223,6 @@ class AccountAdapter(DefaultAccountAdapter):
         someone lands on shows who is signed in."""
 
 
-def refused(request, message: str):
-    context = {"message": message, "providers": providers()}
-    return render(request, "registration/sso_refused.html", context, status=403)
+def refused(request, message: str, status: int = 403):
+    context = {"message": message}
+    return render(request, "registration/sso_refused.html", context, status=status)

@@ -300,3 +300,21 @@ def test_a_trusted_provider_without_mfa_does_not(
     oidc.configure(monkeypatch, settings, issuer, trust_mfa=True)
     sso_sign_in(client, "leader", mfa=False)
     assert asks_for_code(client)
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_clear_message(client, monkeypatch, settings, db):
+    oidc.configure(monkeypatch, settings, "http://127.0.0.1:9")  # a closed port
+    response = client.post(oidc.LOGIN_PATH)
+    assert response.status_code == 503
+    assert "Test IdP cannot be reached just now" in response.content.decode()
+
+
+def test_a_provider_named_without_its_settings_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from valuecurve.env import env_oidc_providers
+
+    monkeypatch.setenv("SSO_PROVIDERS", "okta")
+    monkeypatch.setenv("SSO_OKTA_ISSUER", "https://example.okta.com")
+    with pytest.raises(ImproperlyConfigured, match="SSO_OKTA_CLIENT_ID, SSO_OKTA_CLIENT_SECRET"):
+        env_oidc_providers()
