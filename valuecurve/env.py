@@ -1,6 +1,7 @@
 """Small helpers that read settings from the environment and fail loudly on a bad value."""
 
 import os
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -79,3 +80,13 @@ def env_oidc_providers() -> list[dict]:
             }
         )
     return providers
+
+
+def oidc_origins(providers: list[dict]) -> list[str]:
+    """The providers' origins, which the sign-in forms may send the browser to (the
+    Content-Security-Policy's form-action covers the redirect after a form's post)."""
+    origins = []
+    for provider in providers:
+        parts = urlsplit(provider["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

@@ -19,6 +19,7 @@ from valuecurve.env import (
     env_list,
     env_oidc_providers,
     env_str,
+    oidc_origins,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -170,6 +171,7 @@ SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10)
 # SSO_<NAME>_* variables (README, "Single sign-on"). allauth is used only for the sign-in with
 # a provider and its callback; the sign-in page, sign-up and password pages stay the app's own.
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": env_oidc_providers()}}
+SSO_ORIGINS = oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
 SOCIALACCOUNT_ADAPTER = "valuecurve.sso.SignInAdapter"
 ACCOUNT_ADAPTER = "valuecurve.sso.AccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
@@ -288,7 +290,8 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # A sign-in form posts here and is sent on to the single sign-on provider.
+    "form-action": [CSP.SELF, *SSO_ORIGINS],
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"

@@ -63,7 +63,7 @@ def running_provider(redirect_uris: list[str]):
 
 def configure(monkeypatch, settings, issuer: str, *, trust_mfa: bool = False) -> None:
     """The app's settings as the environment variables of the README set them."""
-    from valuecurve.env import env_oidc_providers
+    from valuecurve.env import env_oidc_providers, oidc_origins
 
     monkeypatch.setenv("SSO_PROVIDERS", PROVIDER_ID)
     monkeypatch.setenv(f"SSO_{PROVIDER_ID.upper()}_ISSUER", issuer)
@@ -71,7 +71,9 @@ def configure(monkeypatch, settings, issuer: str, *, trust_mfa: bool = False) ->
     monkeypatch.setenv(f"SSO_{PROVIDER_ID.upper()}_CLIENT_SECRET", CLIENT_SECRET)
     monkeypatch.setenv(f"SSO_{PROVIDER_ID.upper()}_LABEL", LABEL)
     monkeypatch.setenv(f"SSO_{PROVIDER_ID.upper()}_TRUST_MFA", "true" if trust_mfa else "false")
-    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": env_oidc_providers()}}
+    apps = env_oidc_providers()
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": apps}}
+    settings.SECURE_CSP = settings.SECURE_CSP | {"form-action": ["'self'", *oidc_origins(apps)]}
 
 
 def sign_in_at_provider(authorize_url: str, login: str, *, mfa: bool = False) -> str:
