@@ -31,6 +31,12 @@ class ProviderDevice(Device):
     "mfa", and the provider is trusted for it: valuecurve/sso.py). It takes no codes; a
     session signed in through it is two-factor verified, as after an authenticator's code."""
 
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, verbose_name=_("user")
+    )
+    name = models.CharField(_("provider"), max_length=64)
+    confirmed = models.BooleanField(_("confirmed"), default=True)
+
     class Meta(Device.Meta):
         verbose_name = _("identity provider's two-factor sign-in")
         verbose_name_plural = _("identity providers' two-factor sign-ins")
