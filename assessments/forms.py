@@ -27,7 +27,7 @@ from assessments.models import (
 from assessments.plans import StepValues
 from assessments.services import AnswerValues, answer_digest, answer_values
 from assessments.translated import translated
-from valuecurve import languages
+from valuecurve import languages, sso
 from valuecurve.forms import ModelStaleSaveCheck
 from valuecurve.text import flat, poster_length
 
@@ -279,6 +279,33 @@ class OrganizationSecurityForm(forms.Form):
     require_two_factor = forms.BooleanField(
         label=_("Require two-factor sign-in of every member"), required=False
     )
+    require_sso = forms.BooleanField(
+        label=_("Require single sign-on of every member"),
+        required=False,
+        help_text=_(
+            "Members then sign in only with a “Sign in with …” button, never with a password. "
+            "Turn it on while you are signed in that way yourself."
+        ),
+    )
+
+    def __init__(self, *args, organization: Organization, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organization = organization
+        self.signed_in_with_sso = sso.signed_in_with_sso(request)
+        if not sso.providers():
+            del self.fields["require_sso"]
+
+    def clean_require_sso(self) -> bool:
+        """A leader who turns it on has just signed in that way, so it works for them."""
+        value = self.cleaned_data["require_sso"]
+        if value and not self.organization.require_sso and not self.signed_in_with_sso:
+            raise ValidationError(
+                _(
+                    "Sign in with single sign-on first, so you know it works for you, then "
+                    "require it."
+                )
+            )
+        return value
 
 
 class UserIdsField(forms.ModelMultipleChoiceField):

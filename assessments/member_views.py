@@ -37,7 +37,12 @@ def _render_members(request, organization, membership, invite_form, status=200) 
         "invitations": organization.invitations.pending().select_related("invited_by"),
         "invite_form": invite_form,
         "security_form": OrganizationSecurityForm(
-            initial={"require_two_factor": organization.require_two_factor}
+            initial={
+                "require_two_factor": organization.require_two_factor,
+                "require_sso": organization.require_sso,
+            },
+            organization=organization,
+            request=request,
         ),
         "role_form": RoleForm(),
     }
@@ -73,12 +78,16 @@ def organization_invite(request: HttpRequest, organization_id) -> HttpResponse:
 @require_POST
 def organization_security(request: AuthenticatedHttpRequest, organization_id) -> HttpResponse:
     organization, _membership = organization_for_user(request.user, organization_id, Need.LEAD)
-    form = OrganizationSecurityForm(request.POST)
-    if form.is_valid():
-        organization.require_two_factor = form.cleaned_data["require_two_factor"]
-        organization._history_user = request.user
-        organization.save(update_fields=["require_two_factor"])
-        messages.success(request, _("Sign-in rules saved."))
+    form = OrganizationSecurityForm(request.POST, organization=organization, request=request)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("assessments:members", organization.pk)
+    for name, value in form.cleaned_data.items():
+        setattr(organization, name, value)
+    organization._history_user = request.user
+    organization.save(update_fields=list(form.cleaned_data))
+    messages.success(request, _("Sign-in rules saved."))
     return redirect("assessments:members", organization.pk)
 
 

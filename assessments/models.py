@@ -82,6 +82,14 @@ class Organization(Statements):
         default=False,
         help_text=_("Members must sign in with an authenticator app to see this organization."),
     )
+    require_sso = models.BooleanField(
+        _("require single sign-on"),
+        default=False,
+        help_text=_(
+            "Members sign in through the organization's identity provider, never with a "
+            "password of this site."
+        ),
+    )
     language = models.CharField(
         _("language"),
         max_length=10,

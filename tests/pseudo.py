@@ -272,6 +272,8 @@ def user_data() -> list[str]:
                 values.update(v for v in column.distinct() if v)
     # The language switcher names each language in that language, so a reader finds theirs.
     values.update(get_language_info(code)["name_local"] for code, _name in settings.LANGUAGES)
+    # The single sign-on providers' names are the site's configuration (SSO_<NAME>_LABEL).
+    values.update(app["name"] for app in settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
     return sorted(values, key=len, reverse=True)
 
 

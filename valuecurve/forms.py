@@ -4,6 +4,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
@@ -13,7 +14,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from valuecurve import sso
 from valuecurve.signup import is_unconfirmed
+
+
+def refuse_password_when_sso_required(user) -> None:
+    """Checked once the password matched, so only its owner learns that the account signs
+    in through single sign-on; axes counts wrong passwords as before."""
+    if sso.requires_sso(user):
+        raise ValidationError(
+            _(
+                "Your organization asks its members to sign in through single sign-on, not "
+                "with a password: use the “Sign in with …” button above."
+            ),
+            code="sso_required",
+        )
 
 
 class SignInForm(AuthenticationForm):
@@ -43,12 +58,24 @@ class SignInForm(AuthenticationForm):
                 ) from None
             raise
 
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        refuse_password_when_sso_required(user)
+
     def _unconfirmed_with_this_password(self) -> bool:
         username, password = self.cleaned_data.get("username"), self.cleaned_data.get("password")
         if not username or not password:
             return False
         user = get_user_model().objects.filter(username=username).first()
         return user is not None and is_unconfirmed(user) and user.check_password(password)
+
+
+class StaffSignInForm(AdminAuthenticationForm):
+    """The admin's sign-in, held to the same single sign-on rule."""
+
+    def confirm_login_allowed(self, user) -> None:
+        super().confirm_login_allowed(user)
+        refuse_password_when_sso_required(user)
 
 
 class InvitedSignUpForm(UserCreationForm):

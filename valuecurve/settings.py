@@ -13,7 +13,15 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from valuecurve.env import env_bool, env_choice, env_int, env_list, env_str
+from valuecurve.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_oidc_providers,
+    env_str,
+    oidc_origins,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +47,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "simple_history",
     # Before django_tasks_db: its `db_worker` command is valuecurve's, which also tells the
     # readiness check the worker is alive.
@@ -69,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "valuecurve.middleware.UserLanguageMiddleware",
     "valuecurve.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -166,6 +179,21 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SIGNUP = env_choice("SIGNUP", ("open", "invite-only"), "open")
 # Sign-up emails per client address per hour, before sign-up waits.
 SIGNUP_RATE_PER_HOUR = env_int("SIGNUP_RATE_PER_HOUR", 10)
+
+# Single sign-on (valuecurve/sso.py): OpenID Connect providers from SSO_PROVIDERS and the
+# SSO_<NAME>_* variables (README, "Single sign-on"). allauth is used only for the sign-in with
+# a provider and its callback; the sign-in page, sign-up and password pages stay the app's own.
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": env_oidc_providers()}}
+SSO_ORIGINS = oidc_origins(SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"])
+SOCIALACCOUNT_ADAPTER = "valuecurve.sso.SignInAdapter"
+ACCOUNT_ADAPTER = "valuecurve.sso.AccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+# valuecurve.sso matches accounts by verified email itself, in one place.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+ACCOUNT_EMAIL_VERIFICATION = "none"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "assessments:home"
@@ -275,7 +303,8 @@ SECURE_CSP = {
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    # A sign-in form posts here and is sent on to the single sign-on provider.
+    "form-action": [CSP.SELF, *SSO_ORIGINS],
     "frame-ancestors": [CSP.NONE],
 }
 X_FRAME_OPTIONS = "DENY"

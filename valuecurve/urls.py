@@ -3,7 +3,9 @@ from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from valuecurve import health, language_views, signup_views, views
-from valuecurve.forms import SignInForm
+from valuecurve.forms import SignInForm, StaffSignInForm
+
+admin.site.login_form = StaffSignInForm
 
 urlpatterns = [
     path("", include("assessments.urls")),
@@ -28,6 +30,8 @@ urlpatterns = [
         signup_views.signup_confirm,
         name="signup_confirm",
     ),
+    # Single sign-on: accounts/oidc/<provider>/login/ and its callback (valuecurve/sso.py).
+    path("accounts/", include("allauth.socialaccount.providers.openid_connect.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/security/", views.account, name="account"),
     path("accounts/two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),

@@ -62,6 +62,15 @@ ALLOWED = {
 }
 # Named URLs that are not app pages: signing in and out is public by nature.
 NOT_APP_PAGES = {"login", "logout"}
+# A single sign-on provider, so its button, pages and the leader's setting are in the matrix;
+# nothing here reaches it (its address is a closed port).
+MATRIX_PROVIDER = {
+    "provider_id": "matrix-idp",
+    "name": "Matrix IdP",
+    "client_id": "matrix",
+    "secret": "matrix-secret",
+    "settings": {"server_url": "http://127.0.0.1:9"},
+}
 OTHER_LANGUAGE = next(c for c, _name in settings.LANGUAGES if c != settings.LANGUAGE_CODE)
 INVITED_EMAIL = "newcomer@example.org"
 # POST actions whose only input is the URL.
@@ -94,8 +103,9 @@ class Case:
     # "bad_token" (unknown), "reset_link" (a password reset link of a user not signed in),
     # "measure" (an outcome measure of the program), "archived_program", "confirm_link" (the
     # emailed link of an account waiting for confirmation), "results_survey" (a survey of the
-    # program with responses) or "cohort_token" (the link of an invitation to a cohort for an
+    # program with responses), "cohort_token" (the link of an invitation to a cohort for an
     # organization not in the app yet; "withdrawn_cohort_token" if the facilitator withdrew it)
+    # or "sso_provider" (a single sign-on provider's id)
     target: str
     # "public", "guest" (for people not signed in: the signed-in go home), "own" (only the
     # user's own data), "read", "answer" or "lead"
@@ -206,6 +216,10 @@ CASES = [
     Case("signup_resend", "POST", "none", "public", 302),
     Case("signup_confirm", "GET", "confirm_link", "public", 302),  # to sign in
     Case("signup_confirm", "GET", "bad_token", "public", 410),
+    # Single sign-on (tests/sso has the whole flow against a real provider): the page that
+    # sends to the provider, and its callback, refused without the state this session sent.
+    Case("openid_connect_login", "GET", "sso_provider", "public", 200),
+    Case("openid_connect_callback", "GET", "sso_provider", "public", 403),
     Case("cohorts:join", "GET", "cohort_token", "public", 200),
     Case("cohorts:join", "POST", "cohort_token", "public", 302),
     Case("cohorts:join", "GET", "bad_token", "public", 410),
@@ -344,6 +358,7 @@ def world(
 ):
     """A complete draft (2026) and a submitted cycle (2025) of one program, a pending
     invitation to the organization, and a user who asked for a password reset link."""
+    settings.SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": [MATRIX_PROVIDER]}}
     answer_everything(draft, levels.COLLABORATIVE)
     draft.answers.update(carried_over=True)  # as if started from the last cycle
     submitted = assessment_start(
@@ -439,6 +454,8 @@ def url_args(target: str, world, case_name: str = "") -> list:
         return [world.token]
     if target == "bad_token":
         return ["not-a-token-anyone-was-sent"] * (2 if case_name == "signup_confirm" else 1)
+    if target == "sso_provider":
+        return [MATRIX_PROVIDER["provider_id"]]
     if target == "cohort_token":
         return [world.cohort_token]
     if target == "withdrawn_cohort_token":
