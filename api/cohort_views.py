@@ -18,7 +18,7 @@ from rest_framework.views import APIView
 
 from api import serializers as s
 from api.pagination import CohortPages, RoundPages
-from api.views import ERRORS, KnownQuery, _filter, _responses, _uuid_filter
+from api.views import ERRORS, KnownQuery, _filter, _responses, _token, _uuid_filter
 from cohorts import dashboard, data, sheets, tables
 from cohorts.access import scope_for_facilitator
 from cohorts.models import Cohort
@@ -99,7 +99,7 @@ class CohortList(KnownQuery, generics.ListAPIView):
     serializer_class = s.CohortSerializer
 
     def get_queryset(self):
-        token = self.request.auth
+        token = _token(self.request)
         if token.cohort_id is None:
             return []
         cohort = Cohort.objects.facilitated_by(self.request.user).filter(pk=token.cohort_id)
@@ -113,7 +113,7 @@ class RoundTable(KnownQuery, generics.ListAPIView):
     """A table of one round of the dashboard, headed by the round and what is left out."""
 
     pagination_class = RoundPages
-    filters = ("cycle",)
+    filters: tuple[str, ...] = ("cycle",)
 
     def get_queryset(self):
         scope = _scope(self.request, self.kwargs["pk"])
@@ -192,8 +192,10 @@ class CohortBenchmark(KnownQuery, APIView):
         if board is not None and board.dimensions:
             query = {"cycle": board.filters.cycle}
             programs = dashboard.benchmark(scope, None, query, timezone.localdate())
-            same_round = programs is not None and programs.cycle == board.filters.cycle
-            program_spreads = programs.spreads if same_round else {}
+            if programs is not None and programs.cycle == board.filters.cycle:
+                program_spreads = programs.spreads
+            else:
+                program_spreads = {}
             body["dimensions"] = [
                 {
                     "dimension": key,

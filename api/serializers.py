@@ -242,7 +242,7 @@ class ScorecardRowSerializer(serializers.Serializer):
 
 
 class SurveyAggregateSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     unit = serializers.ChoiceField(choices=["percent", "points"])
     spread = SpreadSerializer()
 
@@ -263,7 +263,7 @@ class SurveySerializer(serializers.ModelSerializer):
 
 class SurveyGroupSerializer(serializers.Serializer):
     group = serializers.CharField(source="key")
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a declared field, not Field.label
     respondents = serializers.IntegerField(source="population", allow_null=True)
     hidden = serializers.BooleanField()
     is_total = serializers.BooleanField()

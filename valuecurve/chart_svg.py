@@ -10,6 +10,7 @@ one source of every chart. Text is escaped; of plotly's markup only <br> and <b>
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
@@ -86,7 +87,8 @@ def _text(x, y, text, size, color, anchor="middle", middle=True, extra="") -> st
 def _number(value: float, step: float, separators: str) -> str:
     places = max(0, -math.floor(math.log10(step) + 1e-9)) if step < 1 else 0
     text = f"{value:,.{places}f}"
-    point, thousands = (separators + ".,")[:2] if separators else (".", ",")
+    marks = (separators + ".,")[:2] if separators else ".,"
+    point, thousands = marks[0], marks[1]
     return text.replace(",", "\0").replace(".", point).replace("\0", thousands)
 
 
@@ -143,7 +145,9 @@ class Axis:
         if spec.get("tickvals") is not None:
             values = spec["tickvals"]
             texts = spec.get("ticktext") or [_number(v, 1, separators) for v in values]
-            found = [(self.unit(v), str(t)) for v, t in zip(values, texts, strict=False)]
+            found: Sequence[tuple[float | None, str]] = [
+                (self.unit(v), str(t)) for v, t in zip(values, texts, strict=False)
+            ]
         elif self.kind == "category":
             found = [(float(n), name) for n, name in enumerate(self.categories)]
         elif self.kind == "log":
@@ -237,7 +241,11 @@ def _stacked_bars(data: list[dict], barmode: str | None) -> list[tuple[dict, lis
 def _gather(data: list[dict], shapes: list[dict], bars) -> dict[str, tuple[list, list, float]]:
     """Per axis ("x", "y"): the values placed on it, the extents, and its padding if it is a
     category axis."""
-    x_values, y_values, x_ends, y_ends = [], [], [], []
+    # Values as the figure holds them: numbers, category names, None in a gap.
+    x_values: list = []
+    y_values: list = []
+    x_ends: list = []
+    y_ends: list = []
     pad = 0.25
     for trace in data:
         kind = _trace_type(trace)
@@ -562,8 +570,8 @@ def _points(frame: Frame, trace: dict) -> list[tuple[float, float] | None]:
     return found
 
 
-def _runs(points: list) -> list[list[tuple[float, float]]]:
-    runs: list[list[tuple[float, float]]] = [[]]
+def _runs[T](points: list[T | None]) -> list[list[T]]:
+    runs: list[list[T]] = [[]]
     for point in points:
         if point is None:
             runs.append([])
@@ -576,20 +584,23 @@ def _path(points: list[tuple[float, float]]) -> str:
     return "M" + "L".join(f"{x:.1f},{y:.1f}" for x, y in points)
 
 
-def _fill(frame: Frame, trace: dict, previous: list, color: str) -> list[str]:
+def _fill(
+    frame: Frame, trace: dict, previous: list[tuple[float, float] | None], color: str
+) -> list[str]:
     kind = trace.get("fill")
     fill = trace.get("fillcolor") or color
     points = _points(frame, trace)
     out = []
     if kind == "tozeroy":
-        base = frame.y.px(0) if frame.y.px(0) is not None else frame.y.start
+        zero = frame.y.px(0)
+        base = zero if zero is not None else frame.y.start
         for run in _runs(points):
             shape = [(run[0][0], base), *run, (run[-1][0], base)]
             out.append(f'<path d="{_path(shape)}Z" fill="{fill}" stroke="none"/>')
     elif kind == "tonexty" and previous:
         pairs = [a and b and (a, b) for a, b in zip(points, previous, strict=False)]
-        for run in _runs(pairs):
-            shape = [a for a, _ in run] + [b for _, b in reversed(run)]
+        for paired in _runs(pairs):
+            shape = [a for a, _ in paired] + [b for _, b in reversed(paired)]
             out.append(f'<path d="{_path(shape)}Z" fill="{fill}" stroke="none"/>')
     return out
 
@@ -805,7 +816,8 @@ def _trace_color(trace: dict, n: int) -> str:
 
 def _traces(frame: Frame, data: list[dict], layout: dict) -> list[str]:
     bars = {id(t): placed for t, placed in _stacked_bars(data, layout.get("barmode"))}
-    fills, marks, previous = [], [], []
+    fills, marks = [], []
+    previous: list[tuple[float, float] | None] = []
     for n, trace in enumerate(data):
         kind, color = _trace_type(trace), _trace_color(trace, n)
         if kind == "heatmap":

@@ -65,7 +65,7 @@ class Figure:
         self.data.append(Props(trace))
         return self
 
-    def update_layout(self, props: dict | None = None, **more) -> "Figure":
+    def update_layout(self, props: dict | None = None, /, **more: Any) -> "Figure":
         """Set layout properties; a dict value is merged into the one set before, as plotly
         does."""
         _merge(self.layout, {**(props or {}), **more})
