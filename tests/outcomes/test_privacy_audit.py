@@ -250,6 +250,13 @@ def corrected(rows: list[tuple], changes: dict) -> list[pd.DataFrame]:
     return [before, after]
 
 
+def corrected_exits(people: dict, housing: dict, shelter: dict, changes: dict) -> ProgramData:
+    """Three exits on the same people, downloaded, corrected and downloaded again."""
+    rows = list(three_exits(people, housing, shelter).itertuples(index=False, name=None))
+    sums = (("any exit", "housing", "shelter"),)
+    return ProgramData(corrected(rows, changes), same_people=True, event_sums=sums)
+
+
 @pytest.mark.xfail(strict=True, reason="open finding: a corrected quarter narrows the one before")
 def test_a_corrected_quarter_does_not_narrow_the_download_before_it():
     quarters = {
@@ -271,16 +278,21 @@ def test_a_corrected_exit_does_not_narrow_the_download_before_it():
     people = {"unknown": 20, "black": 57, "asian": 20, "white": 11}
     housing = {"unknown": 19, "black": 0, "asian": 0, "white": 2}
     shelter = {"unknown": 1, "black": 28, "asian": 20, "white": 9}
-    rows = [
-        (measure, "2024", g, people[g], events[g])
-        for measure, events in (
-            ("housing", housing),
-            ("shelter", shelter),
-            ("any exit", {g: housing[g] + shelter[g] for g in people}),
-        )
-        for g in people
-    ]
     changes = {("housing", "2024", "unknown"): (20, 0), ("any exit", "2024", "unknown"): (20, 1)}
-    sums = (("any exit", "housing", "shelter"),)
-    data = ProgramData(corrected(rows, changes), same_people=True, event_sums=sums)
-    assert_safe(audit(data))
+    assert_safe(audit(corrected_exits(people, housing, shelter, changes)))
+
+
+@pytest.mark.xfail(strict=True, reason="open finding: the two totals give a hidden count's change")
+def test_a_corrected_hidden_count_does_not_narrow_it_through_the_change_in_the_total():
+    # Found by the generated programs with more examples. Unknown's 8 housing exits are
+    # corrected to 0: the housing totals of the two downloads differ by 8, so its first count
+    # was at least 8; Asian's population hidden as a second complement says Unknown's and
+    # White's populations fell short of 15 together, so Unknown's was at most 11. The second
+    # download, run through the rule afresh, hides exactly what the first did: no rule that
+    # reads only the counts and what was kept hidden can tell it from a download with nothing
+    # corrected, whose totals it has to show.
+    people = {"black": 42, "unknown": 8, "asian": 52, "white": 3}
+    housing = {"black": 40, "unknown": 8, "asian": 0, "white": 2}
+    shelter = {"black": 2, "unknown": 0, "asian": 26, "white": 0}
+    changes = {("housing", "2024", "unknown"): (8, 0), ("any exit", "2024", "unknown"): (8, 0)}
+    assert_safe(audit(corrected_exits(people, housing, shelter, changes)))
