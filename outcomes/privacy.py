@@ -40,6 +40,13 @@ knows that exactly one count was corrected between two downloads learns the chan
 two totals (and so the new count, if the old one was shown); a period deleted and entered again
 is new to the rule unless the group stays hidden in another of the year's counts; summary
 statistics computed from all counts (index of disparity, Cramér's V) should be shown rounded.
+Two more are open findings of the audit (strict expected failures in its tests). A count
+hidden before and then corrected: the two totals give its change, which with what the pattern
+says of the other hidden cells can narrow it, and whether a year goes dark after a correction
+says something too; the rule reads only the counts and what was kept hidden, so it cannot tell
+a corrected count from one that was not (the app would have to pass which counts changed). A
+complement's hidden counts are known not to be 1 to 10 (any would have made it a primary), so
+a hidden 0 is known to be 0 or more than 10.
 
 A table published without its events (a count of people only, such as a survey's respondents
 per group) is passed with an input column `population_only` true on its rows: its populations
