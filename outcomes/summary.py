@@ -22,7 +22,7 @@ from assessments.models import Program
 from outcomes import metrics
 from outcomes.groups import GROUP_KEYS, UNKNOWN, group_label
 from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
-from outcomes.privacy import hidden_pairs, suppress
+from outcomes.privacy import corrected_periods, hidden_pairs, suppress
 
 COUNT_COLUMNS = ["period", "group", "population", "events"]
 # What suppression reads: the counts and what of them was kept hidden (outcomes.privacy).
@@ -41,6 +41,15 @@ COHORT_REFERENCE = REFERENCE_BEST
 def counts_frame(counts: Iterable[OutcomeCount]) -> pd.DataFrame:
     rows = [(c.period, c.group, c.population, c.events, c.kept_hidden, c.standard) for c in counts]
     return pd.DataFrame(rows, columns=[*SUPPRESSION_COLUMNS, "standard"])
+
+
+def corrected_note() -> str:
+    """Why a period is dark after a hidden count of its year was corrected."""
+    return _(
+        "Every count of this year is hidden: a count that was hidden to protect small numbers "
+        "has been corrected, and comparing what was published before and after the "
+        "correction could reveal it."
+    )
 
 
 def outcome_phrase(measure: OutcomeMeasure) -> str:
@@ -72,6 +81,8 @@ class MeasureAnalysis:
     periods: list[str]
     hidden: set[tuple[str, str]] = field(default_factory=set)  # (period, group)
     standard_1997: set[str] = field(default_factory=set)  # periods recorded under 1997
+    # Periods dark because a hidden count of their year was corrected (outcomes.privacy).
+    corrected: set[str] = field(default_factory=set)
 
     def headline(self, period: str) -> str:
         return metrics.headline(
@@ -297,6 +308,7 @@ def analyse(
         periods=sorted(flagged["period"].unique()),
         hidden=hidden,
         standard_1997=set(flagged.loc[flagged["standard"] == Standard.SPD_1997, "period"]),
+        corrected=corrected_periods(flagged),
     )
 
 
