@@ -358,6 +358,8 @@ class MeasureSummary:
     cramers_v: float | None = None
     reading: list[str] = field(default_factory=list)
     standard_1997: bool = False
+    # Why the period is dark, when a hidden count of its year was corrected (corrected_note).
+    corrected_note: str = ""
 
 
 def program_disparity(program: Program) -> list[MeasureSummary]:
@@ -398,7 +400,12 @@ def measure_summary(
     compared = analysis.metrics.summary["period"]
     if compared.empty:  # no period has people enough to compare groups
         period = analysis.periods[-1]
-        return MeasureSummary(**base, period=period, standard_1997=period in analysis.standard_1997)
+        return MeasureSummary(
+            **base,
+            period=period,
+            standard_1997=period in analysis.standard_1997,
+            corrected_note=corrected_note() if period in analysis.corrected else "",
+        )
     period = str(compared.iloc[-1])
     row = analysis.period_summary(period)
     return MeasureSummary(

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from outcomes import services
+from outcomes import services, summary
 from outcomes.groups import UNKNOWN
 from outcomes.metrics import POOLED, TOTAL
 from outcomes.models import OutcomeCount, OutcomeMeasure
@@ -123,6 +123,8 @@ def test_the_page_and_the_export_say_why_a_corrected_year_is_dark(client, viewer
     client.force_login(viewer)
     page = client.get(reverse("outcomes:measure", args=[measure.pk]))
     assert 'id="corrected-note"' in page.content.decode()
+    listing = client.get(reverse("outcomes:program_outcomes", args=[measure.program_id]))
+    assert summary.corrected_note() in listing.content.decode()
     response = client.get(reverse("outcomes:counts_export", args=[measure.pk]))
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows and {row["note"] for row in rows} == {"corrected"}
