@@ -35,14 +35,16 @@ so only counts not shown before (hidden then, or new) count towards the margin; 
 margin a correction breaks goes dark rather than lean on cells that were published. A count
 whose hidden part is corrected (`kept_after_correction`, applied where counts are updated)
 darkens its program's year for good (KEPT_CORRECTED): the change in the totals, with the
-pattern, would otherwise narrow what was hidden before.
+pattern, would otherwise narrow what was hidden before. A hidden count removed from a period
+darkens the year too, through the counts left in it.
 
 Zero is not a small count: a 0 is shown unless its block is hidden. An input row whose group is
 "total" is flagged with its table; the rules use the sum of the groups. Limits: an attacker who
 knows that exactly one count was corrected between two downloads learns the change from the
-two totals (and so the new count, if the old one was shown); a period deleted and entered again
-is new to the rule unless the group stays hidden in another of the year's counts; summary
-statistics computed from all counts (index of disparity, Cramér's V) should be shown rounded.
+two totals (and so the new count, if the old one was shown); a period or measure deleted and
+entered again is new to the rule unless the group stays hidden in another of the year's counts
+(a year left with no counts keeps no mark); summary statistics computed from all counts (index
+of disparity, Cramér's V) should be shown rounded.
 One more is an open finding of the audit (a strict expected failure in its tests): a
 complement's hidden counts are known not to be 1 to 10 (any would have made it a primary), so
 a hidden 0 is known to be 0 or more than 10.

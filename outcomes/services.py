@@ -10,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from outcomes import signals
 from outcomes.imports import CountRow
 from outcomes.models import OutcomeCount, OutcomeMeasure, Standard
-from outcomes.privacy import kept_after_correction, suppress
+from outcomes.privacy import KEPT_CORRECTED, kept_after_correction, suppress
 
 COUNT_FIELDS = ["population", "events", "standard"]
 BATCH = 1000
@@ -151,11 +151,18 @@ def counts_save_period(
         for group, (population, events) in values.items()
     ]
     saved = counts_import(measure=measure, rows=rows, by=by)
-    removed = 0
+    removed, hidden_removed = 0, False
     for count in measure.counts.filter(period=period).exclude(group__in=values):
+        hidden_removed |= kept_after_correction(count.kept_hidden, True, True) == KEPT_CORRECTED
         count._history_user = by
         count.delete()
         removed += 1
+    if hidden_removed:
+        # A hidden count removed is corrected to nothing: its program-year (the rule's year
+        # is the period's first four characters) goes dark through the counts left in it.
+        OutcomeCount.objects.filter(
+            measure__program_id=measure.program_id, period__startswith=period[:4]
+        ).update(kept_hidden=KEPT_CORRECTED)
     if removed:
         _changed(measure)
     return CountsSaved(saved.added, saved.updated, removed, saved.unchanged)

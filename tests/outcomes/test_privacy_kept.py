@@ -95,6 +95,18 @@ def test_correcting_a_hidden_count_darkens_the_programs_year_for_good(measure, l
     assert analyse(other, other.counts.all()).counts["hidden"].all()
 
 
+def test_removing_a_hidden_count_darkens_the_programs_year(measure, leader):
+    save(measure, BEFORE, leader)
+    services.counts_save_period(
+        measure=measure, period="2025", values={"white": (200, 50)}, by=leader
+    )
+    # Black's hidden counts removed: the totals before and after would differ by them.
+    save(measure, {g: c for g, c in BEFORE.items() if g != "black"}, leader)
+    kept = dict(measure.counts.values_list("period", "kept_hidden"))
+    assert kept["2024"] == KEPT_CORRECTED and kept["2025"] != KEPT_CORRECTED
+    assert analyse(measure, measure.counts.all()).corrected == {"2024"}
+
+
 def test_correcting_a_shown_count_does_not_darken_the_year(measure, leader):
     save(measure, BEFORE, leader)
     before = hidden_groups(measure)
