@@ -182,7 +182,8 @@ class OutcomeCount(models.Model):
     )
     # What of this count stays hidden because pages showed it hidden before (levels of
     # outcomes.privacy.KEPT_*); None until it is first suppressed. Kept by outcomes.services
-    # so that a download after a correction cannot be compared with one before it.
+    # so that a download after a correction cannot be compared with one before it; a count
+    # whose hidden part is corrected is marked so that its program-year goes dark for good.
     kept_hidden = models.PositiveSmallIntegerField(
         null=True, blank=True, editable=False, verbose_name=_("kept hidden")
     )

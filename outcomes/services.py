@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
@@ -9,7 +10,7 @@ from simple_history.utils import bulk_create_with_history
 from outcomes import signals
 from outcomes.imports import CountRow
 from outcomes.models import OutcomeCount, OutcomeMeasure, Standard
-from outcomes.privacy import suppress
+from outcomes.privacy import KEPT_CORRECTED, kept_after_correction, suppress
 
 COUNT_FIELDS = ["population", "events", "standard"]
 BATCH = 1000
@@ -60,6 +61,7 @@ def counts_import(*, measure: OutcomeMeasure, rows: list[CountRow], by) -> Count
             continue
         else:
             changed.append(count)
+            count.kept_hidden = _kept_after_correction(count, row)
         count.population, count.events, count.standard = row.population, row.events, row.standard
     if added:
         bulk_create_with_history(added, OutcomeCount, batch_size=BATCH, default_user=by)
@@ -69,6 +71,17 @@ def counts_import(*, measure: OutcomeMeasure, rows: list[CountRow], by) -> Count
         _changed(measure)
     unchanged = len(rows) - len(added) - len(changed)
     return CountsSaved(added=len(added), updated=len(changed), unchanged=unchanged)
+
+
+def _kept_after_correction(count: OutcomeCount, row: CountRow) -> int | None:
+    """The count's kept level once corrected to the row's values: a hidden part corrected
+    marks its program-year to go dark (outcomes.privacy)."""
+    level = kept_after_correction(
+        count.kept_hidden,
+        count.population != row.population,
+        count.events != row.events,
+    )
+    return None if np.isnan(level) else int(level)
 
 
 def _changed(measure: OutcomeMeasure) -> None:
@@ -113,16 +126,18 @@ def _values(count: OutcomeCount) -> tuple[int, int, str]:
 
 
 def _update_counts(counts: list[OutcomeCount], by) -> None:
-    """Save the counts' new values, with their history.
+    """Save the counts' new values and kept levels, with their history.
 
     Django's bulk_update builds a CASE expression per row and field, which takes tens of
     seconds for an import that changes tens of thousands of counts; one parameterised UPDATE
     run for every row takes a fraction of a second, on SQLite and PostgreSQL alike."""
     quote, meta = connection.ops.quote_name, OutcomeCount._meta
-    columns = ", ".join(f"{_column(meta.get_field(name))} = %s" for name in COUNT_FIELDS)
+    fields = [*COUNT_FIELDS, "kept_hidden"]
+    columns = ", ".join(f"{_column(meta.get_field(name))} = %s" for name in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {columns} WHERE {_column(meta.pk)} = %s"
+    values = [(*_values(count), count.kept_hidden, count.pk) for count in counts]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, [(*_values(count), count.pk) for count in counts])
+        cursor.executemany(sql, values)
     OutcomeCount.history.bulk_history_create(counts, update=True, default_user=by, batch_size=BATCH)
 
 
@@ -141,11 +156,18 @@ def counts_save_period(
         for group, (population, events) in values.items()
     ]
     saved = counts_import(measure=measure, rows=rows, by=by)
-    removed = 0
+    removed, hidden_removed = 0, False
     for count in measure.counts.filter(period=period).exclude(group__in=values):
+        hidden_removed |= kept_after_correction(count.kept_hidden, True, True) == KEPT_CORRECTED
         count._history_user = by
         count.delete()
         removed += 1
+    if hidden_removed:
+        # A hidden count removed is corrected to nothing: its program-year (the rule's year
+        # is the period's first four characters) goes dark through the counts left in it.
+        OutcomeCount.objects.filter(
+            measure__program_id=measure.program_id, period__startswith=period[:4]
+        ).update(kept_hidden=KEPT_CORRECTED)
     if removed:
         _changed(measure)
     return CountsSaved(saved.added, saved.updated, removed, saved.unchanged)

@@ -13,8 +13,9 @@ from outcomes.groups import GROUP_KEYS, GROUPS
 from outcomes.models import OutcomeMeasure, Standard
 from valuecurve.exports import Column, Sheet
 
-SUPPRESSED, REFERENCE_EMPTY, UNRELIABLE_RATE, UNRELIABLE_RATIO = (
+SUPPRESSED, CORRECTED, REFERENCE_EMPTY, UNRELIABLE_RATE, UNRELIABLE_RATIO = (
     "suppressed",
+    "corrected",
     "reference_empty",
     "unreliable_rate",
     "unreliable_ratio",
@@ -24,6 +25,7 @@ SUPPRESSED, REFERENCE_EMPTY, UNRELIABLE_RATE, UNRELIABLE_RATIO = (
 def note_labels() -> dict[str, str]:
     return {
         SUPPRESSED: _("suppressed (1–10)"),
+        CORRECTED: _("suppressed: a hidden count of this year was corrected"),
         REFERENCE_EMPTY: _("reference with no one counted: no ratios"),
         UNRELIABLE_RATE: _("unreliable rate (NCHS standard for proportions)"),
         UNRELIABLE_RATIO: _("unreliable ratio: the reference's rate is unreliable"),
@@ -141,7 +143,7 @@ def _period_rows(
             *(_rounded(v) for v in (row.rate, row.ci_low, row.ci_high)),
             *(_rounded(v) for v in (row.ratio, row.ratio_low, row.ratio_high)),
             reference or None,
-            _note(row),
+            CORRECTED if period in analysis.corrected else _note(row),
         ]
         for row in period_rows
     ]

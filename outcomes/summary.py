@@ -25,7 +25,7 @@ from assessments.models import Program
 from outcomes import metrics
 from outcomes.groups import GROUP_KEYS, UNKNOWN, group_label
 from outcomes.models import Direction, OutcomeCount, OutcomeMeasure, Standard
-from outcomes.privacy import hidden_pairs, suppress
+from outcomes.privacy import corrected_periods, hidden_pairs, suppress
 from outcomes.versions import outcomes_version
 
 # Cached summaries are keyed by the data's version: a day only bounds what the cache holds.
@@ -47,6 +47,15 @@ COHORT_REFERENCE = REFERENCE_BEST
 def counts_frame(counts: Iterable[OutcomeCount]) -> pd.DataFrame:
     rows = [(c.period, c.group, c.population, c.events, c.kept_hidden, c.standard) for c in counts]
     return pd.DataFrame(rows, columns=[*SUPPRESSION_COLUMNS, "standard"])
+
+
+def corrected_note() -> str:
+    """Why a period is dark after a hidden count of its year was corrected."""
+    return _(
+        "Every count of this year is hidden: a count that was hidden to protect small numbers "
+        "has been corrected, and comparing what was published before and after the "
+        "correction could reveal it."
+    )
 
 
 def outcome_phrase(measure: OutcomeMeasure) -> str:
@@ -78,6 +87,8 @@ class MeasureAnalysis:
     periods: list[str]
     hidden: set[tuple[str, str]] = field(default_factory=set)  # (period, group)
     standard_1997: set[str] = field(default_factory=set)  # periods recorded under 1997
+    # Periods dark because a hidden count of their year was corrected (outcomes.privacy).
+    corrected: set[str] = field(default_factory=set)
 
     def headline(self, period: str) -> str:
         return metrics.headline(
@@ -305,6 +316,7 @@ def analyse(
         periods=sorted(flagged["period"].unique()),
         hidden=hidden,
         standard_1997=set(flagged.loc[flagged["standard"] == Standard.SPD_1997, "period"]),
+        corrected=corrected_periods(flagged),
     )
 
 
@@ -354,6 +366,8 @@ class MeasureSummary:
     cramers_v: float | None = None
     reading: list[str] = field(default_factory=list)
     standard_1997: bool = False
+    # Why the period is dark, when a hidden count of its year was corrected (corrected_note).
+    corrected_note: str = ""
 
 
 def program_disparity(program: Program, *, reading: bool = True) -> list[MeasureSummary]:
@@ -415,7 +429,12 @@ def measure_summary(
     compared = analysis.metrics.summary["period"]
     if compared.empty:  # no period has people enough to compare groups
         period = analysis.periods[-1]
-        return MeasureSummary(**base, period=period, standard_1997=period in analysis.standard_1997)
+        return MeasureSummary(
+            **base,
+            period=period,
+            standard_1997=period in analysis.standard_1997,
+            corrected_note=corrected_note() if period in analysis.corrected else "",
+        )
     period = str(compared.iloc[-1])
     row = analysis.period_summary(period)
     assert row is not None  # the period was compared

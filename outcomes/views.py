@@ -144,6 +144,7 @@ def _analysis_context(analysis: summary.MeasureAnalysis, period: str) -> dict:
         "reading": analysis.reading(period) if period_summary else [],
         "reference_missing": _reference_missing(analysis.reference, rows),
         "standard_1997_note": STANDARD_1997_NOTE if period in analysis.standard_1997 else "",
+        "corrected_note": summary.corrected_note() if period in analysis.corrected else "",
         "summaries": summaries,
         "trend": _trend_rows(analysis),
         "rates_chart": charts.figure_json(

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from outcomes.privacy import SMALL_MAX, SMALL_MIN, suppress
+from outcomes.privacy import SMALL_MAX, SMALL_MIN, kept_after_correction, suppress
 
 KEY = ["measure", "period", "group"]
 UPPER = 10**6  # no count is larger in the tests' programs
@@ -404,13 +404,21 @@ def _places_of(model: "_Model", release: int) -> dict[str, tuple[np.ndarray, np.
 
 
 def _remembering(frame: pd.DataFrame, previous: pd.DataFrame | None) -> pd.DataFrame:
-    """The counts of a download with what the app kept hidden from the one before (the
-    attacker knows it: it follows from what that download showed)."""
+    """The counts of a download with what the app kept hidden from the one before, marked
+    where a correction changed a hidden part as the app marks it (the attacker knows both:
+    they follow from what that download showed and which counts were corrected)."""
     frame = frame[[*KEY, "population", "events"]]
     if previous is None or "kept_hidden" not in previous.columns:
         return frame
-    kept = previous[[*KEY, "kept_hidden"]]
-    return frame.merge(kept, on=KEY, how="left")  # NaN: a count the earlier one did not have
+    before = previous[[*KEY, "population", "events", "kept_hidden"]]
+    merged = frame.merge(before, on=KEY, how="left", suffixes=("", "_before"))
+    # NaN kept_hidden: a count the earlier one did not have.
+    merged["kept_hidden"] = kept_after_correction(
+        merged["kept_hidden"].to_numpy(float),
+        merged["population"].to_numpy(float) != merged["population_before"].to_numpy(float),
+        merged["events"].to_numpy(float) != merged["events_before"].to_numpy(float),
+    )
+    return merged.drop(columns=["population_before", "events_before"])
 
 
 def _published(rule, frame: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

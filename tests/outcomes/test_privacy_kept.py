@@ -8,11 +8,17 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
-from outcomes import services
+from outcomes import services, summary
 from outcomes.groups import UNKNOWN
 from outcomes.metrics import POOLED, TOTAL
 from outcomes.models import OutcomeCount, OutcomeMeasure
-from outcomes.privacy import KEPT_EVENTS, KEPT_NOTHING, KEPT_POPULATION
+from outcomes.privacy import (
+    KEPT_CORRECTED,
+    KEPT_EVENTS,
+    KEPT_NOTHING,
+    KEPT_POPULATION,
+    kept_after_correction,
+)
 from outcomes.summary import analyse
 from tests.outcomes.audit import KEY, published_rule
 
@@ -60,6 +66,81 @@ def test_a_correction_does_not_show_what_was_hidden_before(measure, leader):
     save(measure, BEFORE | {"black": (50, 20)}, leader)
     assert hidden_groups(measure) >= before
     assert OutcomeCount.objects.get(measure=measure, group="black").kept_hidden >= KEPT_EVENTS
+
+
+def test_correcting_a_hidden_count_darkens_the_programs_year_for_good(measure, leader):
+    other = OutcomeMeasure.objects.create(
+        program=measure.program, name="Other", direction="adverse", denominator="people"
+    )
+    save(measure, BEFORE, leader)
+    save(other, {g: (n, n // 4) for g, (n, _e) in BEFORE.items()}, leader)
+    services.counts_save_period(
+        measure=measure, period="2024-Q1", values={"white": (200, 50)}, by=leader
+    )
+    # Black's hidden 2 events corrected to 3: the change in the total would tell by how much.
+    save(measure, BEFORE | {"black": (5, 3)}, leader)
+    program_counts = OutcomeCount.objects.filter(measure__program=measure.program)
+    assert set(program_counts.values_list("kept_hidden", flat=True)) == {KEPT_CORRECTED}
+    for each in (measure, other):
+        analysis = analyse(each, each.counts.all(), siblings=other.counts.all())
+        assert analysis.counts["hidden"].all() and analysis.counts["total_hidden"].all()
+        assert analysis.corrected == set(analysis.periods)
+    # Correcting it again so that nothing is small does not bring the year back, nor do new
+    # counts of that year.
+    save(measure, BEFORE | {"black": (50, 20)}, leader)
+    services.counts_save_period(
+        measure=other, period="2024-Q2", values={"white": (300, 90)}, by=leader
+    )
+    assert set(program_counts.values_list("kept_hidden", flat=True)) == {KEPT_CORRECTED}
+    assert analyse(other, other.counts.all()).counts["hidden"].all()
+
+
+def test_removing_a_hidden_count_darkens_the_programs_year(measure, leader):
+    save(measure, BEFORE, leader)
+    services.counts_save_period(
+        measure=measure, period="2025", values={"white": (200, 50)}, by=leader
+    )
+    # Black's hidden counts removed: the totals before and after would differ by them.
+    save(measure, {g: c for g, c in BEFORE.items() if g != "black"}, leader)
+    kept = dict(measure.counts.values_list("period", "kept_hidden"))
+    assert kept["2024"] == KEPT_CORRECTED and kept["2025"] != KEPT_CORRECTED
+    assert analyse(measure, measure.counts.all()).corrected == {"2024"}
+
+
+def test_correcting_a_shown_count_does_not_darken_the_year(measure, leader):
+    save(measure, BEFORE, leader)
+    before = hidden_groups(measure)
+    save(measure, BEFORE | {"white": (410, 100)}, leader)
+    assert hidden_groups(measure) == before
+    assert KEPT_CORRECTED not in set(measure.counts.values_list("kept_hidden", flat=True))
+
+
+def test_only_a_hidden_part_corrected_marks_the_count():
+    kept = [None, KEPT_NOTHING, KEPT_EVENTS, KEPT_EVENTS, KEPT_POPULATION]
+    population_changed = [True, True, True, False, True]
+    events_changed = [True, True, False, True, False]
+    marked = kept_after_correction(pd.Series(kept, dtype=float), population_changed, events_changed)
+    assert list(pd.Series(marked).fillna(-1)) == [
+        -1,
+        KEPT_NOTHING,
+        KEPT_EVENTS,
+        KEPT_CORRECTED,
+        KEPT_CORRECTED,
+    ]
+
+
+def test_the_page_and_the_export_say_why_a_corrected_year_is_dark(client, viewer, measure, leader):
+    save(measure, BEFORE, leader)
+    save(measure, BEFORE | {"black": (6, 2)}, leader)
+    client.force_login(viewer)
+    page = client.get(reverse("outcomes:measure", args=[measure.pk]))
+    assert 'id="corrected-note"' in page.content.decode()
+    listing = client.get(reverse("outcomes:program_outcomes", args=[measure.program_id]))
+    assert summary.corrected_note() in listing.content.decode()
+    response = client.get(reverse("outcomes:counts_export", args=[measure.pk]))
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows and {row["note"] for row in rows} == {"corrected"}
+    assert {row["population"] for row in rows} == {""}
 
 
 def test_remembering_again_changes_nothing(measure, leader):
