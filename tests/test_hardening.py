@@ -61,7 +61,7 @@ from surveys.models import Response as SurveyResponse
 from tests.conftest import FRAMEWORK_FILE, PASSWORD, make_user
 from tests.cycles import cycle_of, new_cycle
 from tests.payloads import PAYLOADS, fit, live_markup
-from valuecurve import two_factor
+from valuecurve import chart_svg, two_factor
 
 # --- Part 1: cross-site scripting -----------------------------------------------------------
 
@@ -1872,3 +1872,15 @@ def test_the_hardening_plan_is_as_large_as_reported(capsys):
             f"({len(KNOWN_BUGS)} known bugs) + {fuzzed} fuzzed"
         )
     assert len(ALL_MUTATIONS) > 400
+
+
+def test_the_live_markup_check_tells_a_drawn_chart_from_a_payload():
+    chart = chart_svg.figure_svg(
+        {"data": [{"type": "bar", "x": [1], "y": ["A"]}], "layout": {"height": 100}},
+        360,
+        attributes=' class="chart-static w360" aria-hidden="true"',
+    )
+    assert live_markup(chart) == []
+    assert live_markup("<svg>") == ["<svg>"]
+    assert live_markup('<svg class="chart-static w360">') == ["<svg>"]
+    assert live_markup(PAYLOADS["svg-onload"]) != []
