@@ -81,7 +81,7 @@ def organization_security(request: AuthenticatedHttpRequest, organization_id) ->
     form = OrganizationSecurityForm(request.POST, organization=organization, request=request)
     if not form.is_valid():
         for errors in form.errors.values():
-            messages.error(request, " ".join(errors))
+            messages.error(request, " ".join(str(error) for error in errors))
         return redirect("assessments:members", organization.pk)
     for name, value in form.cleaned_data.items():
         setattr(organization, name, value)

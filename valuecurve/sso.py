@@ -119,7 +119,7 @@ def invitation_waits_for(email: str) -> bool:
     """An invitation by email of any kind (to an organization's team, or a new organization
     to a cohort) that can still be used, for this address."""
     return any(
-        model.objects.pending().filter(email__iexact=email).exists()
+        model._default_manager.pending().filter(email__iexact=email).exists()  # type: ignore[attr-defined]  # each subclass's manager has pending()
         for model in EmailInvitation.__subclasses__()
     )
 
